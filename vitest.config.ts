@@ -1,15 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
 // unit: plain Node, no servers. integration and e2e: against one real Keystone + Glance
-// test bed per run, started by the global setup and shared by every file.
+// test bed per run, started by the global setup and shared by every file. The setup is
+// per project so that a unit-only run starts no servers; the two projects share one bed.
+const testbed = ['test/testbed/global-setup.ts'];
+
 export default defineConfig({
   test: {
-    globalSetup: ['test/testbed/global-setup.ts'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         test: {
           name: 'integration',
+          globalSetup: testbed,
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
@@ -18,6 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          globalSetup: testbed,
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -21,6 +21,12 @@ export interface TestbedInfo {
   member: TestbedUser;
   /** Where the Keystone and Glance logs are written. */
   logDir: string;
+  /** The temp folder holding configs, databases, the image store and `logDir`. */
+  dir: string;
+  /** Glance's SQLite database (for bulk seeding: test/testbed/seed.ts). */
+  glanceDatabase: string;
+  /** Glance's file store (`[local] filesystem_store_datadir`). */
+  glanceStoreDir: string;
 }
 
 declare module 'vitest' {

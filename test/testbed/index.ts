@@ -1,0 +1,546 @@
+/**
+ * A real Keystone + Glance (Debian's python3-keystone / python3-glance) on free 127.0.0.1
+ * ports, with SQLite databases, a file store and logs in one temp folder.
+ * Facts and quirks: ../shared/docs/openstack-testbed.md (relative to the checkout's parent).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestbedInfo, TestbedUser } from './types';
+
+export type { TestbedInfo, TestbedUser } from './types';
+
+export interface Testbed extends TestbedInfo {
+  /** Stops both servers and deletes the temp folder; `keepLogs` keeps `logDir`. */
+  stop(options?: { keepLogs?: boolean }): Promise<void>;
+  /** The last lines of the Keystone and Glance logs, for a failure report. */
+  logTail(lines?: number): string;
+}
+
+export interface TestbedOptions {
+  /** Parent of the temp folder (default: the OS temp dir). */
+  dir?: string;
+  /** Progress lines ("keystone ready after 6.1 s"). */
+  log?: (line: string) => void;
+}
+
+/** Debian's interpreter: the `python3` first on PATH may be a build that cannot see Debian's modules. */
+export const PYTHON = '/usr/bin/python3';
+export const HELPER = fileURLToPath(new URL('./testbed.py', import.meta.url));
+const REGION = 'RegionOne';
+const DOMAIN = 'default';
+const READY_TIMEOUT_MS = 120_000;
+
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const started = Date.now();
+  const log = (line: string) =>
+    options.log?.(`[testbed +${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
+  const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'glance-desk-testbed-'));
+  const logDir = join(dir, 'logs');
+  const keystoneLog = join(logDir, 'keystone.log');
+  const glanceLog = join(logDir, 'glance.log');
+  const servers: ChildProcess[] = [];
+
+  const logTail = (lines = 60) =>
+    [keystoneLog, glanceLog].map((file) => `==> ${file} <==\n${tailOf(file, lines)}`).join('\n');
+  const killAll = () => {
+    for (const child of servers) killGroup(child, 'SIGKILL');
+  };
+  const onExit = () => {
+    killAll();
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    // Only we listen: restore the default behaviour (exit by that signal).
+    if (process.listenerCount(signal) === 1) {
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    }
+  };
+  process.on('exit', onExit);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let stopped = false;
+  const stop = async ({ keepLogs = false } = {}) => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await Promise.all(servers.map((child) => stopGroup(child)));
+    if (!keepLogs) {
+      await rm(dir, { recursive: true, force: true });
+      return;
+    }
+    for (const entry of await readdir(dir)) {
+      if (entry !== 'logs') await rm(join(dir, entry), { recursive: true, force: true });
+    }
+  };
+
+  try {
+    const data = join(dir, 'data');
+    const paths = {
+      keystoneConf: join(dir, 'keystone.conf'),
+      glanceConf: join(dir, 'glance-api.conf'),
+      glancePaste: join(dir, 'glance-api-paste.ini'),
+      keystoneDb: join(data, 'keystone.sqlite'),
+      glanceDb: join(data, 'glance.sqlite'),
+      fernetKeys: join(data, 'fernet-keys'),
+      receiptKeys: join(data, 'receipt-keys'),
+      credentialKeys: join(data, 'credential-keys'),
+      store: join(data, 'images'),
+      staging: join(data, 'staging'),
+      tasks: join(data, 'tasks'),
+    };
+    await mkdir(logDir);
+    await mkdir(data);
+    await Promise.all([paths.store, paths.staging, paths.tasks].map((d) => mkdir(d)));
+    await Promise.all(
+      [paths.fernetKeys, paths.receiptKeys, paths.credentialKeys].map((d) => writeFernetKeys(d)),
+    );
+
+    const [keystonePort, glancePort] = await Promise.all([freePort(), freePort()]);
+    const keystoneUrl = `http://127.0.0.1:${keystonePort}`;
+    const authUrl = `${keystoneUrl}/v3`;
+    const glanceUrl = `http://127.0.0.1:${glancePort}`;
+    const passwords = { admin: password(), glance: password(), member: password() };
+
+    await writeFile(paths.keystoneConf, keystoneConf(paths, keystoneLog), { mode: 0o600 });
+    await writeFile(paths.glancePaste, GLANCE_PASTE);
+    await writeFile(
+      paths.glanceConf,
+      glanceConf({ ...paths, glanceLog, glancePort, authUrl, glancePassword: passwords.glance }),
+      { mode: 0o600 },
+    );
+    log(`folder ${dir}`);
+
+    // Keystone and Glance are set up side by side; Glance needs Keystone only per request.
+    const keystoneSide = (async () => {
+      await runHelper(['keystone-setup', paths.keystoneConf, `${authUrl}/`, REGION], keystoneLog, {
+        OS_BOOTSTRAP_PASSWORD: passwords.admin,
+      });
+      log('keystone bootstrapped');
+      const keystone = serve(
+        ['serve-keystone', paths.keystoneConf, String(keystonePort)],
+        keystoneLog,
+      );
+      servers.push(keystone);
+      await waitUntilAnswers(authUrl, keystone, 'Keystone');
+      log('keystone ready');
+      const result = await registerInKeystone(authUrl, glanceUrl, passwords);
+      log('keystone projects, users and catalog created');
+      return result;
+    })();
+    const glanceSide = (async () => {
+      await runHelper(['glance-setup', paths.glanceConf], glanceLog);
+      log('glance database synced');
+      const glance = serve(['serve-glance', paths.glanceConf], glanceLog);
+      servers.push(glance);
+      await waitUntilAnswers(`${glanceUrl}/`, glance, 'Glance');
+      log('glance ready');
+    })();
+    const [users] = await Promise.all([keystoneSide, glanceSide]);
+
+    // Glance's first authenticated call makes keystonemiddleware log in as `glance`: do it
+    // here, as the member, so a broken service user fails start-up rather than a test.
+    const memberToken = await projectToken(authUrl, users.member);
+    const images = await fetch(`${glanceUrl}/v2/images?limit=1`, {
+      headers: { 'X-Auth-Token': memberToken },
+    });
+    if (images.status !== 200) {
+      throw new Error(`Glance answered ${images.status} to the member's image list`);
+    }
+    log('glance answers an authenticated image list: test bed up');
+
+    const info: TestbedInfo = {
+      authUrl,
+      glanceUrl,
+      region: REGION,
+      admin: users.admin,
+      member: users.member,
+      logDir,
+      dir,
+      glanceDatabase: paths.glanceDb,
+      glanceStoreDir: paths.store,
+    };
+    return { ...info, stop, logTail };
+  } catch (error) {
+    const tail = logTail(40);
+    await stop({ keepLogs: true });
+    throw new Error(
+      `The test bed did not start: ${(error as Error).message}\nLogs kept in ${logDir}\n${tail}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** The same facts without the functions, e.g. for vitest's `provide` or JSON. */
+export function testbedInfo(bed: TestbedInfo): TestbedInfo {
+  const { authUrl, glanceUrl, region, admin, member, logDir, dir, glanceDatabase, glanceStoreDir } =
+    bed;
+  return { authUrl, glanceUrl, region, admin, member, logDir, dir, glanceDatabase, glanceStoreDir };
+}
+
+/** A project-scoped token for a test bed user (password auth by ids). */
+export async function projectToken(authUrl: string, user: TestbedUser): Promise<string> {
+  const response = await fetch(`${authUrl}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { id: user.userId, password: user.password } },
+        },
+        scope: { project: { id: user.projectId } },
+      },
+    }),
+  });
+  const token = response.headers.get('x-subject-token');
+  if (response.status !== 201 || !token) {
+    throw new Error(`Keystone answered ${response.status} to ${user.username}'s login`);
+  }
+  return token;
+}
+
+interface Passwords {
+  admin: string;
+  glance: string;
+  member: string;
+}
+
+/** Creates, as admin, what bootstrap does not: projects, users, roles, Glance's catalog entry. */
+async function registerInKeystone(
+  authUrl: string,
+  glanceUrl: string,
+  passwords: Passwords,
+): Promise<{ admin: TestbedUser; member: TestbedUser }> {
+  // The admin logs in by name (that lookup exists); everything after goes by id, because
+  // this Keystone answers 500 instead of 404 to lookups of missing names.
+  const login = await fetch(`${authUrl}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', domain: { id: DOMAIN }, password: passwords.admin } },
+        },
+        scope: { project: { name: 'admin', domain: { id: DOMAIN } } },
+      },
+    }),
+  });
+  const token = login.headers.get('x-subject-token');
+  if (login.status !== 201 || !token)
+    throw new Error(`Keystone answered ${login.status} to the admin login`);
+  const { token: body } = (await login.json()) as {
+    token: { user: { id: string }; project: { id: string } };
+  };
+
+  const call = async <T>(method: string, path: string, json?: unknown): Promise<T> => {
+    const response = await fetch(`${authUrl}${path}`, {
+      method,
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(
+        `Keystone answered ${response.status} to ${method} ${path}: ${text.slice(0, 300)}`,
+      );
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const create = async (kind: 'project' | 'user' | 'service' | 'endpoint', fields: object) => {
+    const created = await call<Partial<Record<string, { id: string }>>>('POST', `/${kind}s`, {
+      [kind]: fields,
+    });
+    const id = created[kind]?.id;
+    if (!id) throw new Error(`Keystone created a ${kind} without an id`);
+    return id;
+  };
+  const grant = (projectId: string, userId: string, roleId: string) =>
+    call('PUT', `/projects/${projectId}/users/${userId}/roles/${roleId}`);
+
+  const { roles } = await call<{ roles: { id: string; name: string }[] }>('GET', '/roles');
+  const roleId = (name: string) => {
+    const role = roles.find((r) => r.name === name);
+    if (!role) throw new Error(`Keystone has no role named ${name}`);
+    return role.id;
+  };
+
+  const serviceProject = await create('project', { name: 'service', domain_id: DOMAIN });
+  const demoProject = await create('project', { name: 'demo', domain_id: DOMAIN });
+  const glanceUser = await create('user', {
+    name: 'glance',
+    domain_id: DOMAIN,
+    password: passwords.glance,
+  });
+  const memberUser = await create('user', {
+    name: 'demo',
+    domain_id: DOMAIN,
+    password: passwords.member,
+    default_project_id: demoProject,
+  });
+  await grant(serviceProject, glanceUser, roleId('admin'));
+  await grant(demoProject, memberUser, roleId('member'));
+  const imageService = await create('service', { type: 'image', name: 'glance', enabled: true });
+  for (const iface of ['public', 'internal', 'admin']) {
+    await create('endpoint', {
+      service_id: imageService,
+      interface: iface,
+      region_id: REGION,
+      url: glanceUrl,
+    });
+  }
+
+  return {
+    admin: {
+      username: 'admin',
+      password: passwords.admin,
+      userId: body.user.id,
+      projectId: body.project.id,
+      projectName: 'admin',
+      domainId: DOMAIN,
+    },
+    member: {
+      username: 'demo',
+      password: passwords.member,
+      userId: memberUser,
+      projectId: demoProject,
+      projectName: 'demo',
+      domainId: DOMAIN,
+    },
+  };
+}
+
+function keystoneConf(paths: Record<string, string>, logFile: string): string {
+  return `[DEFAULT]
+log_file = ${logFile}
+
+[database]
+connection = sqlite:///${paths.keystoneDb}
+
+[identity]
+# Tests log in often; bcrypt's minimum cost keeps a login fast.
+password_hash_rounds = 4
+
+[token]
+provider = fernet
+
+[fernet_tokens]
+key_repository = ${paths.fernetKeys}
+
+[fernet_receipts]
+key_repository = ${paths.receiptKeys}
+
+[credential]
+key_repository = ${paths.credentialKeys}
+`;
+}
+
+interface GlanceConfFacts {
+  glanceDb: string;
+  glanceLog: string;
+  glancePort: number;
+  glancePaste: string;
+  store: string;
+  staging: string;
+  tasks: string;
+  authUrl: string;
+  glancePassword: string;
+}
+
+function glanceConf(f: GlanceConfFacts): string {
+  return `[DEFAULT]
+bind_host = 127.0.0.1
+bind_port = ${f.glancePort}
+# One process, no forked worker: quicker to start and to stop.
+workers = 0
+enabled_backends = local:file
+enabled_import_methods = [glance-direct,web-download,copy-image]
+log_file = ${f.glanceLog}
+
+[database]
+connection = sqlite:///${f.glanceDb}
+
+[glance_store]
+default_backend = local
+
+[local]
+filesystem_store_datadir = ${f.store}
+
+[os_glance_staging_store]
+filesystem_store_datadir = ${f.staging}
+
+[os_glance_tasks_store]
+filesystem_store_datadir = ${f.tasks}
+
+[import_filtering_opts]
+# web-download from a test server on loopback, any port (the defaults allow neither).
+allowed_hosts = 127.0.0.1,::1
+allowed_ports =
+
+[paste_deploy]
+flavor = keystone
+config_file = ${f.glancePaste}
+
+[keystone_authtoken]
+www_authenticate_uri = ${f.authUrl}
+auth_url = ${f.authUrl}
+auth_type = password
+project_domain_id = ${DOMAIN}
+user_domain_id = ${DOMAIN}
+project_name = service
+username = glance
+password = ${f.glancePassword}
+`;
+}
+
+const GLANCE_PASTE = `[pipeline:glance-api-keystone]
+pipeline = versionnegotiation authtoken context rootapp
+
+[composite:rootapp]
+paste.composite_factory = glance.api:root_app_factory
+/: apiversions
+/v2: apiv2app
+
+[app:apiversions]
+paste.app_factory = glance.api.versions:create_resource
+
+[app:apiv2app]
+paste.app_factory = glance.api.v2.router:API.factory
+
+[filter:versionnegotiation]
+paste.filter_factory = glance.api.middleware.version_negotiation:VersionNegotiationFilter.factory
+
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+delay_auth_decision = true
+
+[filter:context]
+paste.filter_factory = glance.api.middleware.context:ContextMiddleware.factory
+`;
+
+/**
+ * What `keystone-manage fernet_setup` / `credential_setup` write (a staged key 0 and a
+ * primary key 1, url-safe base64 of 32 random bytes), without two ~3 s Python start-ups.
+ */
+async function writeFernetKeys(repository: string): Promise<void> {
+  await mkdir(repository, { mode: 0o700 });
+  for (const name of ['0', '1']) {
+    const key = randomBytes(32).toString('base64').replaceAll('+', '-').replaceAll('/', '_');
+    await writeFile(join(repository, name), key, { mode: 0o600 });
+  }
+}
+
+function password(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Runs a helper command to completion, its output appended to `logFile`. */
+function runHelper(
+  args: string[],
+  logFile: string,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const out = openSync(logFile, 'a');
+  try {
+    const child = spawn(PYTHON, [HELPER, ...args], {
+      stdio: ['ignore', out, out],
+      env: { ...process.env, ...env },
+    });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`${args[0]} failed (${signal ?? `exit code ${code}`})`)),
+      );
+    });
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** Starts a server in its own process group, so stopping it also stops anything it forked. */
+function serve(args: string[], logFile: string): ChildProcess {
+  const out = openSync(logFile, 'a');
+  try {
+    const child = spawn(PYTHON, [HELPER, ...args], { stdio: ['ignore', out, out], detached: true });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+async function waitUntilAnswers(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `${name} exited during start-up (${child.signalCode ?? `exit code ${child.exitCode}`})`,
+      );
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${name} did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function tailOf(file: string, lines: number): string {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * The IPC contract: every call the renderer can make into main, with its input schema
+ * (validated in main at run time, before any handler runs) and its result type, and every
+ * event main pushes. Main registers one handler per call, the preload builds `window.api`
+ * from this list, and the renderer imports only the types.
+ *
+ * Adding a call: add an entry to `calls`, then a handler in main/ipc/handlers.ts — the
+ * compiler points at everything else.
+ */
+import { z } from 'zod';
+import type { AppErrorData } from './errors';
+import type { Image, ImageMember, ImagePage } from './image';
+import { imageSortKeys } from './image';
+import {
+  appSettingsSchema,
+  profileInputSchema,
+  type AppSettings,
+  type ImportResult,
+  type Profile,
+  type SecretStorageStatus,
+  type TestConnectionResult,
+} from './profile';
+import type { Transfer, TransferProgressEvent } from './transfer';
+
+/** A call: its input schema, and (as a type only) its result. */
+interface Call<Input extends z.ZodType, Result> {
+  input: Input;
+  /** Never set at run time: only carries the result type. */
+  readonly resultType?: (result: Result) => Result;
+}
+
+function call<Result>() {
+  return <Input extends z.ZodType>(input: Input): Call<Input, Result> => ({ input });
+}
+
+const none = z.undefined();
+const id = z.string().min(1).max(255);
+const profileId = id;
+const imageId = id;
+const path = z.string().min(1).max(4096);
+const text = (max: number) => z.string().max(max);
+
+const compareOperator = z.enum(['gt', 'gte', 'lt', 'lte', 'eq', 'neq']);
+const oneOrMany = z.union([text(255), z.array(text(255)).max(100)]);
+
+export const imageListQuerySchema = z
+  .object({
+    name: oneOrMany,
+    status: oneOrMany,
+    visibility: z.enum(['public', 'private', 'shared', 'community', 'all']),
+    owner: oneOrMany,
+    id: oneOrMany,
+    disk_format: oneOrMany,
+    container_format: oneOrMany,
+    tags: z.array(text(255)).max(50),
+    member_status: z.enum(['accepted', 'pending', 'rejected', 'all']),
+    size_min: z.int().nonnegative(),
+    size_max: z.int().nonnegative(),
+    protected: z.boolean(),
+    os_hidden: z.boolean(),
+    created_at: z.object({ op: compareOperator, value: z.iso.datetime({ offset: true }) }),
+    updated_at: z.object({ op: compareOperator, value: z.iso.datetime({ offset: true }) }),
+    properties: z.record(text(255), text(255)),
+    sort: z
+      .array(z.object({ key: z.enum(imageSortKeys), dir: z.enum(['asc', 'desc']) }))
+      .max(imageSortKeys.length),
+    limit: z.int().min(1).max(1000),
+    marker: id,
+  })
+  .partial()
+  .strict();
+
+const visibility = z.enum(['public', 'private', 'shared', 'community']);
+const nonNegative = z
+  .int()
+  .nonnegative()
+  .max(2 ** 31 - 1);
+const propertyKey = z.string().min(1).max(255);
+
+export const imageCreateSchema = z
+  .object({
+    id: z.uuid(),
+    name: text(255),
+    container_format: text(255),
+    disk_format: text(255),
+    min_disk: nonNegative,
+    min_ram: nonNegative,
+    protected: z.boolean(),
+    os_hidden: z.boolean(),
+    tags: z.array(text(255)).max(128),
+    visibility,
+    properties: z.record(propertyKey, text(65_535)),
+  })
+  .partial()
+  .strict();
+
+const jsonValue: z.ZodType<unknown> = z.json();
+const pointer = z.string().regex(/^\/[^\s]*$/, 'A JSON pointer such as /name.');
+
+export const patchOperationSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('add'), path: pointer, value: jsonValue }).strict(),
+  z.object({ op: z.literal('replace'), path: pointer, value: jsonValue }).strict(),
+  z.object({ op: z.literal('remove'), path: pointer }).strict(),
+]);
+
+const transferAction = z.enum(['pause', 'resume', 'cancel', 'retry', 'remove']);
+
+/** What the create form needs from the cloud's image schema. */
+export interface ImageSchemaInfo {
+  diskFormats: string[];
+  containerFormats: string[];
+  visibilities: string[];
+}
+
+export interface DeleteResult {
+  imageId: string;
+  ok: boolean;
+  error?: AppErrorData;
+}
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  /** The system locale, e.g. 'zh-CN' or 'en-US'. */
+  systemLocale: string;
+}
+
+export const calls = {
+  // App and settings
+  getAppInfo: call<AppInfo>()(none),
+  getSettings: call<AppSettings>()(none),
+  updateSettings: call<AppSettings>()(appSettingsSchema.partial().strict()),
+  /** Problems found at start-up (a corrupt settings file that was backed up, …), shown once. */
+  getStartupProblems: call<AppErrorData[]>()(none),
+  openExternal: call<undefined>()(z.object({ url: z.url({ protocol: /^https?$/ }) }).strict()),
+
+  // Profiles
+  listProfiles: call<Profile[]>()(none),
+  saveProfile: call<Profile>()(
+    z.object({ id: profileId.optional(), profile: profileInputSchema }).strict(),
+  ),
+  deleteProfile: call<undefined>()(z.object({ id: profileId }).strict()),
+  testConnection: call<TestConnectionResult>()(
+    z.union([
+      z.object({ id: profileId }).strict(),
+      /** An unsaved profile from the form; with `id`, a missing secret comes from that saved profile. */
+      z.object({ profile: profileInputSchema, id: profileId.optional() }).strict(),
+    ]),
+  ),
+  importProfiles: call<ImportResult>()(
+    z
+      .object({
+        kind: z.enum(['clouds-yaml', 'openrc']),
+        /** Absent for clouds.yaml: search the usual places. */
+        path: path.optional(),
+      })
+      .strict(),
+  ),
+  getSecretStorageStatus: call<SecretStorageStatus>()(none),
+
+  // Images
+  listImages: call<ImagePage>()(z.object({ profileId, query: imageListQuerySchema }).strict()),
+  getImage: call<Image>()(z.object({ profileId, imageId }).strict()),
+  createImage: call<Image>()(z.object({ profileId, fields: imageCreateSchema }).strict()),
+  updateImage: call<Image>()(
+    z.object({ profileId, imageId, ops: z.array(patchOperationSchema).min(1).max(500) }).strict(),
+  ),
+  deleteImages: call<DeleteResult[]>()(
+    z.object({ profileId, imageIds: z.array(imageId).min(1).max(1000) }).strict(),
+  ),
+  setImageActive: call<undefined>()(z.object({ profileId, imageId, active: z.boolean() }).strict()),
+  listImageMembers: call<ImageMember[]>()(z.object({ profileId, imageId }).strict()),
+  getImageSchema: call<ImageSchemaInfo>()(z.object({ profileId }).strict()),
+  /** Import methods the cloud advertises (e.g. 'glance-direct', 'web-download'). */
+  getImportMethods: call<string[]>()(z.object({ profileId }).strict()),
+  importImageFromUrl: call<undefined>()(
+    z.object({ profileId, imageId, url: z.url({ protocol: /^https?$/ }) }).strict(),
+  ),
+
+  // Transfers
+  listTransfers: call<Transfer[]>()(none),
+  startDownloads: call<Transfer[]>()(
+    z
+      .object({
+        profileId,
+        imageIds: z.array(imageId).min(1).max(1000),
+        /** Absent: the profile's download folder. */
+        folder: path.optional(),
+      })
+      .strict(),
+  ),
+  /** Upload a local file into an existing queued image, or create the image first. */
+  startUpload: call<Transfer>()(
+    z.union([
+      z.object({ profileId, path, imageId }).strict(),
+      z.object({ profileId, path, create: imageCreateSchema }).strict(),
+    ]),
+  ),
+  controlTransfer: call<undefined>()(z.object({ id, action: transferAction }).strict()),
+  /** Show a finished download in the file manager. */
+  revealTransfer: call<undefined>()(z.object({ id }).strict()),
+  /** Start an OS drag of a finished download's file (call from the row's dragstart). */
+  startDragTransfer: call<undefined>()(z.object({ id }).strict()),
+
+  // Dialogs (main owns them; the result is what the user picked, or nothing)
+  chooseFolder: call<string | null>()(
+    z.object({ title: text(200).optional(), defaultPath: path.optional() }).strict(),
+  ),
+  chooseFiles: call<string[]>()(
+    z
+      .object({
+        purpose: z.enum(['image', 'clouds-yaml', 'openrc']),
+        multiple: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+} as const;
+
+/** Events main pushes to the renderer. */
+export interface Events {
+  transfersChanged: TransferProgressEvent;
+}
+export const eventNames = ['transfersChanged'] as const satisfies readonly (keyof Events)[];
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<N extends CallName> = z.output<Calls[N]['input']>;
+export type CallResult<N extends CallName> =
+  Calls[N] extends Call<z.ZodType, infer Result> ? Result : never;
+
+/** What crosses IPC for every call: errors travel as data, never as thrown Error objects (which lose their fields). */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
+
+export const channelPrefix = 'glance-desk:';
+export const callChannel = (name: CallName): string => `${channelPrefix}call:${name}`;
+export const eventChannel = (name: keyof Events): string => `${channelPrefix}event:${name}`;
+
+/**
+ * `window.api` as the preload exposes it: one method per call, resolving to an envelope,
+ * one `on…` subscription per event returning an unsubscribe, and the preload-only
+ * `pathForFile` for files dropped from the OS.
+ */
+export type Api = {
+  [N in CallName]: (
+    ...args: z.input<Calls[N]['input']> extends undefined ? [] : [input: z.input<Calls[N]['input']>]
+  ) => Promise<Envelope<CallResult<N>>>;
+} & {
+  on<E extends keyof Events>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** The local path of a File dropped from the OS (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
+};

@@ -1,0 +1,264 @@
+/**
+ * Turns what the network and the servers say into the app's one error model (AppError):
+ * HTTP error responses by status, with the server's own words pulled out of its HTML or
+ * JSON body, and Node / undici failures (refused, unresolvable, reset, certificate,
+ * timeout, abort) by code. Everything that comes from outside is scrubbed of secrets.
+ */
+import { AppError, isAppError, type AppErrorData, type ErrorKind } from '../../common/errors';
+import { scrubSecrets } from './scrub';
+
+/** A replacement for the kind and plain message of one HTTP status, chosen by the caller. */
+export interface StatusExplanation {
+  kind?: ErrorKind;
+  message: string;
+}
+
+export type StatusExplanations = Partial<Record<number, StatusExplanation>>;
+
+const maxServerMessage = 500;
+
+export function kindForStatus(status: number): ErrorKind {
+  switch (status) {
+    case 400:
+    case 416:
+      return 'bad-request';
+    case 401:
+      return 'auth';
+    case 403:
+      return 'forbidden';
+    case 404:
+    case 410:
+      return 'not-found';
+    case 409:
+      return 'conflict';
+    case 405:
+    case 413:
+    case 415:
+    case 501:
+      return 'unsupported';
+    default:
+      return status >= 500 || status === 429 ? 'server' : 'bad-request';
+  }
+}
+
+const statusMessages: Partial<Record<number, string>> = {
+  405: 'This cloud does not allow this operation here.',
+  413: 'The cloud refused the data as too large (over its image size limit or your quota).',
+  416: 'The requested byte range is outside the image data.',
+  429: 'The cloud is busy (too many requests). Try again in a moment.',
+  503: 'The cloud service is unavailable right now. Try again later.',
+};
+
+const entities: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (match, code: string) => {
+    if (code.startsWith('#x') || code.startsWith('#X'))
+      return String.fromCodePoint(parseInt(code.slice(2), 16));
+    if (code.startsWith('#')) return String.fromCodePoint(parseInt(code.slice(1), 10));
+    return entities[code.toLowerCase()] ?? match;
+  });
+}
+
+function plainText(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Glance (webob) answers errors with `<h1>400 Bad Request</h1>` and the message as text after it. */
+function messageFromHtml(html: string): string | undefined {
+  const withoutHead = html.replace(/<head[\s\S]*?<\/head>/i, '');
+  const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(withoutHead);
+  const rest = plainText(withoutHead.replace(/<h1[^>]*>[\s\S]*?<\/h1>/i, ''));
+  if (rest !== '') return rest;
+  const title = heading?.[1] ?? /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+  return title === undefined ? undefined : plainText(title) || undefined;
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' && field.trim() !== '' ? field.trim() : undefined;
+}
+
+/**
+ * Keystone: `{"error": {"message", "title"}}`; Glance and others: `{"message"}`, `{"title"}`;
+ * Nova style: `{"badRequest": {"message"}}`; Huawei: `{"error_msg"}` or `{"error": {"message"}}`.
+ */
+function messageFromJson(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const direct =
+    stringField(data, 'message') ?? stringField(data, 'error_msg') ?? stringField(data, 'title');
+  if (direct !== undefined) return direct;
+  const error = (data as Record<string, unknown>).error;
+  if (typeof error === 'string' && error.trim() !== '') return error.trim();
+  for (const value of Object.values(data)) {
+    const nested = stringField(value, 'message') ?? stringField(value, 'title');
+    if (nested !== undefined) return nested;
+  }
+  return undefined;
+}
+
+/** The server's own words from an error body (HTML, JSON or plain text), if there are any. */
+export function extractServerMessage(
+  body: string,
+  contentType: string | undefined,
+): string | undefined {
+  const text = body.trim();
+  if (text === '') return undefined;
+  let message: string | undefined;
+  if (/json/i.test(contentType ?? '') || text.startsWith('{')) {
+    try {
+      message = messageFromJson(JSON.parse(text));
+    } catch {
+      message = plainText(text);
+    }
+  } else if (/html/i.test(contentType ?? '') || text.startsWith('<')) {
+    message = messageFromHtml(text);
+  } else {
+    message = text.replace(/\s+/g, ' ');
+  }
+  if (message === undefined || message === '') return undefined;
+  return message.length > maxServerMessage ? `${message.slice(0, maxServerMessage)}…` : message;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function requestIdOf(headers: Headers): string | undefined {
+  return header(headers, 'x-openstack-request-id') ?? header(headers, 'x-compute-request-id');
+}
+
+export interface HttpErrorInput {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** Values that must not appear in the error (the request's token, a password). */
+  secrets?: readonly string[];
+  explanations?: StatusExplanations;
+}
+
+/** The AppError for an HTTP error response. */
+export function httpError({
+  status,
+  headers,
+  body,
+  secrets = [],
+  explanations = {},
+}: HttpErrorInput): AppError {
+  const explained = explanations[status];
+  const kind = explained?.kind ?? kindForStatus(status);
+  const data: Omit<AppErrorData, 'message'> & { message?: string } = { kind, status };
+  const message = explained?.message ?? statusMessages[status];
+  if (message !== undefined) data.message = message;
+  const serverMessage = extractServerMessage(body, header(headers, 'content-type'));
+  if (serverMessage !== undefined) data.serverMessage = scrubSecrets(serverMessage, secrets);
+  const requestId = requestIdOf(headers);
+  if (requestId !== undefined) data.requestId = requestId;
+  return new AppError(data);
+}
+
+const untrustedCertificateCodes = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REJECTED',
+  'INVALID_CA',
+]);
+
+export const untrustedCertificateMessage =
+  "The server's certificate is not trusted (self-signed or unknown CA). Add the CA file to the profile, or, only if you trust this network, turn on “Skip TLS verification”.";
+
+const tlsMessages: Record<string, string> = {
+  CERT_HAS_EXPIRED: "The server's certificate has expired.",
+  CERT_NOT_YET_VALID: "The server's certificate is not valid yet (check this computer's clock).",
+  CERT_REVOKED: "The server's certificate has been revoked.",
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    "The server's certificate is for a different host name than the one in the address.",
+  ERR_SSL_WRONG_VERSION_NUMBER:
+    'Could not start a secure connection: the server does not seem to speak HTTPS on this port.',
+};
+
+const networkMessages: Record<string, string> = {
+  ECONNREFUSED: 'Could not connect: nothing is listening at this address and port.',
+  ENOTFOUND: 'Could not find the server: the host name does not resolve.',
+  EAI_AGAIN: 'Could not look up the host name (DNS is not answering). Check your network.',
+  ECONNRESET: 'The connection to the cloud was dropped.',
+  EPIPE: 'The connection to the cloud was dropped.',
+  UND_ERR_SOCKET: 'The connection to the cloud was dropped.',
+  EHOSTUNREACH: 'The server is unreachable from this network.',
+  ENETUNREACH: 'The network is unreachable. Check your connection.',
+  UND_ERR_CLOSED: 'The connection to the cloud was closed.',
+  UND_ERR_DESTROYED: 'The connection to the cloud was closed.',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH:
+    'The cloud sent less data than it announced; the connection was cut.',
+};
+
+const timeoutMessages: Record<string, string> = {
+  UND_ERR_CONNECT_TIMEOUT: 'Connecting to the cloud timed out.',
+  ETIMEDOUT: 'Connecting to the cloud timed out.',
+  UND_ERR_HEADERS_TIMEOUT: 'The cloud did not answer in time.',
+  UND_ERR_BODY_TIMEOUT: 'The cloud stopped sending data.',
+};
+
+/** The first error code found on the error, its cause chain, or an AggregateError's members. */
+function errorCode(err: unknown, depth = 0): string | undefined {
+  if (typeof err !== 'object' || err === null || depth > 5) return undefined;
+  const { code, cause, errors } = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+  const inner =
+    errorCode(cause, depth + 1) ??
+    (Array.isArray(errors) ? errors.map((e) => errorCode(e, depth + 1)).find(Boolean) : undefined);
+  return inner ?? (typeof code === 'string' ? code : undefined);
+}
+
+function isAbort(err: unknown, code: string | undefined): boolean {
+  return (
+    (err instanceof Error && err.name === 'AbortError') ||
+    code === 'UND_ERR_ABORTED' ||
+    code === 'UND_ERR_ABORT' ||
+    code === 'ABORT_ERR'
+  );
+}
+
+/** Any failure (thrown by undici, Node, a stream, or already an AppError) as an AppError. */
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const code = errorCode(err);
+  const details = code === undefined ? undefined : { code };
+  const build = (kind: ErrorKind, message?: string): AppError =>
+    new AppError(
+      {
+        kind,
+        ...(message === undefined ? {} : { message }),
+        ...(details === undefined ? {} : { details }),
+      },
+      { cause: err },
+    );
+  if (isAbort(err, code)) return build('cancelled');
+  if (code === undefined) return build('network', 'The request to the cloud failed unexpectedly.');
+  if (untrustedCertificateCodes.has(code)) return build('tls', untrustedCertificateMessage);
+  if (code in tlsMessages) return build('tls', tlsMessages[code]);
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO')
+    return build('tls', 'The secure (TLS) connection to the cloud failed.');
+  if (code in timeoutMessages) return build('timeout', timeoutMessages[code]);
+  if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH')
+    return build('integrity', 'The file changed size while it was being sent.');
+  return build('network', networkMessages[code]);
+}

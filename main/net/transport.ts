@@ -1,0 +1,201 @@
+/**
+ * One HTTP transport per connection: a keep-alive undici dispatcher with the profile's TLS
+ * and proxy settings, and a `request()` that turns every failure into an AppError.
+ */
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { AppError, isAppError } from '../../common/errors';
+import type { TransportConfig } from '../../common/connection';
+import { httpError, toAppError, type StatusExplanations } from './errors';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string | URL;
+  headers?: Record<string, string>;
+  body?: string | Buffer | Readable | null;
+  signal?: AbortSignal;
+  /**
+   * Values that must never appear in an error, e.g. a password in the body. The
+   * `x-auth-token` / `x-subject-token` header values are added automatically.
+   */
+  secrets?: readonly string[];
+  /** Replace the kind and message of the error for some HTTP statuses. */
+  explanations?: StatusExplanations;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+const connectTimeout = 30_000;
+const headersTimeout = 30_000;
+/** Idle time between two body chunks, not a limit on the whole body: multi-GB transfers are fine. */
+const bodyStallTimeout = 5 * 60_000;
+const keepAliveTimeout = 30_000;
+/** Enough of an error body to find the server's message; the rest is dropped. */
+const maxErrorBody = 64 * 1024;
+
+function readCaFile(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new AppError(
+      { kind: 'tls', message: `The CA file ${path} could not be read.` },
+      { cause: err },
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new AppError({
+      kind: 'tls',
+      message: `The CA file ${path} does not contain a PEM certificate.`,
+    });
+  }
+  return pem;
+}
+
+function proxySecrets(proxy: string | undefined): string[] {
+  if (proxy === undefined) return [];
+  try {
+    const { password } = new URL(proxy);
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return [];
+  }
+}
+
+function createDispatcher(config: TransportConfig): Dispatcher {
+  const tls = {
+    ...(config.caFile === undefined
+      ? {}
+      : { ca: [...rootCertificates, readCaFile(config.caFile)] }),
+    ...(config.insecure === true ? { rejectUnauthorized: false } : {}),
+  };
+  const connect = { ...tls, timeout: connectTimeout };
+  const options = {
+    connect,
+    headersTimeout,
+    bodyTimeout: bodyStallTimeout,
+    keepAliveTimeout,
+  };
+  if (config.proxy !== undefined && config.proxy !== '') {
+    return new ProxyAgent({
+      ...options,
+      uri: config.proxy,
+      requestTls: connect,
+      proxyTls: connect,
+    });
+  }
+  const fromEnvironment = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some(
+    (name) => (process.env[name] ?? '') !== '',
+  );
+  return fromEnvironment
+    ? new EnvHttpProxyAgent({ ...options, requestTls: connect, proxyTls: connect })
+    : new Agent(options);
+}
+
+async function readErrorBody(body: HttpResponse['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= maxErrorBody) break;
+    }
+  } catch {
+    // The status says enough; a body we could not read adds nothing.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, maxErrorBody).toString('utf8');
+}
+
+export class Transport {
+  readonly #dispatcher: Dispatcher;
+  readonly #secrets: string[];
+
+  constructor(config: TransportConfig) {
+    this.#dispatcher = createDispatcher(config);
+    this.#secrets = proxySecrets(config.proxy);
+  }
+
+  /**
+   * Sends one request. Resolves with the response for any status below 400 (the caller
+   * reads or discards the body); rejects with an AppError for an HTTP error status (the
+   * body is read for the server's message) and for every network, TLS, timeout or abort
+   * failure.
+   */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const headers = req.headers ?? {};
+    const secrets = [
+      ...this.#secrets,
+      ...(req.secrets ?? []),
+      ...Object.entries(headers)
+        .filter(([name]) => /^x-(auth|subject)-token$/i.test(name))
+        .map(([, value]) => value),
+    ];
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(req.url, {
+        dispatcher: this.#dispatcher,
+        method: req.method,
+        headers,
+        body: req.body ?? null,
+        signal: req.signal ?? null,
+      });
+    } catch (err) {
+      const reason: unknown = req.signal?.aborted === true ? req.signal.reason : undefined;
+      if (isAppError(reason)) throw reason;
+      throw toAppError(
+        req.signal?.aborted === true ? new DOMException('Aborted', 'AbortError') : err,
+      );
+    }
+    const result: HttpResponse = {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
+    };
+    if (result.status < 400) return result;
+    throw httpError({
+      status: result.status,
+      headers: result.headers,
+      body: await readErrorBody(result.body),
+      secrets,
+      ...(req.explanations === undefined ? {} : { explanations: req.explanations }),
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#dispatcher.close();
+  }
+}
+
+/** Reads a JSON answer; `undefined` for an empty body (e.g. 204). */
+export async function readJson<T>(res: HttpResponse): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await res.body.text();
+  } catch (err) {
+    throw toAppError(err);
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new AppError(
+      {
+        kind: 'server',
+        status: res.status,
+        message: 'The cloud sent an answer that is not valid JSON.',
+      },
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * Glance v2 over an OpenStackSession: images, their data, tags, members, and the
+ * informational calls. Every failure is an AppError (see main/net/errors.ts).
+ */
+import type { Readable } from 'node:stream';
+import { AppError } from '../../common/errors';
+import type {
+  Image,
+  ImageCreate,
+  ImageListQuery,
+  ImageMember,
+  ImagePage,
+  PatchOperation,
+} from '../../common/image';
+import { diffImage } from '../../common/patch';
+import type { OpenStackSession, ServiceRequest } from './keystone';
+import { createImageBody, imageListParams, markerFromNext, parseImage } from './image-format';
+
+export interface ImageDownload {
+  status: 200 | 206;
+  body: Readable;
+  contentLength: number | null;
+  /** Glance sends the image's md5 checksum (hex) here. */
+  contentMd5: string | null;
+  contentRange: { start: number; end: number; total: number | null } | null;
+}
+
+export interface DownloadOptions {
+  /** Start at this byte (sends `Range: bytes=N-`). */
+  offset?: number;
+  signal?: AbortSignal;
+}
+
+export interface UploadOptions {
+  /** Bytes, when known: sent as Content-Length. */
+  size?: number | null;
+  signal?: AbortSignal;
+}
+
+/** `/v2/info/import`: the import methods this Glance offers. */
+export interface ImportInfo {
+  methods: string[];
+}
+
+/** One entry of `/v2/info/stores`. */
+export interface ImageStore {
+  id: string;
+  description?: string;
+  default?: boolean;
+  read_only?: boolean;
+}
+
+export type ImageMemberStatus = ImageMember['status'];
+
+const jsonPatchType = 'application/openstack-images-v2.1-json-patch';
+
+function imagePath(id: string, rest = ''): string {
+  return `/v2/images/${encodeURIComponent(id)}${rest}`;
+}
+
+function jsonBody(value: unknown): Pick<ServiceRequest, 'body' | 'headers'> {
+  return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? null : first;
+}
+
+/** `bytes 100-199/1000` or `bytes 100-199/*`. */
+export function parseContentRange(value: string | null): ImageDownload['contentRange'] {
+  const match = value === null ? null : /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value.trim());
+  if (match === null) return null;
+  return {
+    start: Number(match[1]),
+    end: Number(match[2]),
+    total: match[3] === '*' ? null : Number(match[3]),
+  };
+}
+
+function missingAnswer(what: string): AppError {
+  return new AppError({ kind: 'server', message: `The cloud answered without ${what}.` });
+}
+
+export class GlanceClient {
+  readonly #session: OpenStackSession;
+
+  constructor(session: OpenStackSession) {
+    this.#session = session;
+  }
+
+  /** One page of images. */
+  async listImages(query: ImageListQuery = {}, signal?: AbortSignal): Promise<ImagePage> {
+    const data = await this.#session.json<{ images?: Record<string, unknown>[]; next?: string }>({
+      method: 'GET',
+      path: '/v2/images',
+      query: imageListParams(query),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (!Array.isArray(data?.images)) throw missingAnswer('an image list');
+    const page: ImagePage = { images: data.images.map(parseImage) };
+    const nextMarker = markerFromNext(data.next);
+    if (nextMarker !== undefined) page.nextMarker = nextMarker;
+    return page;
+  }
+
+  /** Every page, following `next` to the end. */
+  async *listAllImages(query: ImageListQuery = {}, signal?: AbortSignal): AsyncIterable<ImagePage> {
+    let marker = query.marker;
+    do {
+      const page = await this.listImages(
+        { ...query, ...(marker === undefined ? {} : { marker }) },
+        signal,
+      );
+      yield page;
+      marker = page.nextMarker;
+    } while (marker !== undefined);
+  }
+
+  async getImage(id: string): Promise<Image> {
+    return this.#image({ method: 'GET', path: imagePath(id) });
+  }
+
+  async createImage(create: ImageCreate): Promise<Image> {
+    return this.#image({
+      method: 'POST',
+      path: '/v2/images',
+      ...jsonBody(createImageBody(create)),
+    });
+  }
+
+  async updateImage(id: string, ops: PatchOperation[]): Promise<Image> {
+    return this.#image({
+      method: 'PATCH',
+      path: imagePath(id),
+      body: JSON.stringify(ops),
+      headers: { 'content-type': jsonPatchType },
+    });
+  }
+
+  /** Sends the minimal patch from `before` to `after`; with no change, just reads the image. */
+  async updateImageFrom(before: Image, after: Image): Promise<Image> {
+    const ops = diffImage(before, after);
+    return ops.length === 0 ? this.getImage(before.id) : this.updateImage(before.id, ops);
+  }
+
+  async deleteImage(id: string): Promise<void> {
+    await this.#empty({
+      method: 'DELETE',
+      path: imagePath(id),
+      explanations: {
+        403: {
+          message:
+            'The image is protected, or you are not allowed to delete it. Unprotect it first if you own it.',
+        },
+      },
+    });
+  }
+
+  /** Admin only by default. */
+  async deactivateImage(id: string): Promise<void> {
+    await this.#empty({ method: 'POST', path: imagePath(id, '/actions/deactivate') });
+  }
+
+  async reactivateImage(id: string): Promise<void> {
+    await this.#empty({ method: 'POST', path: imagePath(id, '/actions/reactivate') });
+  }
+
+  async addTag(id: string, tag: string): Promise<void> {
+    await this.#empty({ method: 'PUT', path: imagePath(id, `/tags/${encodeURIComponent(tag)}`) });
+  }
+
+  async removeTag(id: string, tag: string): Promise<void> {
+    await this.#empty({
+      method: 'DELETE',
+      path: imagePath(id, `/tags/${encodeURIComponent(tag)}`),
+    });
+  }
+
+  async listMembers(id: string): Promise<ImageMember[]> {
+    const data = await this.#session.json<{ members?: ImageMember[] }>({
+      method: 'GET',
+      path: imagePath(id, '/members'),
+    });
+    if (!Array.isArray(data?.members)) throw missingAnswer('a member list');
+    return data.members;
+  }
+
+  /** Shares an image (visibility `shared`) with a project; the member then accepts or rejects it. */
+  async addMember(id: string, memberId: string): Promise<ImageMember> {
+    return this.#member({
+      method: 'POST',
+      path: imagePath(id, '/members'),
+      ...jsonBody({ member: memberId }),
+    });
+  }
+
+  /** Called by the member project itself, to accept or reject a shared image. */
+  async updateMemberStatus(
+    id: string,
+    memberId: string,
+    status: ImageMemberStatus,
+  ): Promise<ImageMember> {
+    return this.#member({
+      method: 'PUT',
+      path: imagePath(id, `/members/${encodeURIComponent(memberId)}`),
+      ...jsonBody({ status }),
+    });
+  }
+
+  async removeMember(id: string, memberId: string): Promise<void> {
+    await this.#empty({
+      method: 'DELETE',
+      path: imagePath(id, `/members/${encodeURIComponent(memberId)}`),
+    });
+  }
+
+  /** `/v2/schemas/image`: the JSON schema of an image, with this cloud's custom property definitions. */
+  async getImageSchema(): Promise<Record<string, unknown>> {
+    const schema = await this.#session.json<Record<string, unknown>>({
+      method: 'GET',
+      path: '/v2/schemas/image',
+    });
+    if (schema === undefined) throw missingAnswer('the image schema');
+    return schema;
+  }
+
+  async getImportInfo(): Promise<ImportInfo> {
+    const data = await this.#session.json<{ 'import-methods'?: { value?: unknown } }>({
+      method: 'GET',
+      path: '/v2/info/import',
+    });
+    const methods = data?.['import-methods']?.value;
+    return {
+      methods: Array.isArray(methods) ? methods.filter((m) => typeof m === 'string') : [],
+    };
+  }
+
+  /** `/v2/info/stores`; kind `unsupported` when the cloud has multiple stores turned off. */
+  async getStores(): Promise<ImageStore[]> {
+    const unsupported = {
+      kind: 'unsupported' as const,
+      message: 'This cloud does not list its image stores (multiple stores are not enabled).',
+    };
+    const data = await this.#session.json<{ stores?: ImageStore[] }>({
+      method: 'GET',
+      path: '/v2/info/stores',
+      explanations: { 404: unsupported, 410: unsupported },
+    });
+    if (!Array.isArray(data?.stores)) throw missingAnswer('a store list');
+    return data.stores;
+  }
+
+  /** Interoperable image import; Glance fetches the data itself, asynchronously. */
+  async importImage(id: string, method: { method: 'web-download'; uri: string }): Promise<void> {
+    await this.#empty({
+      method: 'POST',
+      path: imagePath(id, '/import'),
+      ...jsonBody({ method: { name: method.method, uri: method.uri } }),
+    });
+  }
+
+  /**
+   * Opens the image data as a stream. The caller must consume or destroy `body`.
+   * 204 (no data yet) fails with kind `conflict` and details `{ reason: 'no-data' }`.
+   */
+  async openDownload(id: string, opts: DownloadOptions = {}): Promise<ImageDownload> {
+    const offset = opts.offset ?? 0;
+    const res = await this.#session.request({
+      method: 'GET',
+      path: imagePath(id, '/file'),
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      explanations: {
+        403: {
+          message:
+            'This image is deactivated, so its data cannot be downloaded (an administrator can reactivate it).',
+        },
+        416: {
+          kind: 'bad-request',
+          message: `The image data is shorter than ${offset} bytes, so the download cannot resume there.`,
+        },
+      },
+    });
+    if (res.status === 204) {
+      res.body.destroy();
+      throw new AppError({
+        kind: 'conflict',
+        status: 204,
+        message:
+          'This image has no data yet (it is still queued), so there is nothing to download.',
+        details: { reason: 'no-data' },
+      });
+    }
+    if (res.status !== 200 && res.status !== 206) {
+      res.body.destroy();
+      throw new AppError({
+        kind: 'server',
+        status: res.status,
+        message: `The cloud answered the download with an unexpected status ${res.status}.`,
+      });
+    }
+    const length = Number(headerValue(res.headers['content-length']) ?? NaN);
+    return {
+      status: res.status,
+      body: res.body,
+      contentLength: Number.isFinite(length) ? length : null,
+      contentMd5: headerValue(res.headers['content-md5']),
+      contentRange: parseContentRange(headerValue(res.headers['content-range'])),
+    };
+  }
+
+  /** Streams the image data (`PUT /file`). The image must be queued (no data yet). */
+  async uploadData(id: string, body: Readable, opts: UploadOptions = {}): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+    if (opts.size !== undefined && opts.size !== null)
+      headers['content-length'] = String(opts.size);
+    await this.#empty({
+      method: 'PUT',
+      path: imagePath(id, '/file'),
+      headers,
+      body,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      explanations: {
+        409: {
+          message:
+            'This image already has data (or is not queued), and Glance never replaces the data of an image. Create a new image instead.',
+        },
+      },
+    });
+  }
+
+  async #image(req: ServiceRequest): Promise<Image> {
+    const data = await this.#session.json<Record<string, unknown>>(req);
+    if (data === undefined || typeof data.id !== 'string') throw missingAnswer('an image');
+    return parseImage(data);
+  }
+
+  async #member(req: ServiceRequest): Promise<ImageMember> {
+    const data = await this.#session.json<ImageMember>(req);
+    if (data === undefined) throw missingAnswer('a member');
+    return data;
+  }
+
+  async #empty(req: ServiceRequest): Promise<void> {
+    const res = await this.#session.request(req);
+    await res.body.dump();
+  }
+}

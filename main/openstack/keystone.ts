@@ -1,0 +1,363 @@
+/**
+ * A Keystone v3 session over one connection: it authenticates (password, application
+ * credential or an existing token), keeps the project-scoped token and its catalog, renews
+ * the token a few minutes before it expires and once when a service answers 401, and sends
+ * requests to the image service with the token attached.
+ */
+import type { Readable } from 'node:stream';
+import { AppError, isAppError } from '../../common/errors';
+import type { AuthConfig, ConnectionConfig, DomainScoped } from '../../common/connection';
+import type { StatusExplanations } from '../net/errors';
+import { readJson, Transport, type HttpRequest, type HttpResponse } from '../net/transport';
+import { normalizeImageEndpoint, pickImageEndpoint, type CatalogService } from './catalog';
+
+export interface SessionOptions {
+  /** Renew the token this long before its `expires_at`. Default: 5 minutes. */
+  refreshMarginMs?: number;
+  /** The clock used for token expiry (milliseconds since the epoch). */
+  now?: () => number;
+}
+
+/** A request to the image service: `path` is relative to its endpoint, e.g. `/v2/images`. */
+export type ServiceRequest = Omit<HttpRequest, 'url'> & {
+  path: string;
+  query?: URLSearchParams;
+};
+
+interface AuthState {
+  token: string;
+  /** Milliseconds since the epoch; null when unknown (a token used without Keystone). */
+  expiresAt: number | null;
+  catalog: CatalogService[] | null;
+  projectId: string | null;
+}
+
+interface TokenBody {
+  token?: {
+    expires_at?: string;
+    catalog?: CatalogService[];
+    project?: { id?: string };
+  };
+}
+
+interface VersionEntry {
+  id?: string;
+  status?: string;
+  links?: { rel?: string; href?: string }[];
+}
+
+const defaultRefreshMargin = 5 * 60_000;
+
+const rejectedTokenMessage =
+  'The cloud did not accept the token: it is invalid or has expired. Get a new token and update the profile.';
+
+const authFailureMessages: Record<AuthConfig['method'], string> = {
+  password:
+    'Keystone did not accept these credentials. Check the user name, password, domain and project.',
+  'application-credential':
+    'Keystone did not accept the application credential. Check its id and secret, and that it has not expired or been deleted.',
+  token: rejectedTokenMessage,
+};
+
+function isReadable(body: HttpRequest['body']): body is Readable {
+  return typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
+}
+
+function named(scope: DomainScoped, what: 'user' | 'project'): Record<string, unknown> {
+  if (scope.id !== undefined && scope.id !== '') return { id: scope.id };
+  if (scope.name === undefined || scope.name === '') {
+    throw new AppError({
+      kind: 'validation',
+      message: `The profile names no ${what}: give its id, or its name and domain.`,
+    });
+  }
+  const domain =
+    scope.domainId !== undefined && scope.domainId !== ''
+      ? { id: scope.domainId }
+      : scope.domainName !== undefined && scope.domainName !== ''
+        ? { name: scope.domainName }
+        : { id: 'default' };
+  return { name: scope.name, domain };
+}
+
+/** The secrets of an auth config, so that no error can ever carry them. */
+function secretsOf(auth: AuthConfig): string[] {
+  switch (auth.method) {
+    case 'password':
+      return [auth.password];
+    case 'application-credential':
+      return [auth.secret];
+    case 'token':
+      return [auth.token];
+  }
+}
+
+export class OpenStackSession {
+  readonly #config: ConnectionConfig;
+  readonly #transport: Transport;
+  readonly #refreshMargin: number;
+  readonly #now: () => number;
+  readonly #secrets: string[];
+  #identityUrl: Promise<string> | undefined;
+  #state: AuthState | undefined;
+  #pending: Promise<AuthState> | undefined;
+
+  constructor(config: ConnectionConfig, options: SessionOptions = {}) {
+    const hasAuthUrl = config.authUrl !== undefined && config.authUrl !== '';
+    const hasEndpoint = config.imageEndpoint !== undefined && config.imageEndpoint !== '';
+    if (!hasAuthUrl && !(config.auth.method === 'token' && hasEndpoint)) {
+      throw new AppError({
+        kind: 'validation',
+        message:
+          'The profile needs an auth URL (Keystone), or a token together with an image endpoint.',
+      });
+    }
+    this.#config = config;
+    this.#transport = new Transport(config);
+    this.#refreshMargin = options.refreshMarginMs ?? defaultRefreshMargin;
+    this.#now = options.now ?? Date.now;
+    this.#secrets = secretsOf(config.auth);
+  }
+
+  /** A valid token, authenticating first if needed. Concurrent callers share one sign-in. */
+  async token(): Promise<string> {
+    return (await this.#authenticated()).token;
+  }
+
+  /** The project the token is scoped to, when Keystone told us. */
+  async projectId(): Promise<string | null> {
+    return (await this.#authenticated()).projectId;
+  }
+
+  /** The image service's base URL (no trailing slash, no `/v2`). */
+  async imageEndpoint(): Promise<string> {
+    if (this.#config.imageEndpoint !== undefined && this.#config.imageEndpoint !== '') {
+      return normalizeImageEndpoint(this.#config.imageEndpoint);
+    }
+    const { catalog } = await this.#authenticated();
+    if (catalog === null) {
+      throw new AppError({
+        kind: 'auth',
+        message:
+          'The token is not scoped to a project, so Keystone sent no service catalog. Choose a project in the profile.',
+      });
+    }
+    return pickImageEndpoint(catalog, this.#config.interface, this.#config.region);
+  }
+
+  /**
+   * Sends a request to the image service with the token. On a 401 it signs in again and
+   * retries once (not for a streamed body, which cannot be sent twice); a second 401, or a
+   * 401 where signing in again is impossible, fails with kind `auth`.
+   */
+  async request(req: ServiceRequest): Promise<HttpResponse> {
+    const state = await this.#authenticated();
+    try {
+      return await this.#send(state, req);
+    } catch (err) {
+      if (!isAppError(err) || err.status !== 401) throw err;
+      this.#drop(state);
+      if (!this.#canReauthenticate()) throw this.#rejected(err, rejectedTokenMessage);
+      if (isReadable(req.body)) {
+        throw this.#rejected(
+          err,
+          'The cloud stopped accepting the session’s token during the transfer. Try again.',
+        );
+      }
+      const fresh = await this.#authenticated();
+      try {
+        return await this.#send(fresh, req);
+      } catch (retryErr) {
+        if (!isAppError(retryErr) || retryErr.status !== 401) throw retryErr;
+        this.#drop(fresh);
+        throw this.#rejected(
+          retryErr,
+          'The image service did not accept the token Keystone issued, even after signing in again.',
+        );
+      }
+    }
+  }
+
+  /** `request()` plus JSON parsing of the answer (`undefined` for an empty body). */
+  async json<T>(req: ServiceRequest): Promise<T | undefined> {
+    const res = await this.request({
+      ...req,
+      headers: { accept: 'application/json', ...req.headers },
+    });
+    return readJson<T>(res);
+  }
+
+  /** Forget the token: the next call signs in again. */
+  invalidate(): void {
+    this.#state = undefined;
+  }
+
+  /** Closes the connections. The session cannot be used afterwards. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  #canReauthenticate(): boolean {
+    return this.#config.auth.method !== 'token';
+  }
+
+  #drop(state: AuthState): void {
+    if (this.#state === state) this.#state = undefined;
+  }
+
+  #rejected(err: AppError, message: string): AppError {
+    return new AppError({ ...err.toJSON(), kind: 'auth', message }, { cause: err });
+  }
+
+  async #send(state: AuthState, req: ServiceRequest): Promise<HttpResponse> {
+    const { path, query, headers, secrets, ...rest } = req;
+    const search = query === undefined || query.size === 0 ? '' : `?${query.toString()}`;
+    return this.#transport.request({
+      ...rest,
+      url: `${await this.imageEndpoint()}${path}${search}`,
+      headers: { ...headers, 'x-auth-token': state.token },
+      secrets: [...this.#secrets, ...(secrets ?? [])],
+    });
+  }
+
+  #authenticated(): Promise<AuthState> {
+    const state = this.#state;
+    if (state !== undefined && !this.#expiring(state)) return Promise.resolve(state);
+    this.#pending ??= this.#authenticate().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  #expiring(state: AuthState): boolean {
+    return (
+      this.#canReauthenticate() &&
+      state.expiresAt !== null &&
+      this.#now() >= state.expiresAt - this.#refreshMargin
+    );
+  }
+
+  async #authenticate(): Promise<AuthState> {
+    const { auth } = this.#config;
+    const withoutKeystone = this.#config.authUrl === undefined || this.#config.authUrl === '';
+    let state: AuthState;
+    if (auth.method === 'token' && withoutKeystone) {
+      // The constructor made sure an image endpoint is set: there is no Keystone to ask.
+      state = { token: auth.token, expiresAt: null, catalog: null, projectId: null };
+    } else if (auth.method === 'token' && auth.project === undefined) {
+      state = await this.#validateToken(auth.token);
+    } else {
+      state = await this.#issueToken(auth);
+    }
+    this.#state = state;
+    return state;
+  }
+
+  /** POST /v3/auth/tokens: a new project-scoped token. */
+  async #issueToken(auth: AuthConfig): Promise<AuthState> {
+    let identity: Record<string, unknown>;
+    let scope: Record<string, unknown> | undefined;
+    switch (auth.method) {
+      case 'password':
+        identity = {
+          methods: ['password'],
+          password: { user: { ...named(auth.user, 'user'), password: auth.password } },
+        };
+        scope = { project: named(auth.project, 'project') };
+        break;
+      case 'application-credential':
+        // An application credential carries its own project scope.
+        identity = {
+          methods: ['application_credential'],
+          application_credential: { id: auth.id, secret: auth.secret },
+        };
+        break;
+      case 'token':
+        identity = { methods: ['token'], token: { id: auth.token } };
+        scope =
+          auth.project === undefined ? undefined : { project: named(auth.project, 'project') };
+        break;
+    }
+    const res = await this.#transport.request({
+      method: 'POST',
+      url: `${await this.#identity()}/auth/tokens`,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ auth: { identity, ...(scope === undefined ? {} : { scope }) } }),
+      secrets: this.#secrets,
+      explanations: this.#authExplanations(),
+    });
+    const subject = res.headers['x-subject-token'];
+    const token = Array.isArray(subject) ? subject[0] : subject;
+    const body = await readJson<TokenBody>(res);
+    if (token === undefined || token === '') {
+      throw new AppError({
+        kind: 'server',
+        message: 'Keystone answered the sign-in without a token.',
+      });
+    }
+    return this.#stateFrom(token, body);
+  }
+
+  /** GET /v3/auth/tokens: checks an existing token and reads its catalog. */
+  async #validateToken(token: string): Promise<AuthState> {
+    const res = await this.#transport.request({
+      method: 'GET',
+      url: `${await this.#identity()}/auth/tokens`,
+      headers: { accept: 'application/json', 'x-auth-token': token, 'x-subject-token': token },
+      secrets: this.#secrets,
+      explanations: this.#authExplanations(),
+    });
+    return this.#stateFrom(token, await readJson<TokenBody>(res));
+  }
+
+  #authExplanations(): StatusExplanations {
+    const message = authFailureMessages[this.#config.auth.method];
+    return {
+      401: { kind: 'auth', message },
+      // Keystone answers 404 for a token it does not know.
+      404: { kind: 'auth', message },
+    };
+  }
+
+  #stateFrom(token: string, body: TokenBody | undefined): AuthState {
+    const expires = Date.parse(body?.token?.expires_at ?? '');
+    return {
+      token,
+      expiresAt: Number.isNaN(expires) ? null : expires,
+      catalog: body?.token?.catalog ?? null,
+      projectId: body?.token?.project?.id ?? null,
+    };
+  }
+
+  /** The Keystone v3 base URL: the auth URL if it ends in /v3, else found by version discovery. */
+  #identity(): Promise<string> {
+    this.#identityUrl ??= this.#discover().catch((err: unknown) => {
+      this.#identityUrl = undefined;
+      throw err;
+    });
+    return this.#identityUrl;
+  }
+
+  async #discover(): Promise<string> {
+    const authUrl = (this.#config.authUrl ?? '').replace(/\/+$/, '');
+    if (/\/v3$/.test(authUrl)) return authUrl;
+    const notKeystone: AppError = new AppError({
+      kind: 'unsupported',
+      message: `No Keystone v3 API was found at ${authUrl}. Check the auth URL.`,
+    });
+    const res = await this.#transport.request({
+      method: 'GET',
+      url: authUrl,
+      headers: { accept: 'application/json' },
+      explanations: { 404: { kind: 'unsupported', message: notKeystone.message } },
+    });
+    const body = await readJson<{ versions?: { values?: VersionEntry[] }; version?: VersionEntry }>(
+      res,
+    ).catch(() => undefined);
+    const versions = body?.versions?.values ?? (body?.version === undefined ? [] : [body.version]);
+    const v3 = versions.find((v) => v.id?.startsWith('v3') && v.status !== 'deprecated');
+    const href = v3?.links?.find((link) => link.rel === 'self')?.href;
+    if (href === undefined) throw notKeystone;
+    return href.replace(/\/+$/, '');
+  }
+}

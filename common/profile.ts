@@ -1,0 +1,192 @@
+/**
+ * Connection profiles and app-wide settings as the renderer sees and edits them, with the
+ * zod schemas main validates them with. No secret ever leaves main: `ProfileInput.secret`
+ * only travels renderer → main, and `Profile` carries just `secretState`.
+ * Types and zod only: the renderer imports this file.
+ */
+import { z } from 'zod';
+import type { AppErrorData } from './errors';
+import type { EndpointInterface } from './connection';
+
+export const authMethods = ['password', 'application-credential', 'token'] as const;
+export type AuthMethod = (typeof authMethods)[number];
+
+export const endpointInterfaces = [
+  'public',
+  'internal',
+  'admin',
+] as const satisfies readonly EndpointInterface[];
+
+const text = (max: number) => z.string().min(1).max(max);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter a full http:// or https:// address.' });
+
+/** Every field of a profile except its id and secret: what is stored and what the form edits. */
+export const profileFieldsObject = z.object({
+  name: z.string().min(1, 'Enter a name for this profile.').max(80),
+  /** Short tag shown next to the name, e.g. "prod". */
+  label: text(20).optional(),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'Pick a colour as #rrggbb.')
+    .optional(),
+  /** Keystone URL, with or without /v3. Optional only for a token with an image endpoint. */
+  authUrl: httpUrl.optional(),
+  authMethod: z.enum(authMethods),
+  userName: text(255).optional(),
+  userId: text(255).optional(),
+  userDomainName: text(255).optional(),
+  userDomainId: text(255).optional(),
+  projectName: text(255).optional(),
+  projectId: text(255).optional(),
+  projectDomainName: text(255).optional(),
+  projectDomainId: text(255).optional(),
+  applicationCredentialId: text(255).optional(),
+  /** Use this Glance URL instead of the catalog's (needed for a token without an auth URL). */
+  imageEndpoint: httpUrl.optional(),
+  region: text(255).optional(),
+  interface: z.enum(endpointInterfaces),
+  /** PEM file with extra CA certificates to trust. */
+  caFile: text(4096).optional(),
+  /** Skip TLS certificate verification (dangerous; the UI flags it). */
+  insecure: z.boolean().optional(),
+  /** Proxy URL; when absent, HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
+  proxy: httpUrl.optional(),
+  /** Where downloads go by default for this profile. */
+  downloadFolder: text(4096).optional(),
+});
+
+export type ProfileFields = z.infer<typeof profileFieldsObject>;
+
+/** The rules that span several fields: what each auth method needs. */
+export function checkAuthFields(fields: ProfileFields, ctx: z.RefinementCtx): void {
+  const need = (path: keyof ProfileFields, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  if (!fields.authUrl && !(fields.authMethod === 'token' && fields.imageEndpoint)) {
+    need('authUrl', 'Enter the authentication (Keystone) URL.');
+  }
+  if (fields.authMethod === 'password') {
+    if (!fields.userId && !fields.userName) need('userName', 'Enter the user name or user ID.');
+    if (!fields.userId && fields.userName && !fields.userDomainName && !fields.userDomainId) {
+      need('userDomainName', "Enter the user's domain (name or ID), often Default.");
+    }
+    if (!fields.projectId && !fields.projectName) {
+      need('projectName', 'Enter the project name or project ID.');
+    }
+    if (
+      !fields.projectId &&
+      fields.projectName &&
+      !fields.projectDomainName &&
+      !fields.projectDomainId
+    ) {
+      need('projectDomainName', "Enter the project's domain (name or ID), often Default.");
+    }
+  }
+  if (fields.authMethod === 'application-credential' && !fields.applicationCredentialId) {
+    need('applicationCredentialId', 'Enter the application credential ID.');
+  }
+}
+
+export const profileFieldsSchema = profileFieldsObject.superRefine(checkAuthFields);
+
+/**
+ * What the profile form sends. `secret` is the password, application-credential secret or
+ * token; leave it out (or empty) when editing to keep the one already saved.
+ */
+export const profileInputObject = profileFieldsObject.extend({
+  secret: z.string().min(1).max(16_384).optional(),
+});
+export type ProfileInput = z.infer<typeof profileInputObject>;
+
+/** Form values arrive with surrounding blanks and '' for empty fields: trim them (never the secret) and drop the empty ones. */
+function normaliseForm(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const field = typeof raw === 'string' && key !== 'secret' ? raw.trim() : raw;
+    if (field !== '' && field !== undefined && field !== null) out[key] = field;
+  }
+  return out;
+}
+
+export const profileInputSchema = z.preprocess(
+  normaliseForm,
+  profileInputObject.superRefine(checkAuthFields),
+);
+
+/** Where a profile's secret is: encrypted in the settings file, in memory until the app quits, or nowhere. */
+export type SecretState = 'stored' | 'session' | 'missing';
+
+/** A saved profile as the renderer sees it: never the secret itself. */
+export interface Profile extends ProfileFields {
+  id: string;
+  secretState: SecretState;
+}
+
+/** Whether secrets can be kept across restarts on this machine, and why not. */
+export interface SecretStorageStatus {
+  /** 'keychain', 'dpapi', 'gnome_libsecret', 'kwallet5', 'basic_text', … */
+  backend: string;
+  /** False where only a plaintext-equivalent backend exists: secrets then last for this session only. */
+  persistent: boolean;
+  message: string;
+}
+
+/** Something in an imported clouds.yaml / openrc that was not taken over as it stood. */
+export interface ImportProblem {
+  /** The cloud's name in clouds.yaml, or the openrc file's name. */
+  cloud: string;
+  /** The clouds.yaml key or OS_* variable. */
+  field: string;
+  message: string;
+}
+
+export interface ImportResult {
+  /** Ready to show in the profile form; the user reviews them before saving. */
+  profiles: ProfileInput[];
+  problems: ImportProblem[];
+  /** The files that were read. */
+  files: string[];
+}
+
+export type TestConnectionResult =
+  | {
+      ok: true;
+      imageEndpoint: string;
+      projectId?: string;
+      tookMs: number;
+      /** How many images the one-image list returned (0 or 1). */
+      sampleCount: number;
+    }
+  | { ok: false; step: 'auth' | 'catalog' | 'list'; error: AppErrorData };
+
+// App-wide settings, kept in the same settings file as the profiles.
+
+export const locales = ['system', 'en', 'zh-CN'] as const;
+export const themes = ['system', 'light', 'dark'] as const;
+
+export const windowBoundsSchema = z.object({
+  x: z.int(),
+  y: z.int(),
+  width: z.int().min(200).max(100_000),
+  height: z.int().min(150).max(100_000),
+  maximized: z.boolean(),
+});
+export type WindowBounds = z.infer<typeof windowBoundsSchema>;
+
+export const appSettingsSchema = z.object({
+  locale: z.enum(locales),
+  theme: z.enum(themes),
+  /** Download folders pinned as drop targets in the transfers view. */
+  pinnedFolders: z.array(text(4096)).max(50),
+  lastProfileId: text(100).optional(),
+  windowBounds: windowBoundsSchema.optional(),
+});
+export type AppSettings = z.infer<typeof appSettingsSchema>;
+export type Locale = AppSettings['locale'];
+export type Theme = AppSettings['theme'];
+
+export const defaultAppSettings: AppSettings = {
+  locale: 'system',
+  theme: 'system',
+  pinnedFolders: [],
+};

@@ -1,0 +1,46 @@
+/**
+ * App-wide settings (language, theme, pinned download folders, last active profile, window
+ * bounds), kept in the same settings file as the profiles. Every write is validated.
+ */
+import { AppError } from '../../common/errors';
+import { appSettingsSchema, type AppSettings } from '../../common/profile';
+import { validationError } from './validation';
+import type { SettingsStoreLike } from './settings-file';
+
+export class AppSettingsStore {
+  constructor(private readonly store: SettingsStoreLike) {}
+
+  all(): AppSettings {
+    return this.store.get('app');
+  }
+
+  get<K extends keyof AppSettings>(key: K): AppSettings[K] {
+    return this.all()[key];
+  }
+
+  /** Sets one setting; `undefined` clears an optional one (last profile, window bounds). */
+  set<K extends keyof AppSettings>(key: K, value: AppSettings[K]): AppSettings {
+    return this.update({ [key]: value });
+  }
+
+  /** Applies several settings at once; `patch` may come straight from the renderer. */
+  update(patch: unknown): AppSettings {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new AppError({ kind: 'validation', message: 'Settings must be an object.' });
+    }
+    const unknownKeys = Object.keys(patch).filter((key) => !(key in appSettingsSchema.shape));
+    if (unknownKeys.length > 0) {
+      throw new AppError({
+        kind: 'validation',
+        message: `Unknown setting: ${unknownKeys.join(', ')}.`,
+      });
+    }
+    const merged = Object.fromEntries(
+      Object.entries({ ...this.all(), ...patch }).filter(([, value]) => value !== undefined),
+    );
+    const parsed = appSettingsSchema.safeParse(merged);
+    if (!parsed.success) throw validationError(parsed.error);
+    this.store.set('app', parsed.data);
+    return parsed.data;
+  }
+}

@@ -1,4 +1,5 @@
 import type { AppErrorData } from './errors';
+import type { ImageCreate } from './image';
 
 /** Transfer types shared by main (the engine, the queue) and the renderer (the panel). */
 export type TransferKind = 'download' | 'upload';
@@ -50,4 +51,22 @@ export interface Transfer {
 /** Pushed from main a few times a second at most: the transfers that changed. */
 export interface TransferProgressEvent {
   transfers: Transfer[];
+}
+
+/** Download images (by id) of one profile into a folder. */
+export interface DownloadRequest {
+  profileId: string;
+  imageIds: string[];
+  folder: string;
+}
+
+/**
+ * Upload a file: into the existing queued image `imageId`, or into a new image created
+ * from `create` (one of the two).
+ */
+export interface UploadRequest {
+  profileId: string;
+  sourcePath: string;
+  imageId?: string;
+  create?: ImageCreate;
 }

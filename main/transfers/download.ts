@@ -1,0 +1,281 @@
+import { rm } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../../common/errors';
+import type { Image } from '../../common/image';
+import type { Verification } from '../../common/transfer';
+import { toAppError } from '../net/errors';
+import { moveIntoPlace } from './file-names';
+import { fileSystemError, isFileSystemError } from './fs-errors';
+import { expectedFromContentMd5, expectedHashOf, type ExpectedHash } from './hashing';
+import type { ImageData, ImageDownload } from './image-data';
+import { PartFile } from './part-file';
+import { withRetries, type RetryPolicy } from './retry';
+
+/** What the queue persists about a download, so that it can resume after a restart. */
+export interface DownloadPlan {
+  imageId: string;
+  imageName: string;
+  finalPath: string;
+  partPath: string;
+  /** The hash the bytes must have, once known. */
+  expected: ExpectedHash | null;
+}
+
+export interface DownloadOptions {
+  signal: AbortSignal;
+  policy: RetryPolicy;
+  /** No byte for this long: the connection is taken as stalled, dropped and resumed. */
+  stallTimeoutMs: number;
+  onProgress: (bytesDone: number, bytesTotal: number | null) => void;
+  onRetry: (error: AppError, delayMs: number) => void;
+  onVerifying: () => void;
+  /** The plan changed (the expected hash became known): persist it. */
+  onPlan: (plan: DownloadPlan) => void;
+}
+
+export interface DownloadResult {
+  path: string;
+  bytes: number;
+  /** Absent when neither the image nor the response declared any hash (length checked only). */
+  verification?: Verification;
+}
+
+function sameHash(a: ExpectedHash | null, b: ExpectedHash | null): boolean {
+  return a?.algorithm === b?.algorithm && a?.value === b?.value;
+}
+
+function explainOpenError(error: AppError, image: Image): AppError {
+  const name = image.name ?? image.id;
+  if (error.kind === 'conflict' && error.details?.reason === 'no-data') {
+    return new AppError(
+      {
+        ...error.toJSON(),
+        message: `“${name}” has no data to download (status: ${image.status}). Upload its data first.`,
+      },
+      { cause: error },
+    );
+  }
+  if (error.kind === 'forbidden' && image.status === 'deactivated') {
+    return new AppError(
+      {
+        ...error.toJSON(),
+        message: `“${name}” is deactivated: only a cloud administrator can download it until it is reactivated.`,
+      },
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+const noDataStatuses = new Set(['queued', 'saving', 'uploading', 'importing', 'killed']);
+
+/**
+ * Downloads one image into its `.part`, verifying the bytes as they arrive, resuming with
+ * `Range` after a drop or a stall, and renames the file into place once it is complete,
+ * verified and flushed. Pausing (aborting `signal`) keeps the `.part`; an integrity or
+ * disk-full failure removes it; the caller removes it on cancel.
+ */
+export async function downloadImage(
+  data: ImageData,
+  plan: DownloadPlan,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
+  const { signal } = options;
+  let part = null as PartFile | null;
+  let image = null as Image | null;
+  let bytesAtAttemptStart = 0;
+  const openPart = async (algorithm: string): Promise<PartFile> => {
+    try {
+      return await PartFile.open(plan.partPath, algorithm);
+    } catch (error) {
+      throw fileSystemError(error, plan.finalPath);
+    }
+  };
+
+  const attempt = async (): Promise<DownloadResult> => {
+    if (image === null) {
+      image = await data.getImage(plan.imageId);
+      if (noDataStatuses.has(image.status)) {
+        throw explainOpenError(
+          new AppError({ kind: 'conflict', details: { reason: 'no-data' } }),
+          image,
+        );
+      }
+      const expected = expectedHashOf(image);
+      if (plan.expected !== null && !sameHash(plan.expected, expected)) {
+        // The image is not the one the .part was started from: start again.
+        part ??= await openPart(expected?.algorithm ?? 'md5');
+        await part.reset(expected?.algorithm ?? 'md5');
+      }
+      if (!sameHash(plan.expected, expected)) {
+        plan = { ...plan, expected };
+        options.onPlan(plan);
+      }
+    }
+    part ??= await openPart(plan.expected?.algorithm ?? 'md5');
+    const size = image.size ?? null;
+    if (size !== null && part.size > size) await part.reset();
+    bytesAtAttemptStart = part.size;
+    options.onProgress(part.size, size);
+
+    if (size === null || part.size < size || size === 0) {
+      await receive(data, image, part, size, options, (expected) => {
+        plan = { ...plan, expected };
+        options.onPlan(plan);
+      });
+    }
+    return finish(image, part, size, plan, options);
+  };
+
+  try {
+    return await withRetries(
+      () =>
+        attempt().catch((error: unknown) => {
+          throw isFileSystemError(error) ? fileSystemError(error, plan.finalPath) : error;
+        }),
+      {
+        policy: options.policy,
+        signal,
+        progressed: () => part !== null && part.size > bytesAtAttemptStart,
+        onRetry: options.onRetry,
+      },
+    );
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.kind === 'integrity' || appError.details?.code === 'ENOSPC') {
+      await part?.close().catch(() => undefined);
+      part = null;
+      await rm(plan.partPath, { force: true });
+    }
+    throw appError;
+  } finally {
+    await part?.close().catch(() => undefined);
+  }
+}
+
+/** One request: stream the body into the `.part` from where it ends. */
+async function receive(
+  data: ImageData,
+  image: Image,
+  part: PartFile,
+  size: number | null,
+  options: DownloadOptions,
+  learnedExpected: (expected: ExpectedHash) => void,
+): Promise<void> {
+  const stall = new AbortController();
+  const stallError = new AppError({
+    kind: 'timeout',
+    message: `The download stalled: no data for ${Math.round(options.stallTimeoutMs / 1000)} s.`,
+  });
+  const timer = setTimeout(() => stall.abort(stallError), options.stallTimeoutMs);
+  const signal = AbortSignal.any([options.signal, stall.signal]);
+  try {
+    const offset = part.size;
+    let response: ImageDownload;
+    try {
+      response = await data.openDownload(image.id, offset > 0 ? { offset, signal } : { signal });
+    } catch (error) {
+      throw explainOpenError(toAppError(error), image);
+    }
+    timer.refresh();
+    if (offset > 0 && response.status === 200) {
+      await part.reset(); // the server ignored the Range: take the whole body from the start
+    } else if (offset > 0 && response.contentRange?.start !== offset) {
+      response.body.destroy();
+      await part.reset();
+      throw new AppError({
+        kind: 'network',
+        message: `The cloud answered a resume request for byte ${offset} with another range; starting over.`,
+      });
+    }
+    if (response.status === 200 && response.contentMd5 !== null && part.size === 0) {
+      const fromHeader = expectedFromContentMd5(response.contentMd5);
+      if (expectedHashOf(image) === null) learnedExpected(fromHeader);
+    }
+    const total =
+      size ??
+      response.contentRange?.total ??
+      (response.contentLength === null ? null : part.size + response.contentLength);
+    let lastReport = 0;
+    const watch = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        timer.refresh();
+        const now = Date.now();
+        if (now - lastReport > 100) {
+          lastReport = now;
+          options.onProgress(part.size, total);
+        }
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(response.body, watch, part.sink(), { signal });
+    } catch (error) {
+      await part.trim();
+      throw error;
+    } finally {
+      options.onProgress(part.size, total);
+    }
+    if (total !== null && part.size < total) {
+      throw new AppError({
+        kind: 'network',
+        message: `The connection ended after ${part.size} of ${total} bytes.`,
+      });
+    }
+  } catch (error) {
+    if (stall.signal.aborted && !options.signal.aborted) throw stallError;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Checks the length and the hash, flushes, and renames the `.part` to a free final name. */
+async function finish(
+  image: Image,
+  part: PartFile,
+  size: number | null,
+  plan: DownloadPlan,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
+  options.onVerifying();
+  const name = image.name ?? image.id;
+  if (size !== null && part.size !== size) {
+    throw new AppError({
+      kind: 'integrity',
+      message: `The download of “${name}” has ${part.size} bytes but the image has ${size}; the file was not kept.`,
+      details: { expectedBytes: size, actualBytes: part.size },
+    });
+  }
+  let verification: Verification | undefined;
+  if (plan.expected !== null) {
+    const actual = part.digest();
+    verification = {
+      algorithm: plan.expected.algorithm,
+      expected: plan.expected.value,
+      actual,
+      ok: actual === plan.expected.value,
+    };
+    if (!verification.ok) {
+      throw new AppError({
+        kind: 'integrity',
+        message: `The data of “${name}” does not match its ${plan.expected.algorithm} (${plan.expected.source}): expected ${plan.expected.value}, got ${actual}. The file was not kept.`,
+        details: {
+          algorithm: plan.expected.algorithm,
+          expected: plan.expected.value,
+          actual,
+        },
+      });
+    }
+  }
+  try {
+    await part.sync();
+  } catch (error) {
+    throw fileSystemError(error, plan.finalPath);
+  }
+  const bytes = part.size;
+  await part.close();
+  const path = await moveIntoPlace(plan.partPath, plan.finalPath);
+  return verification === undefined ? { path, bytes } : { path, bytes, verification };
+}

@@ -1,0 +1,125 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MultiHash } from './hashing';
+
+const writeBatch = 1 << 20;
+
+/**
+ * The `.part` file of one download and the running hash of what is in it. Bytes are counted
+ * and hashed only once they are written, so after any failure `size` and the hash describe
+ * exactly the bytes on disk, and a retry can append from there.
+ */
+export class PartFile {
+  private hash: MultiHash;
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly algorithm: string,
+    public size: number,
+  ) {
+    this.hash = new MultiHash([algorithm]);
+  }
+
+  /** Opens (or creates) the `.part` and hashes what it already holds. */
+  static async open(path: string, algorithm: string): Promise<PartFile> {
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT);
+    try {
+      const { size } = await handle.stat();
+      const part = new PartFile(handle, algorithm, size);
+      if (size > 0) {
+        await pipeline(
+          handle.createReadStream({ start: 0, end: size - 1, autoClose: false }),
+          new Writable({
+            highWaterMark: writeBatch,
+            write(chunk: Buffer, _encoding, callback) {
+              part.hash.update(chunk);
+              callback();
+            },
+          }),
+        );
+      }
+      return part;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** Cuts off anything past the bytes counted (a write that failed half-way). */
+  async trim(): Promise<void> {
+    await this.handle.truncate(this.size);
+  }
+
+  /** Throws away the content: a download that must start over. */
+  async reset(algorithm = this.algorithm): Promise<void> {
+    await this.handle.truncate(0);
+    this.size = 0;
+    this.hash = new MultiHash([algorithm]);
+  }
+
+  /**
+   * A sink that appends to the file. Its 'close' comes only after the last write has
+   * settled, so `size` is final once a pipeline into it has finished or failed.
+   */
+  sink(): Writable {
+    let inFlight: Promise<void> = Promise.resolve();
+    const append = async (chunks: Buffer[]): Promise<void> => {
+      let written = 0;
+      const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+      while (written < total) {
+        const { bytesWritten } = await this.handle.writev(
+          sliceFrom(chunks, written),
+          this.size + written,
+        );
+        written += bytesWritten;
+      }
+      for (const chunk of chunks) this.hash.update(chunk);
+      this.size += total;
+    };
+    return new Writable({
+      highWaterMark: writeBatch,
+      writev: (entries, callback) => {
+        inFlight = append(entries.map((entry) => entry.chunk as Buffer));
+        inFlight.then(() => callback(), callback);
+      },
+      destroy: (error, callback) => {
+        inFlight.then(
+          () => callback(error),
+          () => callback(error),
+        );
+      },
+    });
+  }
+
+  digest(): string {
+    const digest = this.hash.digest()[this.algorithm];
+    if (digest === undefined) throw new Error(`no ${this.algorithm} digest`);
+    return digest;
+  }
+
+  /** Flushes the data to the disk: only a durable file is renamed into place. */
+  async sync(): Promise<void> {
+    await this.handle.sync();
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+/** The chunks after the first `offset` bytes (a short write happens with a full disk). */
+function sliceFrom(chunks: Buffer[], offset: number): Buffer[] {
+  if (offset === 0) return chunks;
+  const out: Buffer[] = [];
+  let skip = offset;
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    out.push(skip > 0 ? chunk.subarray(skip) : chunk);
+    skip = 0;
+  }
+  return out;
+}

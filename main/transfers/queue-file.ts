@@ -1,0 +1,78 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Transfer } from '../../common/transfer';
+import type { DownloadPlan } from './download';
+import type { UploadPlan } from './upload';
+
+export type SavedTransfer =
+  | { transfer: Transfer & { kind: 'download' }; plan: DownloadPlan }
+  | { transfer: Transfer & { kind: 'upload' }; plan: UploadPlan };
+
+interface QueueFileContent {
+  version: 1;
+  transfers: SavedTransfer[];
+}
+
+function isSavedTransfer(value: unknown): value is SavedTransfer {
+  const entry = value as Partial<SavedTransfer> | null;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.transfer?.id === 'string' &&
+    (entry.transfer.kind === 'download' || entry.transfer.kind === 'upload') &&
+    typeof entry.plan === 'object' &&
+    entry.plan !== null
+  );
+}
+
+/**
+ * The queue's JSON file. Reads tolerate a missing file (first run) and set a corrupt one
+ * aside (renamed `*.corrupt-<time>`) rather than failing the app; writes are atomic
+ * (temp file, fsync, rename), so a crash leaves the old or the new content, never half.
+ */
+export class QueueFile {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  async read(): Promise<SavedTransfer[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    try {
+      const content = JSON.parse(text) as Partial<QueueFileContent>;
+      if (content.version === 1 && Array.isArray(content.transfers)) {
+        return content.transfers.filter(isSavedTransfer);
+      }
+    } catch {
+      // set aside below
+    }
+    await rename(this.path, `${this.path}.corrupt-${Date.now()}`);
+    return [];
+  }
+
+  /** Writes are serialised; each one writes the whole list it is given. */
+  write(transfers: SavedTransfer[]): Promise<void> {
+    const content: QueueFileContent = { version: 1, transfers };
+    const text = JSON.stringify(content, null, 1);
+    this.writing = this.writing.catch(() => undefined).then(() => this.replace(text));
+    return this.writing;
+  }
+
+  private async replace(text: string): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.path);
+  }
+}

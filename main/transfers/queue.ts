@@ -1,0 +1,479 @@
+import { randomUUID } from 'node:crypto';
+import { access, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../../common/errors';
+import type {
+  DownloadRequest,
+  Transfer,
+  TransferProgressEvent,
+  TransferState,
+  UploadRequest,
+} from '../../common/transfer';
+import { toAppError } from '../net/errors';
+import { downloadImage, type DownloadPlan } from './download';
+import { reserveDownloadTarget, safeFileName } from './file-names';
+import type { ImageData } from './image-data';
+import { QueueFile, type SavedTransfer } from './queue-file';
+import { defaultRetryPolicy, type RetryPolicy } from './retry';
+import { uploadImage, type UploadPlan } from './upload';
+
+export interface TransferQueueOptions {
+  /** The app's data folder: the queue keeps `transfers.json` there. */
+  dataDir: string;
+  /** The Glance data calls for a profile (the composition root builds and caches these). */
+  clientFor: (profileId: string) => Promise<ImageData>;
+  /** Transfers running at once (default 2). */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** No byte for this long: the download is dropped and resumed (default 30 s). */
+  stallTimeoutMs?: number;
+  /** At most one progress event per this interval (default 250 ms). */
+  eventIntervalMs?: number;
+}
+
+type Entry = SavedTransfer & {
+  controller?: AbortController;
+  /** Why the controller was aborted: decides the state the transfer lands in. */
+  stopping?: 'pause' | 'cancel' | 'close';
+  running?: Promise<void>;
+  rate?: { at: number; bytes: number };
+};
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const activeStates: readonly TransferState[] = ['running', 'retrying', 'verifying'];
+const finishedStates: readonly TransferState[] = ['done', 'failed', 'cancelled'];
+
+/**
+ * The transfer queue: runs downloads and uploads a few at a time, lets each be paused,
+ * resumed, cancelled and retried, persists the list so that a restart brings unfinished
+ * transfers back (running ones re-queued, paused ones paused), and reports changes through
+ * one throttled event stream.
+ */
+export class TransferQueue {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(event: TransferProgressEvent) => void>();
+  private readonly changed = new Set<string>();
+  private readonly file: QueueFile;
+  private readonly concurrency: number;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly stallTimeoutMs: number;
+  private readonly eventIntervalMs: number;
+  private eventTimer: NodeJS.Timeout | null = null;
+  private lastEventAt = 0;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private constructor(private readonly options: TransferQueueOptions) {
+    this.file = new QueueFile(join(options.dataDir, 'transfers.json'));
+    this.concurrency = options.concurrency ?? 2;
+    this.retryPolicy = options.retry ?? defaultRetryPolicy;
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+    this.eventIntervalMs = options.eventIntervalMs ?? 250;
+  }
+
+  /** Loads the persisted transfers and starts the unfinished ones. */
+  static async open(options: TransferQueueOptions): Promise<TransferQueue> {
+    const queue = new TransferQueue(options);
+    for (const saved of await queue.file.read()) {
+      const transfer = { ...saved.transfer, rate: 0, etaSeconds: null };
+      if (activeStates.includes(transfer.state)) transfer.state = 'queued';
+      queue.entries.set(transfer.id, { ...saved, transfer } as Entry);
+    }
+    queue.pump();
+    return queue;
+  }
+
+  /** Every transfer, oldest first. */
+  list(): Transfer[] {
+    return [...this.entries.values()].map((entry) => ({ ...entry.transfer }));
+  }
+
+  get(id: string): Transfer {
+    return { ...this.entry(id).transfer };
+  }
+
+  /**
+   * One stream of changes: each event carries the transfers that changed since the last
+   * one, at most one event per `eventIntervalMs`. Returns the unsubscribe function.
+   */
+  onChange(listener: (event: TransferProgressEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Queues one download per image. Each gets a free file name in the folder at once (its
+   * `.part` is created), so an unwritable folder fails here with a 'filesystem' error. An
+   * image that cannot be read (missing, no access) becomes a failed transfer saying why.
+   */
+  async enqueueDownloads(request: DownloadRequest): Promise<Transfer[]> {
+    const data = await this.options.clientFor(request.profileId);
+    const added: Transfer[] = [];
+    for (const imageId of request.imageIds) {
+      const transfer = this.newTransfer('download', request.profileId, imageId, request.folder);
+      const plan: DownloadPlan = {
+        imageId,
+        imageName: imageId,
+        finalPath: '',
+        partPath: '',
+        expected: null,
+      };
+      try {
+        const image = await data.getImage(imageId);
+        plan.imageName = transfer.imageName = image.name ?? image.id;
+        transfer.bytesTotal = image.size ?? null;
+        const target = await reserveDownloadTarget(
+          request.folder,
+          safeFileName(image.name, image.disk_format, image.id),
+        );
+        plan.finalPath = transfer.path = target.finalPath;
+        plan.partPath = target.partPath;
+      } catch (thrown) {
+        const error = toAppError(thrown);
+        if (error.kind === 'filesystem') throw error;
+        transfer.state = 'failed';
+        transfer.error = error.toJSON();
+        transfer.finishedAt = new Date().toISOString();
+      }
+      this.add({ transfer: transfer as Transfer & { kind: 'download' }, plan });
+      added.push({ ...transfer });
+    }
+    this.pump();
+    return added;
+  }
+
+  /** Queues an upload: into `imageId` (must be queued), or into a new image from `create`. */
+  async enqueueUpload(request: UploadRequest): Promise<Transfer> {
+    if ((request.imageId === undefined) === (request.create === undefined)) {
+      throw new AppError({
+        kind: 'validation',
+        message: 'An upload goes either into an existing image or into a new one, not both.',
+      });
+    }
+    const transfer = this.newTransfer(
+      'upload',
+      request.profileId,
+      request.imageId ?? '',
+      dirname(request.sourcePath),
+    );
+    transfer.path = request.sourcePath;
+    transfer.imageName = request.create?.name ?? request.imageId ?? '';
+    const plan: UploadPlan = {
+      sourcePath: request.sourcePath,
+      imageId: request.imageId ?? null,
+      create: request.create ?? null,
+    };
+    this.add({ transfer: transfer as Transfer & { kind: 'upload' }, plan });
+    this.pump();
+    return { ...transfer };
+  }
+
+  /** Stops a queued or running transfer and keeps what it has (a download's `.part`). */
+  async pause(id: string): Promise<void> {
+    const entry = this.entry(id);
+    if (entry.transfer.state === 'queued') return this.setState(entry, 'paused');
+    if (activeStates.includes(entry.transfer.state)) await this.stop(entry, 'pause');
+  }
+
+  /** Puts a paused transfer back in the queue. */
+  resume(id: string): void {
+    const entry = this.entry(id);
+    if (entry.transfer.state !== 'paused') return;
+    this.setState(entry, 'queued');
+    this.pump();
+  }
+
+  /** Stops a transfer for good and removes a download's `.part`. */
+  async cancel(id: string): Promise<void> {
+    const entry = this.entry(id);
+    if (entry.transfer.state === 'done' || entry.transfer.state === 'cancelled') return;
+    if (activeStates.includes(entry.transfer.state)) {
+      await this.stop(entry, 'cancel');
+      return;
+    }
+    await this.removePart(entry);
+    this.finish(entry, 'cancelled');
+  }
+
+  /** Runs a failed or cancelled transfer again (a download resumes from its `.part` if any). */
+  async retry(id: string): Promise<void> {
+    const entry = this.entry(id);
+    if (entry.transfer.state !== 'failed' && entry.transfer.state !== 'cancelled') return;
+    if (entry.transfer.kind === 'download' && entry.plan && 'partPath' in entry.plan) {
+      if (entry.plan.partPath === '') {
+        // It failed before it had a file name (e.g. the image could not be read): start over.
+        const imageIds = [entry.plan.imageId];
+        this.entries.delete(id);
+        this.changed.add(id);
+        await this.enqueueDownloads({
+          profileId: entry.transfer.profileId,
+          imageIds,
+          folder: entry.transfer.folder,
+        });
+        return;
+      }
+      if (!(await exists(entry.plan.partPath))) {
+        // The `.part` is gone (cancelled, bad data): claim a free name again.
+        const target = await reserveDownloadTarget(
+          entry.transfer.folder,
+          basename(entry.plan.finalPath),
+        );
+        entry.plan = { ...entry.plan, finalPath: target.finalPath, partPath: target.partPath };
+        entry.transfer.path = target.finalPath;
+      }
+    }
+    delete entry.transfer.error;
+    delete entry.transfer.finishedAt;
+    delete entry.transfer.verification;
+    this.setState(entry, 'queued');
+    this.pump();
+  }
+
+  /** Forgets a finished (done, failed, cancelled) transfer, and the `.part` a failed one kept. */
+  async remove(id: string): Promise<void> {
+    const entry = this.entry(id);
+    if (!finishedStates.includes(entry.transfer.state)) {
+      throw new AppError({
+        kind: 'conflict',
+        message: 'Cancel the transfer before removing it from the list.',
+      });
+    }
+    if (entry.transfer.state === 'failed') await this.removePart(entry);
+    this.entries.delete(id);
+    this.scheduleSave();
+  }
+
+  /**
+   * Stops every running transfer without changing its saved state (it resumes when the
+   * queue is opened again) and writes the file. For app shutdown.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      [...this.entries.values()].map((entry) =>
+        entry.controller ? this.stop(entry, 'close') : undefined,
+      ),
+    );
+    if (this.eventTimer) clearTimeout(this.eventTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.flushEvents();
+    await this.save();
+  }
+
+  private entry(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AppError({ kind: 'not-found', message: 'No such transfer.' });
+    return entry;
+  }
+
+  private newTransfer(
+    kind: Transfer['kind'],
+    profileId: string,
+    imageId: string,
+    folder: string,
+  ): Transfer {
+    return {
+      id: randomUUID(),
+      kind,
+      profileId,
+      imageId,
+      imageName: imageId,
+      folder,
+      path: '',
+      state: 'queued',
+      bytesDone: 0,
+      bytesTotal: null,
+      rate: 0,
+      etaSeconds: null,
+      attempts: 0,
+      createdAt: new Date().toISOString(),
+    };
+  }
+
+  private add(saved: SavedTransfer): void {
+    this.entries.set(saved.transfer.id, saved);
+    this.changed.add(saved.transfer.id);
+    this.scheduleEvent();
+    this.scheduleSave();
+  }
+
+  private async stop(entry: Entry, why: NonNullable<Entry['stopping']>): Promise<void> {
+    entry.stopping = why;
+    entry.controller?.abort();
+    await entry.running;
+  }
+
+  private async removePart(entry: Entry): Promise<void> {
+    if ('partPath' in entry.plan && entry.plan.partPath !== '') {
+      await rm(entry.plan.partPath, { force: true });
+    }
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    let running = [...this.entries.values()].filter((entry) => entry.controller).length;
+    for (const entry of this.entries.values()) {
+      if (running >= this.concurrency) break;
+      if (entry.transfer.state !== 'queued' || entry.controller) continue;
+      running++;
+      entry.controller = new AbortController();
+      entry.running = this.run(entry, entry.controller.signal);
+    }
+  }
+
+  private async run(entry: Entry, signal: AbortSignal): Promise<void> {
+    const { transfer } = entry;
+    delete entry.stopping;
+    delete transfer.error;
+    transfer.attempts += 1;
+    this.setState(entry, 'running');
+    const common = {
+      signal,
+      onProgress: (bytesDone: number, bytesTotal: number | null) => {
+        this.progress(entry, bytesDone, bytesTotal);
+      },
+      onVerifying: () => this.setState(entry, 'verifying'),
+    };
+    try {
+      const data = await this.options.clientFor(transfer.profileId);
+      if (entry.transfer.kind === 'download') {
+        const result = await downloadImage(data, entry.plan as DownloadPlan, {
+          ...common,
+          policy: this.retryPolicy,
+          stallTimeoutMs: this.stallTimeoutMs,
+          onRetry: () => {
+            transfer.attempts += 1;
+            this.setState(entry, 'retrying');
+          },
+          onPlan: (plan) => {
+            entry.plan = plan;
+            this.scheduleSave();
+          },
+        });
+        transfer.path = result.path;
+        transfer.bytesDone = result.bytes;
+        if (result.verification) transfer.verification = result.verification;
+      } else {
+        const result = await uploadImage(data, entry.plan as UploadPlan, {
+          ...common,
+          onPlan: (plan) => {
+            entry.plan = plan;
+            transfer.imageId = plan.imageId ?? '';
+            this.scheduleSave();
+          },
+        });
+        transfer.imageId = result.image.id;
+        transfer.imageName = result.image.name ?? result.image.id;
+        transfer.bytesDone = result.bytes;
+        if (result.verification) transfer.verification = result.verification;
+      }
+      this.finish(entry, 'done');
+    } catch (thrown) {
+      const error = toAppError(thrown);
+      if (entry.stopping === 'pause') this.setState(entry, 'paused');
+      else if (entry.stopping === 'close') transfer.state = 'queued';
+      else if (entry.stopping === 'cancel') {
+        await this.removePart(entry).catch(() => undefined);
+        this.finish(entry, 'cancelled');
+      } else {
+        transfer.error = error.toJSON();
+        if (
+          typeof error.details?.actual === 'string' &&
+          typeof error.details.expected === 'string'
+        ) {
+          transfer.verification = {
+            algorithm: String(error.details.algorithm ?? ''),
+            expected: error.details.expected,
+            actual: error.details.actual,
+            ok: false,
+          };
+        }
+        this.finish(entry, 'failed');
+      }
+    } finally {
+      delete entry.controller;
+      delete entry.stopping;
+      delete entry.rate;
+      transfer.rate = 0;
+      transfer.etaSeconds = null;
+      this.pump();
+    }
+  }
+
+  private progress(entry: Entry, bytesDone: number, bytesTotal: number | null): void {
+    const { transfer } = entry;
+    const now = Date.now();
+    if (transfer.state === 'retrying') transfer.state = 'running';
+    transfer.bytesDone = bytesDone;
+    transfer.bytesTotal = bytesTotal;
+    // Rate: bytes over the last half second or more, smoothed.
+    if (!entry.rate || bytesDone < entry.rate.bytes) entry.rate = { at: now, bytes: bytesDone };
+    else if (now - entry.rate.at >= 500) {
+      const sample = ((bytesDone - entry.rate.bytes) * 1000) / (now - entry.rate.at);
+      transfer.rate = transfer.rate === 0 ? sample : 0.7 * transfer.rate + 0.3 * sample;
+      entry.rate = { at: now, bytes: bytesDone };
+    }
+    transfer.etaSeconds =
+      bytesTotal !== null && transfer.rate > 0
+        ? Math.ceil((bytesTotal - bytesDone) / transfer.rate)
+        : null;
+    this.changed.add(transfer.id);
+    this.scheduleEvent();
+    this.scheduleSave(2000);
+  }
+
+  private setState(entry: Entry, state: TransferState): void {
+    entry.transfer.state = state;
+    this.changed.add(entry.transfer.id);
+    this.scheduleEvent();
+    this.scheduleSave();
+  }
+
+  private finish(entry: Entry, state: 'done' | 'failed' | 'cancelled'): void {
+    entry.transfer.finishedAt = new Date().toISOString();
+    this.setState(entry, state);
+  }
+
+  private scheduleEvent(): void {
+    if (this.eventTimer || this.closed) return;
+    const wait = Math.max(0, this.lastEventAt + this.eventIntervalMs - Date.now());
+    this.eventTimer = setTimeout(() => {
+      this.eventTimer = null;
+      this.flushEvents();
+    }, wait);
+  }
+
+  private flushEvents(): void {
+    if (this.changed.size === 0) return;
+    const transfers = [...this.changed]
+      .map((id) => this.entries.get(id)?.transfer)
+      .filter((transfer) => transfer !== undefined)
+      .map((transfer) => ({ ...transfer }));
+    this.changed.clear();
+    this.lastEventAt = Date.now();
+    for (const listener of this.listeners) listener({ transfers });
+  }
+
+  private scheduleSave(delayMs = 100): void {
+    if (this.saveTimer || this.closed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.save();
+    }, delayMs);
+  }
+
+  private save(): Promise<void> {
+    const saved = [...this.entries.values()].map(
+      ({ transfer, plan }) => ({ transfer, plan }) as SavedTransfer,
+    );
+    return this.file.write(saved).catch(() => {
+      // A failing write (full disk) must not break running transfers; the next one retries.
+    });
+  }
+}

@@ -90,8 +90,9 @@ function stringField(value: unknown, key: string): string | undefined {
 }
 
 /**
- * Keystone: `{"error": {"message", "title"}}`; Glance and others: `{"message"}`, `{"title"}`;
- * Nova style: `{"badRequest": {"message"}}`; Huawei: `{"error_msg"}` or `{"error": {"message"}}`.
+ * Keystone: `{"error": {"message", "title"}}`; Glance (webob): `{"message", "code", "title"}`
+ * with HTML bits in the message; Nova style: `{"badRequest": {"message"}}`; Huawei:
+ * `{"error_msg"}` or `{"error": {"message"}}`.
  */
 function messageFromJson(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
@@ -117,14 +118,19 @@ export function extractServerMessage(
   let message: string | undefined;
   if (/json/i.test(contentType ?? '') || text.startsWith('{')) {
     try {
-      message = messageFromJson(JSON.parse(text));
+      const fromJson = messageFromJson(JSON.parse(text));
+      message = fromJson === undefined ? undefined : plainText(fromJson);
     } catch {
       message = plainText(text);
     }
   } else if (/html/i.test(contentType ?? '') || text.startsWith('<')) {
     message = messageFromHtml(text);
   } else {
-    message = text.replace(/\s+/g, ' ');
+    // webob's plain-text page: "404 Not Found\n\nNo image found with ID …".
+    message = text
+      .replace(/^\d{3} [^\n]*\n\s*\n/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   }
   if (message === undefined || message === '') return undefined;
   return message.length > maxServerMessage ? `${message.slice(0, maxServerMessage)}…` : message;

@@ -111,8 +111,6 @@ async function readErrorBody(body: HttpResponse['body']): Promise<string> {
     }
   } catch {
     // The status says enough; a body we could not read adds nothing.
-  } finally {
-    body.destroy();
   }
   return Buffer.concat(chunks).subarray(0, maxErrorBody).toString('utf8');
 }

@@ -58,6 +58,15 @@ function imagePath(id: string, rest = ''): string {
   return `/v2/images/${encodeURIComponent(id)}${rest}`;
 }
 
+/**
+ * Whether a tag can go in the tag URL. Glance routes `/tags/a%2Fb` as a path with a slash
+ * (404) and reads the URL's bytes as Latin-1, so `/tags/中文` would store mojibake: such
+ * tags are written through the image's tag list instead.
+ */
+function urlSafeTag(tag: string): boolean {
+  return /^[\x20-\x7e]*$/.test(tag) && !tag.includes('/');
+}
+
 function jsonBody(value: unknown): Pick<ServiceRequest, 'body' | 'headers'> {
   return { body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
 }
@@ -167,14 +176,22 @@ export class GlanceClient {
   }
 
   async addTag(id: string, tag: string): Promise<void> {
-    await this.#empty({ method: 'PUT', path: imagePath(id, `/tags/${encodeURIComponent(tag)}`) });
+    if (urlSafeTag(tag)) {
+      await this.#empty({ method: 'PUT', path: imagePath(id, `/tags/${encodeURIComponent(tag)}`) });
+    } else {
+      await this.#editTags(id, (tags) => (tags.includes(tag) ? tags : [...tags, tag]));
+    }
   }
 
   async removeTag(id: string, tag: string): Promise<void> {
-    await this.#empty({
-      method: 'DELETE',
-      path: imagePath(id, `/tags/${encodeURIComponent(tag)}`),
-    });
+    if (urlSafeTag(tag)) {
+      await this.#empty({
+        method: 'DELETE',
+        path: imagePath(id, `/tags/${encodeURIComponent(tag)}`),
+      });
+    } else {
+      await this.#editTags(id, (tags) => tags.filter((t) => t !== tag));
+    }
   }
 
   async listMembers(id: string): Promise<ImageMember[]> {
@@ -283,7 +300,7 @@ export class GlanceClient {
       },
     });
     if (res.status === 204) {
-      res.body.destroy();
+      await res.body.dump();
       throw new AppError({
         kind: 'conflict',
         status: 204,
@@ -293,7 +310,7 @@ export class GlanceClient {
       });
     }
     if (res.status !== 200 && res.status !== 206) {
-      res.body.destroy();
+      await res.body.dump();
       throw new AppError({
         kind: 'server',
         status: res.status,
@@ -328,6 +345,15 @@ export class GlanceClient {
         },
       },
     });
+  }
+
+  /** Read, change and write back the tag list (not atomic: Glance has no conditional PATCH). */
+  async #editTags(id: string, change: (tags: string[]) => string[]): Promise<void> {
+    const { tags } = await this.getImage(id);
+    const next = change(tags);
+    if (next.length !== tags.length) {
+      await this.updateImage(id, [{ op: 'replace', path: '/tags', value: next }]);
+    }
   }
 
   async #image(req: ServiceRequest): Promise<Image> {

@@ -180,11 +180,7 @@ export class OpenStackSession {
 
   /** `request()` plus JSON parsing of the answer (`undefined` for an empty body). */
   async json<T>(req: ServiceRequest): Promise<T | undefined> {
-    const res = await this.request({
-      ...req,
-      headers: { accept: 'application/json', ...req.headers },
-    });
-    return readJson<T>(res);
+    return readJson<T>(await this.request(req));
   }
 
   /** Forget the token: the next call signs in again. */
@@ -215,7 +211,8 @@ export class OpenStackSession {
     return this.#transport.request({
       ...rest,
       url: `${await this.imageEndpoint()}${path}${search}`,
-      headers: { ...headers, 'x-auth-token': state.token },
+      // JSON also makes Glance answer errors as JSON rather than as an HTML or text page.
+      headers: { accept: 'application/json', ...headers, 'x-auth-token': state.token },
       secrets: [...this.#secrets, ...(secrets ?? [])],
     });
   }

@@ -43,7 +43,24 @@ const keystone401 = JSON.stringify({
   },
 });
 
+// The same error as Glance sends it for Accept: application/json, and with no Accept header.
+const glance400Json =
+  '{"message": "limit param must be an integer<br /><br />\\n\\n\\n", "code": "400 Bad Request", "title": "Bad Request"}';
+const glance404Text = '404 Not Found\n\nNo image found with ID nope\n\n   ';
+
 describe('extractServerMessage', () => {
+  it("cleans the HTML out of Glance's JSON message", () => {
+    expect(extractServerMessage(glance400Json, 'application/json')).toBe(
+      'limit param must be an integer',
+    );
+  });
+
+  it("drops the status line of webob's plain-text page", () => {
+    expect(extractServerMessage(glance404Text, 'text/plain; charset=UTF-8')).toBe(
+      'No image found with ID nope',
+    );
+  });
+
   it("takes the message line under Glance's <h1>", () => {
     expect(extractServerMessage(glance400, 'text/html; charset=UTF-8')).toBe(
       'limit param must be an integer',

@@ -1,0 +1,203 @@
+/**
+ * The composition root: builds every service of the main process from its dependencies.
+ * Plain Node. The Electron shell passes electron-store, a safeStorage SecretBox and the
+ * real dialog / shell / notification adapters; tests pass `conf`, an AES SecretBox and
+ * test adapters. The same factory can drive a command-line front end.
+ */
+import type { AppInfo } from '../common/contract';
+import type { AppError } from '../common/errors';
+import type { Transfer } from '../common/transfer';
+import { GlanceClient } from './openstack/glance';
+import { OpenStackSession } from './openstack/keystone';
+import type { SecretBox } from './profiles/secret-box';
+import { ProfileStore } from './profiles/store';
+import { AppSettingsStore } from './settings/app-settings';
+import {
+  openSettingsStore,
+  type SettingsStoreLike,
+  type SettingsStoreOptions,
+} from './settings/settings-file';
+import type { ImageData } from './transfers/image-data';
+import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
+
+export type FilePurpose = 'image' | 'clouds-yaml' | 'openrc';
+
+/** Native dialogs (the shell parents them to the app window). */
+export interface DialogAdapter {
+  /** The folder the user picked, or null when they cancelled. */
+  chooseFolder(options: { title?: string; defaultPath?: string }): Promise<string | null>;
+  /** The files the user picked; empty when they cancelled. */
+  chooseFiles(options: { purpose: FilePurpose; multiple?: boolean }): Promise<string[]>;
+}
+
+/** The operating system around the app. */
+export interface OsAdapter {
+  /** Shows the file selected in the file manager. */
+  revealInFolder(path: string): void;
+  /**
+   * Starts an OS drag of an existing file from the window that asked. `sender` is opaque
+   * here: the shell passes the IPC event's WebContents through dispatch.
+   */
+  startDrag(path: string, sender: unknown): void;
+  notify(title: string, body: string): void;
+  /** Opens an http(s) URL in the user's browser; refuses anything else. */
+  openExternal(url: string): Promise<void>;
+}
+
+export interface ServiceDeps {
+  /** The app's data folder: the settings file and the transfer queue live here. */
+  dataDir: string;
+  /** Builds the settings store: `(o) => new Store(o)` (electron-store) or `(o) => new Conf(o)`. */
+  createSettingsStore: (options: SettingsStoreOptions) => SettingsStoreLike;
+  secretBox: SecretBox;
+  dialogs: DialogAdapter;
+  os: OsAdapter;
+  appInfo: AppInfo;
+  /** Where unexpected errors are logged (never with secrets). Default: console.error. */
+  log?: (line: string) => void;
+  /** Queue tuning (tests shorten the timings). */
+  transfers?: Pick<
+    TransferQueueOptions,
+    'concurrency' | 'retry' | 'stallTimeoutMs' | 'eventIntervalMs'
+  >;
+  /** A transfer that took at least this long gets a desktop notification when it ends. Default 10 s. */
+  notifyAfterMs?: number;
+}
+
+/** The OpenStack clients of one profile. */
+export interface ProfileClients {
+  session: OpenStackSession;
+  glance: GlanceClient;
+}
+
+/**
+ * One session + Glance client per profile, built on first use and dropped when the profile
+ * is saved or deleted. A dropped session is not closed: a running transfer may still hold
+ * it, and its idle keep-alive connections close by themselves.
+ */
+export class ClientCache {
+  readonly #clients = new Map<string, ProfileClients>();
+
+  constructor(private readonly profiles: ProfileStore) {}
+
+  get(profileId: string): ProfileClients {
+    let clients = this.#clients.get(profileId);
+    if (clients === undefined) {
+      const session = new OpenStackSession(this.profiles.resolveConnection(profileId));
+      clients = { session, glance: new GlanceClient(session) };
+      this.#clients.set(profileId, clients);
+    }
+    return clients;
+  }
+
+  invalidate(profileId: string): void {
+    this.#clients.delete(profileId);
+  }
+
+  async close(): Promise<void> {
+    const sessions = [...this.#clients.values()].map(({ session }) => session.close());
+    this.#clients.clear();
+    await Promise.all(sessions);
+  }
+}
+
+/** The Glance data calls the transfer engine needs, over a profile's clients. */
+function imageData({ session, glance }: ProfileClients): ImageData {
+  return {
+    getImage: (id) => glance.getImage(id),
+    createImage: (fields) => glance.createImage(fields),
+    openDownload: (id, opts) => glance.openDownload(id, opts),
+    uploadData: (id, body, opts) => glance.uploadData(id, body, opts),
+    refreshToken: async () => {
+      session.invalidate();
+      await session.token();
+    },
+  };
+}
+
+export interface Services {
+  readonly appInfo: AppInfo;
+  readonly settings: AppSettingsStore;
+  readonly profiles: ProfileStore;
+  readonly clients: ClientCache;
+  readonly transfers: TransferQueue;
+  readonly dialogs: DialogAdapter;
+  readonly os: OsAdapter;
+  readonly log: (line: string) => void;
+  /** Problems found while opening the settings (already repaired and backed up). */
+  readonly startupProblems: readonly AppError[];
+  /** Stops the transfers (they resume on the next start) and closes the connections. */
+  close(): Promise<void>;
+}
+
+const defaultNotifyAfterMs = 10_000;
+
+export async function createServices(deps: ServiceDeps): Promise<Services> {
+  const log = deps.log ?? ((line: string) => console.error(line));
+  const { store, problems } = openSettingsStore(deps.dataDir, deps.createSettingsStore);
+  const profiles = new ProfileStore(store, deps.secretBox, problems);
+  const clients = new ClientCache(profiles);
+  const transfers = await TransferQueue.open({
+    ...deps.transfers,
+    dataDir: deps.dataDir,
+    clientFor: (profileId) => Promise.resolve(imageData(clients.get(profileId))),
+  });
+  const stopNotifying = notifyWhenLongTransfersEnd(
+    transfers,
+    deps.os,
+    deps.notifyAfterMs ?? defaultNotifyAfterMs,
+  );
+
+  return {
+    appInfo: deps.appInfo,
+    settings: new AppSettingsStore(store),
+    profiles,
+    clients,
+    transfers,
+    dialogs: deps.dialogs,
+    os: deps.os,
+    log,
+    startupProblems: problems,
+    async close() {
+      stopNotifying();
+      await transfers.close();
+      await clients.close();
+    },
+  };
+}
+
+/** A desktop notification for each transfer that ends (done or failed) after running a while. Returns the unsubscribe. */
+export function notifyWhenLongTransfersEnd(
+  transfers: Pick<TransferQueue, 'onChange'>,
+  os: OsAdapter,
+  afterMs: number,
+): () => void {
+  const notified = new Set<string>();
+  return transfers.onChange(({ transfers: changed }) => {
+    for (const transfer of changed) {
+      if (transfer.state !== 'done' && transfer.state !== 'failed') continue;
+      if (transfer.finishedAt === undefined) continue;
+      const key = `${transfer.id} ${transfer.finishedAt}`;
+      if (notified.has(key)) continue;
+      if (Date.parse(transfer.finishedAt) - Date.parse(transfer.createdAt) < afterMs) continue;
+      notified.add(key);
+      const { title, body } = notification(transfer);
+      os.notify(title, body);
+    }
+  });
+}
+
+function notification(transfer: Transfer): { title: string; body: string } {
+  const what = transfer.kind === 'download' ? 'Download' : 'Upload';
+  const name = transfer.imageName || transfer.imageId;
+  if (transfer.state === 'failed') {
+    return {
+      title: `${what} failed`,
+      body: `${name}: ${transfer.error?.message ?? 'the transfer failed.'}`,
+    };
+  }
+  const checked = transfer.verification?.ok ? ` (${transfer.verification.algorithm} verified)` : '';
+  return transfer.kind === 'download'
+    ? { title: 'Download finished', body: `${name} was saved to ${transfer.folder}${checked}.` }
+    : { title: 'Upload finished', body: `${name} was uploaded${checked}.` };
+}

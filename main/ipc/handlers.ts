@@ -1,0 +1,241 @@
+/**
+ * One handler per contract call, over the services built by createServices, and
+ * `dispatch`: the single entry point every transport uses (Electron's ipcMain in the
+ * shell, Playwright's exposeBinding in the renderer tests). Plain Node.
+ */
+import { stat } from 'node:fs/promises';
+import {
+  calls,
+  type CallInput,
+  type CallName,
+  type CallResult,
+  type DeleteResult,
+  type Envelope,
+  type ImageSchemaInfo,
+} from '../../common/contract';
+import { AppError, isAppError, type AppErrorData } from '../../common/errors';
+import type { PatchOperation } from '../../common/image';
+import type { Transfer } from '../../common/transfer';
+import type { Services } from '../app';
+import { scrubSecrets } from '../net/scrub';
+import { importCloudsYaml, importOpenrc } from '../profiles/import';
+import { validationError } from '../settings/validation';
+
+/** What the transport knows about the caller. */
+export interface CallContext {
+  /** The caller's WebContents in the shell (needed to start a drag from it); opaque here. */
+  sender?: unknown;
+}
+
+export type Handler<N extends CallName> = (
+  input: CallInput<N>,
+  context: CallContext,
+) => Promise<CallResult<N>>;
+
+/** Every call must have its handler: a missing one is a compile error. */
+export type Handlers = { [N in CallName]: Handler<N> };
+
+/** Deletes run a few at a time: fast for a bulk delete, gentle on the cloud. */
+const deleteConcurrency = 4;
+
+export function createHandlers(services: Services): Handlers {
+  const { profiles, clients, transfers, settings, dialogs, os } = services;
+  const glance = (profileId: string) => clients.get(profileId).glance;
+
+  return {
+    getAppInfo: async () => services.appInfo,
+    getSettings: async () => settings.all(),
+    updateSettings: async (patch) => settings.update(patch),
+    getStartupProblems: async () => services.startupProblems.map((problem) => problem.toJSON()),
+    openExternal: async ({ url }) => {
+      await os.openExternal(url);
+    },
+
+    listProfiles: async () => profiles.list(),
+    saveProfile: async ({ id, profile }) => {
+      const saved = profiles.save(profile, id);
+      clients.invalidate(saved.id);
+      return saved;
+    },
+    deleteProfile: async ({ id }) => {
+      profiles.delete(id);
+      clients.invalidate(id);
+    },
+    testConnection: async () => {
+      throw new AppError({ kind: 'unsupported', message: 'Not wired yet.' });
+    },
+    importProfiles: async ({ kind, path }) => {
+      if (kind === 'clouds-yaml')
+        return importCloudsYaml(path === undefined ? {} : { cloudsPath: path });
+      if (path === undefined) {
+        throw new AppError({ kind: 'validation', message: 'Choose the openrc file to import.' });
+      }
+      return importOpenrc(path);
+    },
+    getSecretStorageStatus: async () => profiles.secretStorageStatus(),
+
+    listImages: ({ profileId, query }) => glance(profileId).listImages(query),
+    getImage: ({ profileId, imageId }) => glance(profileId).getImage(imageId),
+    createImage: ({ profileId, fields }) => glance(profileId).createImage(fields),
+    // z.json() checked every value is JSON, which is what PropertyValue describes.
+    updateImage: ({ profileId, imageId, ops }) =>
+      glance(profileId).updateImage(imageId, ops as PatchOperation[]),
+    deleteImages: ({ profileId, imageIds }) => deleteImages(glance(profileId), imageIds),
+    setImageActive: async ({ profileId, imageId, active }) => {
+      if (active) await glance(profileId).reactivateImage(imageId);
+      else await glance(profileId).deactivateImage(imageId);
+    },
+    listImageMembers: ({ profileId, imageId }) => glance(profileId).listMembers(imageId),
+    getImageSchema: async ({ profileId }) =>
+      imageSchemaInfo(await glance(profileId).getImageSchema()),
+    getImportMethods: async ({ profileId }) => (await glance(profileId).getImportInfo()).methods,
+    importImageFromUrl: async ({ profileId, imageId, url }) => {
+      await glance(profileId).importImage(imageId, { method: 'web-download', uri: url });
+    },
+
+    listTransfers: async () => transfers.list(),
+    startDownloads: async ({ profileId, imageIds, folder }) => {
+      const target = folder ?? profiles.get(profileId).downloadFolder;
+      if (target === undefined) {
+        throw new AppError({
+          kind: 'validation',
+          message: 'Choose a download folder, or set one in the profile.',
+        });
+      }
+      return transfers.enqueueDownloads({ profileId, imageIds, folder: target });
+    },
+    startUpload: async (input) =>
+      transfers.enqueueUpload(
+        'imageId' in input
+          ? { profileId: input.profileId, sourcePath: input.path, imageId: input.imageId }
+          : { profileId: input.profileId, sourcePath: input.path, create: input.create },
+      ),
+    controlTransfer: async ({ id, action }) => {
+      switch (action) {
+        case 'pause':
+          await transfers.pause(id);
+          break;
+        case 'resume':
+          transfers.resume(id);
+          break;
+        case 'cancel':
+          await transfers.cancel(id);
+          break;
+        case 'retry':
+          await transfers.retry(id);
+          break;
+        case 'remove':
+          transfers.remove(id);
+          break;
+      }
+    },
+    revealTransfer: async ({ id }) => {
+      os.revealInFolder(await existingFile(transfers.get(id)));
+    },
+    startDragTransfer: async ({ id }, { sender }) => {
+      os.startDrag(await existingFile(transfers.get(id)), sender);
+    },
+
+    chooseFolder: (options) => dialogs.chooseFolder(options),
+    chooseFiles: (options) => dialogs.chooseFiles(options),
+  };
+}
+
+async function deleteImages(
+  glance: ReturnType<Services['clients']['get']>['glance'],
+  imageIds: string[],
+): Promise<DeleteResult[]> {
+  const results: DeleteResult[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < imageIds.length) {
+      const index = next++;
+      const imageId = imageIds[index] as string;
+      try {
+        await glance.deleteImage(imageId);
+        results[index] = { imageId, ok: true };
+      } catch (error) {
+        results[index] = { imageId, ok: false, error: toErrorData(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(deleteConcurrency, imageIds.length) }, worker));
+  return results;
+}
+
+/** The enums of Glance's image schema the create form offers (Glance lists `null` among them). */
+function imageSchemaInfo(schema: Record<string, unknown>): ImageSchemaInfo {
+  const properties = (schema.properties ?? {}) as Record<string, { enum?: unknown } | undefined>;
+  const options = (field: string): string[] => {
+    const values = properties[field]?.enum;
+    return Array.isArray(values) ? values.filter((value) => typeof value === 'string') : [];
+  };
+  return {
+    diskFormats: options('disk_format'),
+    containerFormats: options('container_format'),
+    visibilities: options('visibility'),
+  };
+}
+
+/** The file of a transfer, for reveal and drag-out: a finished download's file, or an upload's source. */
+async function existingFile(transfer: Transfer): Promise<string> {
+  if (transfer.kind === 'download' && transfer.state !== 'done') {
+    throw new AppError({
+      kind: 'conflict',
+      message: 'The download has not finished yet, so there is no file to show.',
+    });
+  }
+  const found = await stat(transfer.path).catch(() => null);
+  if (found === null || !found.isFile()) {
+    throw new AppError({
+      kind: 'not-found',
+      message: `The file ${transfer.path} is no longer there: it was moved or deleted.`,
+    });
+  }
+  return transfer.path;
+}
+
+function toErrorData(error: unknown): AppErrorData {
+  return isAppError(error)
+    ? error.toJSON()
+    : { kind: 'server', message: 'Something went wrong inside Glance Desk.' };
+}
+
+export interface DispatchOptions extends CallContext {
+  /** Where unexpected errors are logged. Default: console.error. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs one call from outside: validates the payload against the call's schema first (a bad
+ * payload never reaches the handler), runs the handler, and returns an Envelope. Never
+ * throws: an AppError crosses as its data; anything else becomes a generic 'server' error
+ * and is logged, scrubbed of secrets.
+ */
+export async function dispatch<N extends CallName>(
+  handlers: Handlers,
+  name: N,
+  payload: unknown,
+  options: DispatchOptions = {},
+): Promise<Envelope<CallResult<N>>> {
+  if (!Object.hasOwn(calls, name)) {
+    return {
+      ok: false,
+      error: { kind: 'validation', message: `There is no call named “${String(name)}”.` },
+    };
+  }
+  const parsed = calls[name].input.safeParse(payload);
+  if (!parsed.success) return { ok: false, error: validationError(parsed.error).toJSON() };
+  const handler = handlers[name] as Handler<N>;
+  try {
+    return { ok: true, value: await handler(parsed.data as CallInput<N>, options) };
+  } catch (error) {
+    if (!isAppError(error)) {
+      const log = options.log ?? ((line: string) => console.error(line));
+      const text =
+        error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+      log(`Call ${name} failed unexpectedly: ${scrubSecrets(text)}`);
+    }
+    return { ok: false, error: toErrorData(error) };
+  }
+}

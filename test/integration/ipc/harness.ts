@@ -1,0 +1,142 @@
+/**
+ * The app's main process without Electron: createServices with conf, a real AES secret box
+ * and recording dialog / OS adapters, plus `call`, which goes through `dispatch` exactly as
+ * an IPC message does. Used by the IPC integration tests and the renderer e2e tests.
+ */
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import type { CallName, CallResult, Envelope } from '../../../common/contract';
+import type { ProfileInput } from '../../../common/profile';
+import type { Transfer, TransferState } from '../../../common/transfer';
+import {
+  createServices,
+  type DialogAdapter,
+  type OsAdapter,
+  type ServiceDeps,
+  type Services,
+} from '../../../main/app';
+import { createHandlers, dispatch, type Handlers } from '../../../main/ipc/handlers';
+import type { Settings } from '../../../main/settings/settings-file';
+import type { TestbedInfo, TestbedUser } from '../../testbed/types';
+import { aesSecretBox } from '../../unit/profiles/helpers';
+
+/** What the OS adapter was asked to do. */
+export interface OsRecord {
+  revealed: string[];
+  dragged: { path: string; sender: unknown }[];
+  notifications: { title: string; body: string }[];
+  opened: string[];
+}
+
+export interface TestMain {
+  services: Services;
+  handlers: Handlers;
+  /** The app's data folder (settings file, transfer queue). */
+  dataDir: string;
+  os: OsRecord;
+  /** What the dialogs answer next; change them at will. */
+  dialogAnswers: { folder: string | null; files: string[] };
+  call<N extends CallName>(name: N, payload?: unknown): Promise<Envelope<CallResult<N>>>;
+  /** Like `call`, but returns the value and throws the error data of a failed call. */
+  value<N extends CallName>(name: N, payload?: unknown): Promise<CallResult<N>>;
+  close(): Promise<void>;
+}
+
+export function tempFolder(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `glance-desk-${prefix}-`));
+}
+
+export async function startTestMain(
+  options: Partial<Pick<ServiceDeps, 'transfers' | 'notifyAfterMs' | 'log'>> & {
+    dataDir?: string;
+  } = {},
+): Promise<TestMain> {
+  const dataDir = options.dataDir ?? tempFolder('data');
+  const os: OsRecord = { revealed: [], dragged: [], notifications: [], opened: [] };
+  const dialogAnswers: TestMain['dialogAnswers'] = { folder: tempFolder('downloads'), files: [] };
+  const dialogs: DialogAdapter = {
+    chooseFolder: async () => dialogAnswers.folder,
+    chooseFiles: async ({ multiple }) =>
+      multiple ? dialogAnswers.files : dialogAnswers.files.slice(0, 1),
+  };
+  const osAdapter: OsAdapter = {
+    revealInFolder: (path) => void os.revealed.push(path),
+    startDrag: (path, sender) => void os.dragged.push({ path, sender }),
+    notify: (title, body) => void os.notifications.push({ title, body }),
+    openExternal: async (url) => void os.opened.push(url),
+  };
+  const services = await createServices({
+    dataDir,
+    createSettingsStore: (storeOptions) => new Conf<Settings>(storeOptions),
+    secretBox: aesSecretBox(),
+    dialogs,
+    os: osAdapter,
+    appInfo: { version: '0.0.0-test', platform: process.platform, systemLocale: 'en-US' },
+    transfers: { eventIntervalMs: 50, ...options.transfers },
+    ...(options.notifyAfterMs === undefined ? {} : { notifyAfterMs: options.notifyAfterMs }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
+  const handlers = createHandlers(services);
+  const call = <N extends CallName>(name: N, payload?: unknown) =>
+    dispatch(handlers, name, payload, { sender: 'test-sender' });
+  return {
+    services,
+    handlers,
+    dataDir,
+    os,
+    dialogAnswers,
+    call,
+    async value(name, payload) {
+      const result = await call(name, payload);
+      if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+      return result.value;
+    },
+    async close() {
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A password profile for a test-bed user, as the profile form would send it. */
+export function passwordProfile(
+  bed: TestbedInfo,
+  user: TestbedUser,
+  overrides: Partial<ProfileInput> = {},
+): ProfileInput {
+  return {
+    name: `${user.username} on the test bed`,
+    authUrl: bed.authUrl,
+    authMethod: 'password',
+    userName: user.username,
+    userDomainId: user.domainId,
+    projectName: user.projectName,
+    projectDomainId: user.domainId,
+    region: bed.region,
+    interface: 'public',
+    secret: user.password,
+    ...overrides,
+  };
+}
+
+/** Resolves when the transfer reaches one of `states` (it may already be there). */
+export function waitForTransfer(
+  main: TestMain,
+  id: string,
+  states: readonly TransferState[] = ['done', 'failed', 'cancelled'],
+): Promise<Transfer> {
+  const { transfers } = main.services;
+  return new Promise((resolve) => {
+    const check = () => {
+      const transfer = transfers.get(id);
+      if (!states.includes(transfer.state)) return;
+      unsubscribe();
+      resolve(transfer);
+    };
+    const unsubscribe = transfers.onChange(check);
+    check();
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * App-wide state: settings, profiles and the active one, transfers (kept current by
+ * main's `transfersChanged` events) and toasts. One instance, shared by every view.
+ */
+import type { AppInfo } from '../../../common/contract';
+import type { AppSettings, Profile, SecretStorageStatus } from '../../../common/profile';
+import type { Transfer } from '../../../common/transfer';
+import { api, onEvent } from './api';
+import { errorText, setLocale, t, uiLocaleFor } from '../i18n/index.svelte';
+
+export type View = 'images' | 'transfers' | 'profiles' | 'settings';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'ok' | 'error';
+  text: string;
+}
+
+const finished = new Set(['done', 'failed', 'cancelled']);
+
+class AppState {
+  info = $state<AppInfo>({ version: '', platform: '', systemLocale: 'en' });
+  settings = $state<AppSettings>({ locale: 'system', theme: 'system', pinnedFolders: [] });
+  profiles = $state<Profile[]>([]);
+  activeProfileId = $state<string | undefined>();
+  activeProfile = $derived(this.profiles.find((p) => p.id === this.activeProfileId));
+  secretStatus = $state<SecretStorageStatus | undefined>();
+  view = $state<View>('images');
+  transfers = $state.raw<Transfer[]>([]);
+  activeTransfers = $derived(this.transfers.filter((tr) => !finished.has(tr.state)).length);
+  toasts = $state<Toast[]>([]);
+  ready = $state(false);
+  startupError = $state<string | undefined>();
+
+  #nextToast = 1;
+
+  async start(): Promise<void> {
+    onEvent('transfersChanged', ({ transfers }) => this.mergeTransfers(transfers));
+    try {
+      const [info, settings, profiles, secretStatus, transfers, problems] = await Promise.all([
+        api.getAppInfo(),
+        api.getSettings(),
+        api.listProfiles(),
+        api.getSecretStorageStatus(),
+        api.listTransfers(),
+        api.getStartupProblems(),
+      ]);
+      this.info = info;
+      this.settings = settings;
+      this.applyAppearance();
+      this.profiles = profiles;
+      this.secretStatus = secretStatus;
+      this.transfers = transfers;
+      const last = profiles.find((p) => p.id === settings.lastProfileId) ?? profiles[0];
+      this.activeProfileId = last?.id;
+      if (!last) this.view = 'profiles';
+      for (const problem of problems) this.toast('error', errorText(problem));
+    } catch (error) {
+      this.startupError = errorText(error);
+    }
+    this.ready = true;
+  }
+
+  applyAppearance(): void {
+    const locale =
+      this.settings.locale === 'system'
+        ? uiLocaleFor(this.info.systemLocale)
+        : this.settings.locale;
+    setLocale(locale);
+    const root = document.documentElement;
+    if (this.settings.theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = this.settings.theme;
+  }
+
+  async updateSettings(change: Partial<AppSettings>): Promise<void> {
+    try {
+      this.settings = await api.updateSettings(change);
+      this.applyAppearance();
+    } catch (error) {
+      this.toast('error', errorText(error));
+    }
+  }
+
+  async useProfile(id: string): Promise<void> {
+    this.activeProfileId = id;
+    this.view = 'images';
+    await this.updateSettings({ lastProfileId: id });
+  }
+
+  async reloadProfiles(): Promise<void> {
+    this.profiles = await api.listProfiles();
+    if (!this.profiles.some((p) => p.id === this.activeProfileId)) {
+      this.activeProfileId = this.profiles[0]?.id;
+    }
+  }
+
+  mergeTransfers(changed: Transfer[]): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
+    const byId = new Map(this.transfers.map((tr) => [tr.id, tr]));
+    for (const transfer of changed) {
+      const before = byId.get(transfer.id);
+      if (before && !finished.has(before.state) && finished.has(transfer.state)) {
+        this.announceFinished(transfer);
+      }
+      byId.set(transfer.id, transfer);
+    }
+    this.transfers = [...byId.values()];
+  }
+
+  announceFinished(transfer: Transfer): void {
+    const name = transfer.imageName || transfer.imageId;
+    if (transfer.state === 'done') {
+      const key = transfer.kind === 'download' ? 'toast.downloaded' : 'toast.uploaded';
+      this.toast('ok', t(key, { name }));
+    } else if (transfer.state === 'failed') {
+      const reason = transfer.error ? errorText(transfer.error) : '';
+      this.toast('error', t('toast.transferFailed', { name, reason }));
+    }
+  }
+
+  toast(kind: Toast['kind'], text: string): void {
+    const id = this.#nextToast++;
+    this.toasts.push({ id, kind, text });
+    setTimeout(() => this.dismiss(id), kind === 'error' ? 10_000 : 5_000);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((toast) => toast.id !== id);
+  }
+}
+
+export const app = new AppState();

@@ -348,10 +348,14 @@ export class OpenStackSession {
       headers: { accept: 'application/json' },
       explanations: { 404: { kind: 'unsupported', message: notKeystone.message } },
     });
-    const body = await readJson<{ versions?: { values?: VersionEntry[] }; version?: VersionEntry }>(
-      res,
-    ).catch(() => undefined);
-    const versions = body?.versions?.values ?? (body?.version === undefined ? [] : [body.version]);
+    // Keystone: {"versions": {"values": [...]}} (or {"version": {...}} at /v3); other
+    // services, e.g. Glance: {"versions": [...]}.
+    const body = await readJson<{
+      versions?: { values?: VersionEntry[] } | VersionEntry[];
+      version?: VersionEntry;
+    }>(res).catch(() => undefined);
+    const listed = Array.isArray(body?.versions) ? body.versions : body?.versions?.values;
+    const versions = listed ?? (body?.version === undefined ? [] : [body.version]);
     const v3 = versions.find((v) => v.id?.startsWith('v3') && v.status !== 'deprecated');
     const href = v3?.links?.find((link) => link.rel === 'self')?.href;
     if (href === undefined) throw notKeystone;

@@ -56,12 +56,12 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     rmSync(join(dir, 'data'), { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    // Someone else listens too (the CLI, vitest): they decide, and onExit cleans up.
+    // Otherwise restore the default behaviour: clean up and die by that signal.
+    if (process.listenerCount(signal) > 1) return;
     onExit();
-    // Only we listen: restore the default behaviour (exit by that signal).
-    if (process.listenerCount(signal) === 1) {
-      process.off(signal, onSignal);
-      process.kill(process.pid, signal);
-    }
+    process.off(signal, onSignal);
+    process.kill(process.pid, signal);
   };
   process.on('exit', onExit);
   process.on('SIGINT', onSignal);
@@ -121,15 +121,13 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     );
     log(`folder ${dir}`);
 
-    // Keystone and Glance are set up side by side; Glance needs Keystone only per request.
+    // Keystone and Glance start side by side (each syncs its database, then serves);
+    // Glance needs Keystone only once requests come.
     const keystoneSide = (async () => {
-      await runHelper(['keystone-setup', paths.keystoneConf, `${authUrl}/`, REGION], keystoneLog, {
-        OS_BOOTSTRAP_PASSWORD: passwords.admin,
-      });
-      log('keystone bootstrapped');
       const keystone = serve(
-        ['serve-keystone', paths.keystoneConf, String(keystonePort)],
+        ['keystone', paths.keystoneConf, `${authUrl}/`, REGION, String(keystonePort)],
         keystoneLog,
+        { OS_BOOTSTRAP_PASSWORD: passwords.admin },
       );
       servers.push(keystone);
       await waitUntilAnswers(authUrl, keystone, 'Keystone');
@@ -139,9 +137,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       return result;
     })();
     const glanceSide = (async () => {
-      await runHelper(['glance-setup', paths.glanceConf], glanceLog);
-      log('glance database synced');
-      const glance = serve(['serve-glance', paths.glanceConf], glanceLog);
+      const glance = serve(['glance', paths.glanceConf], glanceLog);
       servers.push(glance);
       await waitUntilAnswers(`${glanceUrl}/`, glance, 'Glance');
       log('glance ready');
@@ -386,8 +382,8 @@ filesystem_store_datadir = ${f.tasks}
 
 [import_filtering_opts]
 # web-download from a test server on loopback, any port (the defaults allow neither).
-allowed_hosts = 127.0.0.1,::1
-allowed_ports =
+allowed_hosts = [127.0.0.1,::1]
+allowed_ports = []
 
 [paste_deploy]
 flavor = keystone
@@ -461,36 +457,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs a helper command to completion, its output appended to `logFile`. */
-function runHelper(
-  args: string[],
-  logFile: string,
-  env: Record<string, string> = {},
-): Promise<void> {
+/** Starts a server in its own process group, so stopping it also stops anything it forked. */
+function serve(args: string[], logFile: string, env: Record<string, string> = {}): ChildProcess {
   const out = openSync(logFile, 'a');
   try {
     const child = spawn(PYTHON, [HELPER, ...args], {
       stdio: ['ignore', out, out],
+      detached: true,
       env: { ...process.env, ...env },
     });
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code, signal) =>
-        code === 0
-          ? resolve()
-          : reject(new Error(`${args[0]} failed (${signal ?? `exit code ${code}`})`)),
-      );
-    });
-  } finally {
-    closeSync(out);
-  }
-}
-
-/** Starts a server in its own process group, so stopping it also stops anything it forked. */
-function serve(args: string[], logFile: string): ChildProcess {
-  const out = openSync(logFile, 'a');
-  try {
-    const child = spawn(PYTHON, [HELPER, ...args], { stdio: ['ignore', out, out], detached: true });
     child.unref();
     return child;
   } finally {

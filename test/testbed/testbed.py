@@ -1,19 +1,19 @@
-"""Helpers for test/testbed/index.ts, run with Debian's /usr/bin/python3.
+"""Helpers for test/testbed/*.ts, run with Debian's /usr/bin/python3.
 
-  testbed.py keystone-setup CONF KEYSTONE_URL REGION   (env OS_BOOTSTRAP_PASSWORD)
-  testbed.py glance-setup CONF
-  testbed.py serve-keystone CONF PORT
-  testbed.py serve-glance CONF
-  testbed.py sql DB        (JSON on stdin: {"script": [[sql, [rows...]], ...]})
+  testbed.py keystone CONF KEYSTONE_URL REGION PORT   db_sync, bootstrap (admin password
+                                                      in env OS_BOOTSTRAP_PASSWORD), serve
+  testbed.py glance CONF                              db_sync, serve
+  testbed.py sql DB    JSON on stdin: [[statement, [row, ...]], ...], run in one transaction
 
-Every command asks the kernel to stop it when its parent (the Node process) dies, so a
-killed test run leaves no server behind.
+Set-up and server share one interpreter per service: importing Keystone or Glance costs
+2-4 s of CPU, which is most of the test bed's start-up time. Every command asks the kernel
+to stop it when its parent (the Node process) dies, so a killed test run leaves no server
+behind.
 """
 
 import ctypes
 import json
 import os
-import runpy
 import signal
 import sqlite3
 import sys
@@ -27,58 +27,59 @@ def die_with_parent():
         sys.exit(1)
 
 
-def use_wal(db):
+def use_wal(conf):
     # Without WAL, concurrent requests intermittently fail with "database is locked".
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(conf)
+    db = parser['database']['connection'].removeprefix('sqlite:///')
     with sqlite3.connect(db) as conn:
         conn.execute('PRAGMA journal_mode=WAL')
 
 
-def sqlite_path(conf, section='database'):
-    import configparser
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(conf)
-    return parser[section]['connection'].removeprefix('sqlite:///')
-
-
-def keystone_setup(conf, url, region):
-    # db_sync and bootstrap in one interpreter: importing keystone costs ~3 s of CPU per
-    # keystone-manage run. CONF.clear() lets keystone-manage parse a second command line.
+def keystone(conf, url, region, port):
+    import wsgiref.simple_server
     from keystone.cmd import cli
+    from keystone.common import provider_api
     from keystone.conf import CONF
+    from keystone.server.wsgi import initialize_public_application
+
     cli.main(argv=['keystone-manage', '--config-file', conf, 'db_sync'])
+    # CONF.clear() lets keystone-manage parse a second command line in this process.
     CONF.clear()
     cli.main(argv=['keystone-manage', '--config-file', conf, 'bootstrap',
                    '--bootstrap-admin-url', url, '--bootstrap-internal-url', url,
                    '--bootstrap-public-url', url, '--bootstrap-region-id', region])
-    use_wal(sqlite_path(conf))
+    use_wal(conf)
+
+    # Then serve as keystone-wsgi-public does (wsgiref, one request at a time), after
+    # forgetting keystone-manage's command line and the managers bootstrap loaded.
+    CONF.clear()
+    CONF.unregister_opt(cli.command_opt)
+    provider_api.ProviderAPIs._clear_registry_instances()
+    sys.argv = ['keystone-wsgi-public', '--config-file', conf]
+    app = initialize_public_application()
+    wsgiref.simple_server.make_server('127.0.0.1', int(port), app).serve_forever()
 
 
-def glance_setup(conf):
-    from glance.cmd.manage import main
+def glance(conf):
+    import glance.cmd.api as api  # first: it monkey-patches for eventlet, as glance-api does
+    from glance.cmd import manage
+    from oslo_config import cfg
+
     sys.argv = ['glance-manage', '--config-file', conf, 'db_sync']
-    try:
-        main()
-    except SystemExit as exit:
-        if exit.code:
-            raise
-    use_wal(sqlite_path(conf))
+    manage.main()
+    use_wal(conf)
 
-
-def serve_keystone(conf, port):
-    sys.argv = ['keystone-wsgi-public', '--host', '127.0.0.1', '--port', port,
-                '--', '--config-file', conf]
-    runpy.run_path('/usr/bin/keystone-wsgi-public', run_name='__main__')
-
-
-def serve_glance(conf):
-    from glance.cmd.api import main
+    cfg.CONF.clear()
+    cfg.CONF.unregister_opt(manage.command_opt)
+    cfg.CONF.set_default('use_stderr', False)  # glance-manage's choice: it would log twice
     sys.argv = ['glance-api', '--config-file', conf]
-    main()
+    api.main()
 
 
 def sql(db):
-    """Runs statements with many rows each, in one transaction (bulk seeding)."""
-    script = json.load(sys.stdin)['script']
+    script = json.load(sys.stdin)
     with sqlite3.connect(db, timeout=60) as conn:
         for statement, rows in script:
             conn.executemany(statement, rows)
@@ -87,13 +88,7 @@ def sql(db):
 def main():
     die_with_parent()
     command, args = sys.argv[1], sys.argv[2:]
-    {
-        'keystone-setup': keystone_setup,
-        'glance-setup': glance_setup,
-        'serve-keystone': serve_keystone,
-        'serve-glance': serve_glance,
-        'sql': sql,
-    }[command](*args)
+    {'keystone': keystone, 'glance': glance, 'sql': sql}[command](*args)
 
 
 if __name__ == '__main__':

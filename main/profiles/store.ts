@@ -133,20 +133,26 @@ export class ProfileStore {
     const stored = this.#stored(id);
     const checked = profileFieldsSchema.safeParse(stored);
     if (!checked.success) throw validationError(checked.error);
-    const fields = checked.data;
-    const secret = this.#secret(stored);
+    return connectionConfig(checked.data, this.#secret(stored));
+  }
 
-    const config: ConnectionConfig = {
-      auth: authConfig(fields, secret),
-      interface: fields.interface,
-    };
-    if (fields.authUrl) config.authUrl = fields.authUrl;
-    if (fields.region) config.region = fields.region;
-    if (fields.imageEndpoint) config.imageEndpoint = fields.imageEndpoint;
-    if (fields.caFile) config.caFile = fields.caFile;
-    if (fields.insecure) config.insecure = true;
-    if (fields.proxy) config.proxy = fields.proxy;
-    return config;
+  /**
+   * The connection an unsaved profile form would make (for "Test connection" before saving):
+   * its own secret, or else — with `id`, and the same auth method — the saved profile's.
+   */
+  resolveInput(input: unknown, id?: string): ConnectionConfig {
+    const parsed = profileInputSchema.safeParse(input);
+    if (!parsed.success) throw validationError(parsed.error);
+    const { secret, ...fields } = parsed.data;
+    if (secret !== undefined) return connectionConfig(fields, secret);
+    const saved = id === undefined ? undefined : this.#stored(id);
+    if (saved?.authMethod !== fields.authMethod) {
+      throw new AppError({
+        kind: 'auth',
+        message: `Enter the ${secretWords[fields.authMethod]} to test the connection.`,
+      });
+    }
+    return connectionConfig(fields, this.#secret(saved));
   }
 
   #stored(id: string): StoredProfile {
@@ -220,6 +226,20 @@ function scoped(id?: string, name?: string, domainId?: string, domainName?: stri
   if (domainId) scope.domainId = domainId;
   if (domainName) scope.domainName = domainName;
   return scope;
+}
+
+function connectionConfig(fields: ProfileFields, secret: string): ConnectionConfig {
+  const config: ConnectionConfig = {
+    auth: authConfig(fields, secret),
+    interface: fields.interface,
+  };
+  if (fields.authUrl) config.authUrl = fields.authUrl;
+  if (fields.region) config.region = fields.region;
+  if (fields.imageEndpoint) config.imageEndpoint = fields.imageEndpoint;
+  if (fields.caFile) config.caFile = fields.caFile;
+  if (fields.insecure) config.insecure = true;
+  if (fields.proxy) config.proxy = fields.proxy;
+  return config;
 }
 
 function authConfig(fields: ProfileFields, secret: string): AuthConfig {

@@ -258,4 +258,28 @@ describe('ProfileStore', () => {
     expect(store.list().map((profile) => profile.id)).toEqual([b.id]);
     expect(store.resolveConnection(b.id).auth).toMatchObject({ secret: appCredentialSecret });
   });
+
+  it('resolves an unsaved form for a connection test, borrowing the saved secret only for the same auth method', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const { id } = store.save(prod);
+
+    expect(store.resolveInput({ ...prod, secret: 'typed-in' }).auth).toMatchObject({
+      password: 'typed-in',
+    });
+    expect(store.resolveInput({ ...prod, region: 'RegionTwo', secret: '' }, id)).toMatchObject({
+      region: 'RegionTwo',
+      auth: { password: prodPassword },
+    });
+    expect(
+      expectAppError(() => store.resolveInput({ ...prod, secret: undefined }), 'auth').message,
+    ).toBe('Enter the password to test the connection.');
+    expect(
+      expectAppError(() => store.resolveInput({ ...staging, secret: undefined }, id), 'auth')
+        .message,
+    ).toBe('Enter the application credential secret to test the connection.');
+    expectAppError(() => store.resolveInput({ ...prod, authUrl: 'nope' }, id), 'validation');
+    expectAppError(() => store.resolveInput({ ...prod, secret: undefined }, 'gone'), 'not-found');
+    // Nothing was saved by resolving.
+    expect(store.list()).toHaveLength(1);
+  });
 });

@@ -197,25 +197,22 @@ async function receive(
       size ??
       response.contentRange?.total ??
       (response.contentLength === null ? null : part.size + response.contentLength);
-    let lastReport = 0;
     const watch = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         timer.refresh();
-        const now = Date.now();
-        if (now - lastReport > 100) {
-          lastReport = now;
-          options.onProgress(part.size, total);
-        }
         callback(null, chunk);
       },
     });
     try {
-      await pipeline(response.body, watch, part.sink(), { signal });
+      await pipeline(
+        response.body,
+        watch,
+        part.sink((bytes) => options.onProgress(bytes, total)),
+        { signal },
+      );
     } catch (error) {
       await part.trim();
       throw error;
-    } finally {
-      options.onProgress(part.size, total);
     }
     if (total !== null && part.size < total) {
       throw new AppError({

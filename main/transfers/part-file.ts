@@ -13,6 +13,8 @@ const writeBatch = 1 << 20;
  */
 export class PartFile {
   private hash: MultiHash;
+  /** The write in progress, if any: a failed pipeline does not wait for it. */
+  private inFlight: Promise<void> = Promise.resolve();
   private constructor(
     private readonly handle: FileHandle,
     private readonly algorithm: string,
@@ -46,8 +48,17 @@ export class PartFile {
     }
   }
 
-  /** Cuts off anything past the bytes counted (a write that failed half-way). */
+  /** Resolves once no write is in progress (whether it succeeded or not). */
+  settled(): Promise<void> {
+    return this.inFlight.catch(() => undefined);
+  }
+
+  /**
+   * After a failed pipeline: waits for the last write, then cuts off anything past the
+   * bytes counted (a write that failed half-way), so the next attempt appends at `size`.
+   */
   async trim(): Promise<void> {
+    await this.settled();
     await this.handle.truncate(this.size);
   }
 
@@ -62,8 +73,7 @@ export class PartFile {
    * A sink that appends to the file. Its 'close' comes only after the last write has
    * settled, so `size` is final once a pipeline into it has finished or failed.
    */
-  sink(): Writable {
-    let inFlight: Promise<void> = Promise.resolve();
+  sink(onWritten: (size: number) => void): Writable {
     const append = async (chunks: Buffer[]): Promise<void> => {
       let written = 0;
       const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -76,18 +86,16 @@ export class PartFile {
       }
       for (const chunk of chunks) this.hash.update(chunk);
       this.size += total;
+      onWritten(this.size);
     };
     return new Writable({
       highWaterMark: writeBatch,
       writev: (entries, callback) => {
-        inFlight = append(entries.map((entry) => entry.chunk as Buffer));
-        inFlight.then(() => callback(), callback);
+        this.inFlight = append(entries.map((entry) => entry.chunk as Buffer));
+        this.inFlight.then(() => callback(), callback);
       },
       destroy: (error, callback) => {
-        inFlight.then(
-          () => callback(error),
-          () => callback(error),
-        );
+        this.settled().then(() => callback(error));
       },
     });
   }

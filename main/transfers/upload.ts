@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../common/errors';
 import type { Image, ImageCreate } from '../../common/image';
 import type { Verification } from '../../common/transfer';
@@ -57,7 +58,7 @@ export async function uploadImage(
     plan = { ...plan, imageId: image.id };
     options.onPlan(plan);
   } else {
-    image = await data.getImage(plan.imageId);
+    image = await settled(data, plan.imageId);
   }
   const name = image.name ?? image.id;
   if (image.status !== 'queued') {
@@ -70,17 +71,12 @@ export async function uploadImage(
 
   const hashes = new MultiHash(['md5', 'sha512']);
   let sent = 0;
-  let lastReport = 0;
   const counter = new Transform({
     highWaterMark: 1 << 20,
     transform(chunk: Buffer, _encoding, callback) {
       hashes.update(chunk);
       sent += chunk.length;
-      const now = Date.now();
-      if (now - lastReport > 100) {
-        lastReport = now;
-        options.onProgress(sent, size);
-      }
+      options.onProgress(sent, size);
       callback(null, chunk);
     },
   });
@@ -137,6 +133,18 @@ function check(algorithm: string, expected: string, actual: string | undefined):
   };
 }
 
+/**
+ * The image once Glance has finished with a previous upload: right after a failed one it
+ * still says `saving` for a moment before it puts the image back to `queued`.
+ */
+async function settled(data: ImageData, id: string): Promise<Image> {
+  for (let tries = 1; ; tries++) {
+    const image = await data.getImage(id);
+    if (image.status !== 'saving' || tries === 20) return image;
+    await sleep(250);
+  }
+}
+
 /** Adds to a failed upload's error the state Glance left the image in. */
 async function explainFailedUpload(
   data: ImageData,
@@ -147,7 +155,7 @@ async function explainFailedUpload(
   if (error.kind === 'filesystem') return error;
   let status = 'unknown';
   try {
-    status = (await data.getImage(image.id)).status;
+    status = (await settled(data, image.id)).status;
   } catch {
     // The cloud is unreachable: the state stays unknown.
   }

@@ -1,0 +1,404 @@
+// The transfer queue against the real Glance (through the fault proxy where a download must
+// be held mid-way): pause, resume, cancel, retry, restart, concurrency, the event stream,
+// and uploads with verification.
+import {
+  open as openFile,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Image } from '../../../common/image';
+import type { Transfer, TransferProgressEvent } from '../../../common/transfer';
+import { GlanceClient } from '../../../main/openstack/glance';
+import type { ImageData } from '../../../main/transfers/image-data';
+import { TransferQueue, type TransferQueueOptions } from '../../../main/transfers/queue';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
+import {
+  dataFor,
+  imageWithData,
+  MiB,
+  randomFile,
+  sessionFor,
+  sha512Of,
+  type RandomFile,
+} from './helpers';
+
+const bed = inject('testbed');
+const fileRequest = /^GET \/v2\/images\/[^/]+\/file$/;
+const uploadRequest = /^PUT \/v2\/images\/[^/]+\/file$/;
+
+let work: string;
+let source: RandomFile;
+let image: Image;
+let adminGlance: GlanceClient;
+let proxy: FaultProxy;
+let viaProxy: ImageData;
+const createdImages: string[] = [];
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'queue-'));
+  source = await randomFile(join(work, 'source.bin'), 104 * MiB);
+  adminGlance = new GlanceClient(sessionFor(bed, bed.admin));
+  image = await imageWithData(adminGlance, source, { name: 'queue test', disk_format: 'qcow2' });
+  createdImages.push(image.id);
+  proxy = await startFaultProxy(bed.glanceUrl);
+  viaProxy = dataFor(bed, bed.admin, proxy.url);
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  for (const id of createdImages) await adminGlance?.deleteImage(id).catch(() => undefined);
+  await rm(work, { recursive: true, force: true });
+});
+
+let folder: string;
+let dataDir: string;
+const queues: TransferQueue[] = [];
+beforeEach(async () => {
+  folder = await mkdtemp(join(work, 'folder-'));
+  dataDir = await mkdtemp(join(work, 'data-'));
+  proxy.clearRules();
+  proxy.requests.length = 0;
+});
+afterEach(async () => {
+  for (const queue of queues.splice(0)) await queue.close();
+});
+
+async function openQueue(options: Partial<TransferQueueOptions> = {}): Promise<TransferQueue> {
+  const queue = await TransferQueue.open({
+    dataDir,
+    clientFor: async (profileId) => {
+      expect(profileId).toBe('bed');
+      return viaProxy;
+    },
+    retry: { maxRetries: 3, baseDelayMs: 50, maxDelayMs: 200 },
+    stallTimeoutMs: 60_000,
+    eventIntervalMs: 100,
+    ...options,
+  });
+  queues.push(queue);
+  return queue;
+}
+
+/** Resolves with the transfer once `predicate` holds for it (checked on every event). */
+function waitFor(
+  queue: TransferQueue,
+  id: string,
+  predicate: (transfer: Transfer) => boolean,
+): Promise<Transfer> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const transfer = queue.get(id);
+      if (!predicate(transfer)) return false;
+      stop();
+      resolve(transfer);
+      return true;
+    };
+    const stop = queue.onChange(() => check());
+    check();
+  });
+}
+
+/** Queues one download of the test image. */
+async function enqueueOne(queue: TransferQueue): Promise<Transfer> {
+  const [transfer] = await queue.enqueueDownloads({
+    profileId: 'bed',
+    imageIds: [image.id],
+    folder,
+  });
+  if (transfer === undefined) throw new Error('nothing queued');
+  return transfer;
+}
+
+const isFinished = (t: Transfer) => ['done', 'failed', 'cancelled'].includes(t.state);
+
+/** Holds the next download of the image data after `afterBytes` (the proxy stalls it). */
+function holdDownloadAt(afterBytes: number, times = 1): void {
+  proxy.addRule({ match: fileRequest, fault: { kind: 'stall', afterBytes, ms: 30_000 }, times });
+}
+
+async function expectVerifiedFile(transfer: Transfer): Promise<void> {
+  expect(transfer.error).toBeUndefined();
+  expect(transfer.state).toBe('done');
+  expect(transfer.verification).toEqual({
+    algorithm: 'sha512',
+    expected: source.sha512,
+    actual: source.sha512,
+    ok: true,
+  });
+  expect(transfer.bytesDone).toBe(source.size);
+  expect(await sha512Of(transfer.path)).toBe(source.sha512);
+}
+
+describe('downloads in the queue', () => {
+  it('downloads, verifies, and reports progress through one throttled event stream', async () => {
+    const queue = await openQueue({ eventIntervalMs: 250 });
+    const events: { at: number; event: TransferProgressEvent }[] = [];
+    queue.onChange((event) => events.push({ at: Date.now(), event }));
+    const queued = await enqueueOne(queue);
+    expect(queued).toMatchObject({
+      kind: 'download',
+      state: 'queued',
+      imageName: 'queue test',
+      path: join(folder, 'queue test.qcow2'),
+      bytesTotal: source.size,
+    });
+    const done = await waitFor(queue, queued.id, isFinished);
+    await expectVerifiedFile(done);
+    expect(await readdir(folder)).toEqual(['queue test.qcow2']);
+
+    const states = events.flatMap((e) => e.event.transfers.map((t) => t.state));
+    // Events carry the latest state of what changed: short-lived states may be skipped.
+    expect(states[0]).toMatch(/queued|running/);
+    expect(states.at(-1)).toBe('done');
+    events.slice(1).forEach((e, i) => {
+      expect(e.at - (events[i]?.at ?? 0)).toBeGreaterThanOrEqual(245);
+    });
+  });
+
+  it('pause keeps the .part and resume finishes it from there', async () => {
+    const queue = await openQueue();
+    holdDownloadAt(30 * MiB);
+    const t = await enqueueOne(queue);
+    await waitFor(queue, t.id, (x) => x.bytesDone > 29 * MiB);
+    await queue.pause(t.id);
+    expect(queue.get(t.id).state).toBe('paused');
+    expect(await readdir(folder)).toEqual(['queue test.qcow2.part']);
+    const kept = (await stat(join(folder, 'queue test.qcow2.part'))).size;
+    expect(kept).toBeGreaterThan(29 * MiB);
+
+    queue.resume(t.id);
+    const done = await waitFor(queue, t.id, isFinished);
+    await expectVerifiedFile(done);
+    const ranges = proxy.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/file'));
+    expect(ranges.map((r) => r.headers.range)).toEqual([undefined, `bytes=${kept}-`]);
+  });
+
+  it('cancel removes the .part and leaves no file', async () => {
+    const queue = await openQueue();
+    holdDownloadAt(20 * MiB);
+    const t = await enqueueOne(queue);
+    await waitFor(queue, t.id, (x) => x.bytesDone > 19 * MiB);
+    await queue.cancel(t.id);
+    expect(queue.get(t.id).state).toBe('cancelled');
+    expect(await readdir(folder)).toEqual([]);
+
+    // Retry after a cancel starts again from nothing, under the same name.
+    await queue.retry(t.id);
+    const done = await waitFor(queue, t.id, isFinished);
+    await expectVerifiedFile(done);
+    expect(done.path).toBe(join(folder, 'queue test.qcow2'));
+  });
+
+  it('runs at most `concurrency` at once; a queued one can be cancelled before it starts', async () => {
+    const queue = await openQueue({ concurrency: 2 });
+    holdDownloadAt(5 * MiB, 2);
+    const transfers = await queue.enqueueDownloads({
+      profileId: 'bed',
+      imageIds: [image.id, image.id, image.id],
+      folder,
+    });
+    expect(transfers.map((t) => t.path)).toEqual([
+      join(folder, 'queue test.qcow2'),
+      join(folder, 'queue test (2).qcow2'),
+      join(folder, 'queue test (3).qcow2'),
+    ]);
+    const [first = '', second = '', third = ''] = transfers.map((t) => t.id);
+    await waitFor(queue, first, (x) => x.bytesDone > 4 * MiB);
+    await waitFor(queue, second, (x) => x.bytesDone > 4 * MiB);
+    expect(queue.get(third).state).toBe('queued');
+    await queue.cancel(third);
+    expect(await readdir(folder)).not.toContain('queue test (3).qcow2.part');
+    await queue.cancel(first);
+    await queue.cancel(second);
+    expect(await readdir(folder)).toEqual([]);
+    expect(queue.list().map((t) => t.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  });
+
+  it('resumes after a restart from the persisted list and the .part', async () => {
+    const first = await openQueue();
+    holdDownloadAt(40 * MiB);
+    const t = await enqueueOne(first);
+    await waitFor(first, t.id, (x) => x.bytesDone > 39 * MiB);
+    await first.close(); // the app quits mid-download
+
+    const saved = JSON.parse(await readFile(join(dataDir, 'transfers.json'), 'utf8')) as {
+      transfers: { transfer: Transfer; plan: { partPath: string } }[];
+    };
+    expect(saved.transfers.map((s) => s.transfer.state)).toEqual(['queued']);
+    const partPath = saved.transfers[0]?.plan.partPath ?? '';
+    const kept = (await stat(partPath)).size;
+    expect(kept).toBeGreaterThan(39 * MiB);
+
+    proxy.requests.length = 0;
+    const second = await openQueue();
+    expect(second.list().map((x) => x.id)).toEqual([t.id]);
+    const done = await waitFor(second, t.id, isFinished);
+    await expectVerifiedFile(done);
+    const resumed = proxy.requests.find((r) => r.method === 'GET' && r.path.endsWith('/file'));
+    expect(resumed?.headers.range).toBe(`bytes=${kept}-`);
+  });
+
+  it('a paused transfer comes back paused after a restart', async () => {
+    const first = await openQueue();
+    holdDownloadAt(10 * MiB);
+    const t = await enqueueOne(first);
+    await waitFor(first, t.id, (x) => x.bytesDone > 9 * MiB);
+    await first.pause(t.id);
+    await first.close();
+    const second = await openQueue();
+    expect(second.get(t.id).state).toBe('paused');
+    second.resume(t.id);
+    await expectVerifiedFile(await waitFor(second, t.id, isFinished));
+  });
+
+  it('re-hashes the .part on resume, so bytes corrupted on disk are caught', async () => {
+    const first = await openQueue();
+    holdDownloadAt(30 * MiB);
+    const t = await enqueueOne(first);
+    await waitFor(first, t.id, (x) => x.bytesDone > 29 * MiB);
+    await first.close();
+    const part = await openFile(join(folder, 'queue test.qcow2.part'), 'r+');
+    await part.write(Buffer.from('corrupted'), 0, 9, 1000);
+    await part.close();
+
+    const second = await openQueue();
+    const failed = await waitFor(second, t.id, isFinished);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.kind).toBe('integrity');
+    expect(failed.verification).toMatchObject({ expected: source.sha512, ok: false });
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('an image that cannot be read becomes a failed transfer saying why', async () => {
+    const queue = await openQueue();
+    const [t] = await queue.enqueueDownloads({
+      profileId: 'bed',
+      imageIds: ['00000000-0000-4000-8000-000000000000'],
+      folder,
+    });
+    expect(t?.state).toBe('failed');
+    expect(t?.error?.kind).toBe('not-found');
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('sets a corrupt list file aside and starts empty', async () => {
+    await writeFile(join(dataDir, 'transfers.json'), '{"version": 1, "transfers": [');
+    const queue = await openQueue();
+    expect(queue.list()).toEqual([]);
+    expect((await readdir(dataDir)).some((f) => f.startsWith('transfers.json.corrupt-'))).toBe(
+      true,
+    );
+  });
+});
+
+describe('uploads in the queue', () => {
+  let upload: RandomFile;
+  beforeAll(async () => {
+    upload = await randomFile(join(work, 'upload.bin'), 24 * MiB);
+  });
+
+  async function track(id: string) {
+    const image = await adminGlance.getImage(id);
+    createdImages.push(image.id);
+    return image;
+  }
+
+  it('creates an image and uploads into it with progress, verified against Glance', async () => {
+    const queue = await openQueue();
+    const seen: number[] = [];
+    queue.onChange((e) => seen.push(...e.transfers.map((t) => t.bytesDone)));
+    const t = await queue.enqueueUpload({
+      profileId: 'bed',
+      sourcePath: upload.path,
+      create: { name: 'uploaded 上传', disk_format: 'raw', container_format: 'bare' },
+    });
+    const done = await waitFor(queue, t.id, isFinished);
+    expect(done.error).toBeUndefined();
+    expect(done).toMatchObject({ state: 'done', bytesDone: upload.size, bytesTotal: upload.size });
+    expect(done.verification).toEqual({
+      algorithm: 'sha512',
+      expected: upload.sha512,
+      actual: upload.sha512,
+      ok: true,
+    });
+    expect(seen.at(-1)).toBe(upload.size);
+    const stored = await track(done.imageId);
+    expect(stored).toMatchObject({ status: 'active', size: upload.size, checksum: upload.md5 });
+  });
+
+  it('uploads into an existing queued image', async () => {
+    const target = await adminGlance.createImage({
+      name: 'empty target',
+      disk_format: 'raw',
+      container_format: 'bare',
+    });
+    createdImages.push(target.id);
+    const queue = await openQueue();
+    const t = await queue.enqueueUpload({
+      profileId: 'bed',
+      sourcePath: upload.path,
+      imageId: target.id,
+    });
+    const done = await waitFor(queue, t.id, isFinished);
+    expect(done.state).toBe('done');
+    expect(done.verification?.ok).toBe(true);
+    expect((await adminGlance.getImage(target.id)).os_hash_value).toBe(upload.sha512);
+  });
+
+  it('an image that already has data fails clearly', async () => {
+    const queue = await openQueue();
+    const t = await queue.enqueueUpload({
+      profileId: 'bed',
+      sourcePath: upload.path,
+      imageId: image.id,
+    });
+    const failed = await waitFor(queue, t.id, isFinished);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.kind).toBe('conflict');
+    expect(failed.error?.message).toBe(
+      '“queue test” already has data (status: active). Glance accepts data only for an image that is still queued; create a new image instead.',
+    );
+  });
+
+  it('a cut upload says the image is back in queued, and a retry completes it', async () => {
+    const queue = await openQueue();
+    proxy.addRule({ match: uploadRequest, fault: { kind: 'cut-upload', afterBytes: 8 * MiB } });
+    const t = await queue.enqueueUpload({
+      profileId: 'bed',
+      sourcePath: upload.path,
+      create: { name: 'cut upload', disk_format: 'raw', container_format: 'bare' },
+    });
+    const failed = await waitFor(queue, t.id, isFinished);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.kind).toBe('network');
+    expect(failed.error?.message).toMatch(
+      /^The upload of “cut upload” failed: .* It is back in “queued”: you can retry the upload\.$/,
+    );
+    expect(failed.error?.details?.imageStatus).toBe('queued');
+    createdImages.push(failed.imageId);
+
+    await queue.retry(t.id);
+    const done = await waitFor(queue, t.id, isFinished);
+    expect(done.state).toBe('done');
+    expect(done.imageId).toBe(failed.imageId); // the same image, not a second one
+    expect(done.verification?.ok).toBe(true);
+  });
+
+  it('a missing source file is a filesystem error', async () => {
+    const queue = await openQueue();
+    const t = await queue.enqueueUpload({
+      profileId: 'bed',
+      sourcePath: join(work, 'nope.qcow2'),
+      create: { name: 'never created' },
+    });
+    const failed = await waitFor(queue, t.id, isFinished);
+    expect(failed.error).toMatchObject({ kind: 'filesystem', details: { code: 'ENOENT' } });
+  });
+});

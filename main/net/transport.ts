@@ -149,11 +149,12 @@ export class Transport {
         signal: req.signal ?? null,
       });
     } catch (err) {
-      const reason: unknown = req.signal?.aborted === true ? req.signal.reason : undefined;
-      if (isAppError(reason)) throw reason;
-      throw toAppError(
-        req.signal?.aborted === true ? new DOMException('Aborted', 'AbortError') : err,
-      );
+      if (req.signal?.aborted === true) {
+        // The caller's own AppError (e.g. "paused") wins over a generic "cancelled".
+        const reason: unknown = req.signal.reason;
+        throw isAppError(reason) ? reason : new AppError({ kind: 'cancelled' }, { cause: reason });
+      }
+      throw toAppError(err);
     }
     const result: HttpResponse = {
       status: response.statusCode,

@@ -14,7 +14,13 @@ import type {
 } from '../../common/image';
 import { diffImage } from '../../common/patch';
 import type { OpenStackSession, ServiceRequest } from './keystone';
-import { createImageBody, imageListParams, markerFromNext, parseImage } from './image-format';
+import {
+  createImageBody,
+  imageListParams,
+  markerFromNext,
+  parseContentRange,
+  parseImage,
+} from './image-format';
 
 export interface ImageDownload {
   status: 200 | 206;
@@ -74,17 +80,6 @@ function jsonBody(value: unknown): Pick<ServiceRequest, 'body' | 'headers'> {
 function headerValue(value: string | string[] | undefined): string | null {
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined || first === '' ? null : first;
-}
-
-/** `bytes 100-199/1000` or `bytes 100-199/*`. */
-export function parseContentRange(value: string | null): ImageDownload['contentRange'] {
-  const match = value === null ? null : /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value.trim());
-  if (match === null) return null;
-  return {
-    start: Number(match[1]),
-    end: Number(match[2]),
-    total: match[3] === '*' ? null : Number(match[3]),
-  };
 }
 
 function missingAnswer(what: string): AppError {

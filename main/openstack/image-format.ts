@@ -128,3 +128,16 @@ export function createImageBody(create: ImageCreate): Record<string, unknown> {
   }
   return body;
 }
+
+/** `bytes 100-199/1000` or `bytes 100-199/*`. */
+export function parseContentRange(
+  value: string | null,
+): { start: number; end: number; total: number | null } | null {
+  const match = value === null ? null : /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value.trim());
+  if (match === null) return null;
+  return {
+    start: Number(match[1]),
+    end: Number(match[2]),
+    total: match[3] === '*' ? null : Number(match[3]),
+  };
+}

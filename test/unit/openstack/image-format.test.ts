@@ -3,6 +3,7 @@ import {
   createImageBody,
   imageListParams,
   markerFromNext,
+  parseContentRange,
   parseImage,
 } from '../../../main/openstack/image-format';
 
@@ -179,5 +180,18 @@ describe('createImageBody', () => {
       tags: ['t'],
       visibility: 'private',
     });
+  });
+});
+
+describe('parseContentRange', () => {
+  it('reads a range with a known or unknown total', () => {
+    expect(parseContentRange('bytes 100-199/1000')).toEqual({ start: 100, end: 199, total: 1000 });
+    expect(parseContentRange('bytes 0-9/*')).toEqual({ start: 0, end: 9, total: null });
+  });
+
+  it('says nothing for a missing or malformed header', () => {
+    expect(parseContentRange(null)).toBeNull();
+    expect(parseContentRange('bytes */1000')).toBeNull();
+    expect(parseContentRange('items 1-2/3')).toBeNull();
   });
 });

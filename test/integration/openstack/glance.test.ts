@@ -309,6 +309,20 @@ describe('rules Glance enforces', () => {
     expect(err.serverMessage).toMatch(/limit/);
   });
 
+  it('answers a PATCH without the json-patch media type with unsupported', async () => {
+    const image = await newImage(member, 'media-type');
+    const err = await failure(
+      member.session.request({
+        method: 'PATCH',
+        path: `/v2/images/${image.id}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ op: 'replace', path: '/name', value: 'x' }]),
+      }),
+      'unsupported',
+    );
+    expect(err.status).toBe(415);
+  });
+
   it('lets the admin deactivate and reactivate; the member then cannot download', async () => {
     const image = await newImage(admin, 'deactivate', { visibility: 'public' });
     await admin.glance.uploadData(image.id, Readable.from([data]), { size: data.length });

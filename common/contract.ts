@@ -8,6 +8,7 @@
  * compiler points at everything else.
  */
 import { z } from 'zod';
+import type { ChannelCallName, EventName } from './channels';
 import type { AppErrorData } from './errors';
 import type { Image, ImageMember, ImagePage } from './image';
 import { imageSortKeys } from './image';
@@ -220,7 +221,6 @@ export const calls = {
 export interface Events {
   transfersChanged: TransferProgressEvent;
 }
-export const eventNames = ['transfersChanged'] as const satisfies readonly (keyof Events)[];
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;
@@ -231,9 +231,15 @@ export type CallResult<N extends CallName> =
 /** What crosses IPC for every call: errors travel as data, never as thrown Error objects (which lose their fields). */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
 
-export const channelPrefix = 'glance-desk:';
-export const callChannel = (name: CallName): string => `${channelPrefix}call:${name}`;
-export const eventChannel = (name: keyof Events): string => `${channelPrefix}event:${name}`;
+// The channel names live in ./channels (no zod, for the sandboxed preload's bundle); this
+// fails to compile unless its lists name exactly the calls and events above.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ChannelListsMatch = [
+  Assert<Same<CallName, ChannelCallName>>,
+  Assert<Same<keyof Events, EventName>>,
+];
+export { callChannel, callNames, channelPrefix, eventChannel, eventNames } from './channels';
 
 /**
  * `window.api` as the preload exposes it: one method per call, resolving to an envelope,

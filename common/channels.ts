@@ -1,0 +1,44 @@
+/**
+ * The IPC channel names, without the schemas: the sandboxed preload imports only this, so
+ * that its bundle stays tiny and free of zod. common/contract.ts checks that `callNames`
+ * lists exactly its calls (and test/unit/shell checks it at run time too).
+ */
+export const callNames = [
+  'getAppInfo',
+  'getSettings',
+  'updateSettings',
+  'getStartupProblems',
+  'openExternal',
+  'listProfiles',
+  'saveProfile',
+  'deleteProfile',
+  'testConnection',
+  'importProfiles',
+  'getSecretStorageStatus',
+  'listImages',
+  'getImage',
+  'createImage',
+  'updateImage',
+  'deleteImages',
+  'setImageActive',
+  'listImageMembers',
+  'getImageSchema',
+  'getImportMethods',
+  'importImageFromUrl',
+  'listTransfers',
+  'startDownloads',
+  'startUpload',
+  'controlTransfer',
+  'revealTransfer',
+  'startDragTransfer',
+  'chooseFolder',
+  'chooseFiles',
+] as const;
+export type ChannelCallName = (typeof callNames)[number];
+
+export const eventNames = ['transfersChanged'] as const;
+export type EventName = (typeof eventNames)[number];
+
+export const channelPrefix = 'glance-desk:';
+export const callChannel = (name: ChannelCallName): string => `${channelPrefix}call:${name}`;
+export const eventChannel = (name: EventName): string => `${channelPrefix}event:${name}`;

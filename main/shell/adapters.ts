@@ -1,0 +1,96 @@
+/**
+ * The real dialog and OS adapters createServices takes, over Electron's dialog, shell,
+ * Notification and WebContents.startDrag.
+ */
+import {
+  dialog,
+  nativeImage,
+  Notification,
+  shell,
+  type BrowserWindow,
+  type FileFilter,
+  type OpenDialogOptions,
+  type WebContents,
+} from 'electron';
+import { AppError } from '../../common/errors';
+import type { DialogAdapter, FilePurpose, OsAdapter } from '../app';
+import { dragIconDataUrl } from './drag-icon';
+import { isHttpUrl } from './window';
+
+const allFiles: FileFilter = { name: 'All files', extensions: ['*'] };
+
+/** The first filter is the one the dialog starts with. */
+const filters: Record<FilePurpose, FileFilter[]> = {
+  image: [
+    {
+      name: 'Disk images',
+      extensions: ['qcow2', 'img', 'raw', 'iso', 'vmdk', 'vdi', 'vhd', 'vhdx', 'ploop', 'ami'],
+    },
+    allFiles,
+  ],
+  'clouds-yaml': [{ name: 'clouds.yaml', extensions: ['yaml', 'yml'] }, allFiles],
+  // openrc files often have no extension at all ("admin-openrc").
+  openrc: [allFiles, { name: 'Shell scripts', extensions: ['sh'] }],
+};
+
+const fileTitles: Record<FilePurpose, string> = {
+  image: 'Choose the image file to upload',
+  'clouds-yaml': 'Choose a clouds.yaml file',
+  openrc: 'Choose an openrc file',
+};
+
+export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdapter {
+  const open = (options: OpenDialogOptions) => {
+    const window = getWindow();
+    return window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options);
+  };
+  return {
+    async chooseFolder({ title, defaultPath }) {
+      const result = await open({
+        title: title ?? 'Choose a folder',
+        ...(defaultPath === undefined ? {} : { defaultPath }),
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async chooseFiles({ purpose, multiple }) {
+      const result = await open({
+        title: fileTitles[purpose],
+        filters: filters[purpose],
+        properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+      });
+      return result.canceled ? [] : result.filePaths;
+    },
+  };
+}
+
+function isWebContents(sender: unknown): sender is WebContents {
+  return typeof (sender as Partial<WebContents> | null)?.startDrag === 'function';
+}
+
+export function osAdapter(): OsAdapter {
+  return {
+    revealInFolder: (path) => shell.showItemInFolder(path),
+    startDrag(path, sender) {
+      if (!isWebContents(sender)) {
+        throw new AppError({
+          kind: 'unsupported',
+          message: 'Dragging files out needs the app window.',
+        });
+      }
+      sender.startDrag({ file: path, icon: nativeImage.createFromDataURL(dragIconDataUrl) });
+    },
+    notify(title, body) {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
+    async openExternal(url) {
+      if (!isHttpUrl(url)) {
+        throw new AppError({
+          kind: 'validation',
+          message: 'Only web (http/https) links can be opened.',
+        });
+      }
+      await shell.openExternal(url);
+    },
+  };
+}

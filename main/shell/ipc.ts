@@ -1,0 +1,69 @@
+/**
+ * The IPC surface of main: one `ipcMain.handle` per contract call and nothing else. Each
+ * checks that the message comes from the app's own top-level frame (as VS Code's
+ * validatedIpcMain does) before `dispatch` validates the payload and runs the handler.
+ */
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import {
+  callChannel,
+  calls,
+  eventChannel,
+  type CallName,
+  type Envelope,
+  type Events,
+} from '../../common/contract';
+import { dispatch, type Handlers } from '../ipc/handlers';
+import { isAppUrl } from './window';
+
+export interface IpcOptions {
+  handlers: Handlers;
+  /** The app window (it may be re-created, e.g. on macOS). */
+  getWindow: () => BrowserWindow | null;
+  /** The app's page URL. */
+  url: string;
+  log: (line: string) => void;
+}
+
+/** True only for the main frame of our window, showing our page. */
+export function isTrustedSender(
+  event: IpcMainInvokeEvent,
+  window: BrowserWindow | null,
+  url: string,
+): boolean {
+  const frame = event.senderFrame;
+  return (
+    window !== null &&
+    !window.isDestroyed() &&
+    event.sender === window.webContents &&
+    frame !== null &&
+    frame.parent === null &&
+    isAppUrl(frame.url, url)
+  );
+}
+
+const refused: Envelope<never> = {
+  ok: false,
+  error: { kind: 'forbidden', message: 'This request did not come from the Glance Desk window.' },
+};
+
+export function registerIpc({ handlers, getWindow, url, log }: IpcOptions): void {
+  for (const name of Object.keys(calls) as CallName[]) {
+    ipcMain.handle(callChannel(name), (event, payload: unknown) => {
+      if (!isTrustedSender(event, getWindow(), url)) {
+        log(`Refused ${name} from ${event.senderFrame?.url ?? 'a closed frame'}`);
+        return refused;
+      }
+      return dispatch(handlers, name, payload, { sender: event.sender, log });
+    });
+  }
+}
+
+/** Pushes an event to the window's renderer, if the window is still there. */
+export function sendEvent<E extends keyof Events>(
+  window: BrowserWindow | null,
+  name: E,
+  payload: Events[E],
+): void {
+  if (window === null || window.isDestroyed()) return;
+  window.webContents.send(eventChannel(name), payload);
+}

@@ -1,0 +1,142 @@
+/**
+ * A stand-in for the `electron` module (as Electron Fiddle's tests do): just enough of
+ * BrowserWindow, WebContents, Session, ipcMain / ipcRenderer, contextBridge and friends to
+ * run the shell and the preload in Node and inspect what they asked Electron to do.
+ * Use with `vi.mock('electron', () => import('./electron-mock'))`; import this file in the
+ * test to reach the same instances.
+ */
+import { EventEmitter } from 'node:events';
+import { vi } from 'vitest';
+
+type Listener = (...args: never[]) => unknown;
+
+export class FakeSession {
+  permissionRequestHandler: Listener | null = null;
+  permissionCheckHandler: Listener | null = null;
+  headersListener: Listener | null = null;
+  setPermissionRequestHandler = vi.fn((handler: Listener | null) => {
+    this.permissionRequestHandler = handler;
+  });
+  setPermissionCheckHandler = vi.fn((handler: Listener | null) => {
+    this.permissionCheckHandler = handler;
+  });
+  webRequest = {
+    onHeadersReceived: vi.fn((listener: Listener) => {
+      this.headersListener = listener;
+    }),
+  };
+}
+
+export class FakeFrame {
+  constructor(
+    public url: string,
+    public parent: FakeFrame | null = null,
+  ) {}
+}
+
+export class FakeWebContents extends EventEmitter {
+  session = new FakeSession();
+  mainFrame = new FakeFrame('');
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler = vi.fn((handler: (details: { url: string }) => { action: string }) => {
+    this.windowOpenHandler = handler;
+  });
+  send = vi.fn();
+  startDrag = vi.fn();
+  getURL = () => this.mainFrame.url;
+}
+
+export class BrowserWindow extends EventEmitter {
+  static instances: BrowserWindow[] = [];
+  webContents = new FakeWebContents();
+  destroyed = false;
+  maximized = false;
+  loadURL = vi.fn(async (url: string) => {
+    this.webContents.mainFrame.url = url;
+  });
+  show = vi.fn();
+  focus = vi.fn();
+  restore = vi.fn();
+  isMinimized = vi.fn(() => false);
+  maximize = vi.fn(() => {
+    this.maximized = true;
+  });
+
+  constructor(
+    public options: Record<string, unknown> & { webPreferences?: Record<string, unknown> },
+  ) {
+    super();
+    BrowserWindow.instances.push(this);
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  getNormalBounds() {
+    const { x = 0, y = 0, width = 0, height = 0 } = this.options as Record<string, number>;
+    return { x, y, width, height };
+  }
+}
+
+export const screen = {
+  getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]),
+};
+
+export const ipcMain = {
+  handlers: new Map<string, Listener>(),
+  handle: vi.fn((channel: string, listener: Listener) => {
+    ipcMain.handlers.set(channel, listener);
+  }),
+  on: vi.fn(),
+  once: vi.fn(),
+};
+
+export const ipcRenderer = {
+  invoke: vi.fn(async (channel: string, input: unknown): Promise<unknown> => ({ channel, input })),
+  on: vi.fn(),
+  removeListener: vi.fn(),
+  send: vi.fn(),
+  sendSync: vi.fn(),
+};
+
+export const contextBridge = { exposeInMainWorld: vi.fn() };
+
+export const webUtils = {
+  getPathForFile: vi.fn((file: { name: string }) => `/dropped/${file.name}`),
+};
+
+export const shell = { openExternal: vi.fn(async () => undefined), showItemInFolder: vi.fn() };
+
+export const dialog = {
+  showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })),
+};
+
+export const nativeImage = {
+  createFromDataURL: vi.fn((url: string) => ({ dataUrl: url, isEmpty: () => false })),
+};
+
+export class Notification {
+  static supported = true;
+  static shown: { title: string; body: string }[] = [];
+  static isSupported = () => Notification.supported;
+  constructor(private readonly options: { title: string; body: string }) {}
+  show(): void {
+    Notification.shown.push(this.options);
+  }
+}
+
+export default {
+  BrowserWindow,
+  screen,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  webUtils,
+  shell,
+  dialog,
+  nativeImage,
+  Notification,
+};

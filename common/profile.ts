@@ -91,9 +91,12 @@ export const profileFieldsSchema = profileFieldsObject.superRefine(checkAuthFiel
 /**
  * What the profile form sends. `secret` is the password, application-credential secret or
  * token; leave it out (or empty) when editing to keep the one already saved.
+ * `importedSecret` stands for a secret an import found: main keeps the secret itself (the
+ * renderer never sees it) and uses it on save when `secret` is absent.
  */
 export const profileInputObject = profileFieldsObject.extend({
   secret: z.string().min(1).max(16_384).optional(),
+  importedSecret: z.uuid().optional(),
 });
 export type ProfileInput = z.infer<typeof profileInputObject>;
 
@@ -141,7 +144,10 @@ export interface ImportProblem {
 }
 
 export interface ImportResult {
-  /** Ready to show in the profile form; the user reviews them before saving. */
+  /**
+   * Ready to show in the profile form; the user reviews them before saving. A secret found in
+   * the files is never here: the profile carries its `importedSecret` reference instead.
+   */
   profiles: ProfileInput[];
   problems: ImportProblem[];
   /** The files that were read. */

@@ -13,12 +13,14 @@ import {
   type Envelope,
   type ImageSchemaInfo,
 } from '../../common/contract';
+import type { ConnectionConfig } from '../../common/connection';
 import { AppError, isAppError, type AppErrorData } from '../../common/errors';
 import type { PatchOperation } from '../../common/image';
 import type { Transfer } from '../../common/transfer';
 import type { Services } from '../app';
 import { scrubSecrets } from '../net/scrub';
 import { importCloudsYaml, importOpenrc } from '../profiles/import';
+import { testConnection } from '../profiles/test-connection';
 import { validationError } from '../settings/validation';
 
 /** What the transport knows about the caller. */
@@ -61,16 +63,34 @@ export function createHandlers(services: Services): Handlers {
       profiles.delete(id);
       clients.invalidate(id);
     },
-    testConnection: async () => {
-      throw new AppError({ kind: 'unsupported', message: 'Not wired yet.' });
+    testConnection: async (input) => {
+      let config: ConnectionConfig;
+      try {
+        config =
+          'profile' in input
+            ? profiles.resolveInput(input.profile, input.id)
+            : profiles.resolveConnection(input.id);
+      } catch (error) {
+        // No usable secret (none saved, or it cannot be unlocked): the sign-in step fails.
+        if (isAppError(error) && error.kind === 'auth') {
+          return { ok: false, step: 'auth', error: error.toJSON() };
+        }
+        throw error;
+      }
+      return testConnection(config);
     },
     importProfiles: async ({ kind, path }) => {
+      // Secrets found in the files stay in main; the renderer gets references to them.
+      const stashSecret = (secret: string) => profiles.stashSecret(secret);
       if (kind === 'clouds-yaml')
-        return importCloudsYaml(path === undefined ? {} : { cloudsPath: path });
+        return importCloudsYaml({
+          stashSecret,
+          ...(path === undefined ? {} : { cloudsPath: path }),
+        });
       if (path === undefined) {
         throw new AppError({ kind: 'validation', message: 'Choose the openrc file to import.' });
       }
-      return importOpenrc(path);
+      return importOpenrc(path, { stashSecret });
     },
     getSecretStorageStatus: async () => profiles.secretStorageStatus(),
 

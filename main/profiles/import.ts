@@ -39,6 +39,19 @@ export interface CloudsYamlOptions {
   platform?: NodeJS.Platform;
 }
 
+/**
+ * Takes a secret found in a file and returns the reference that replaces it in the result
+ * (`ProfileStore.stashSecret`), so that no secret travels with the imported profiles.
+ */
+export type StashSecret = (secret: string) => string;
+
+/** Replaces each profile's secret by its stashed reference. */
+function withoutSecrets(profiles: ProfileInput[], stashSecret: StashSecret): ProfileInput[] {
+  return profiles.map(({ secret, ...profile }) =>
+    secret === undefined ? profile : { ...profile, importedSecret: stashSecret(secret) },
+  );
+}
+
 /** The folders openstacksdk searches, in its order (the first file found wins). */
 function configFolders(options: CloudsYamlOptions): string[] {
   const home = options.home ?? homedir();
@@ -108,7 +121,9 @@ function parseCloudsFile(path: string, text: string): Json {
   return data.clouds;
 }
 
-export async function importCloudsYaml(options: CloudsYamlOptions = {}): Promise<ImportResult> {
+export async function importCloudsYaml(
+  options: CloudsYamlOptions & { stashSecret: StashSecret },
+): Promise<ImportResult> {
   const cloudsCandidates = options.cloudsPath
     ? [options.cloudsPath]
     : configFileCandidates('clouds', options);
@@ -137,6 +152,7 @@ export async function importCloudsYaml(options: CloudsYamlOptions = {}): Promise
     }
     collect(result, profilesFromCloud(name, cloud));
   }
+  result.profiles = withoutSecrets(result.profiles, options.stashSecret);
   return result;
 }
 
@@ -147,7 +163,7 @@ export async function importCloudsYaml(options: CloudsYamlOptions = {}): Promise
  */
 export async function importOpenrc(
   path: string,
-  env: NodeJS.ProcessEnv = process.env,
+  { stashSecret, env = process.env }: { stashSecret: StashSecret; env?: NodeJS.ProcessEnv },
 ): Promise<ImportResult> {
   const text = await readText(path);
   if (text === undefined) {
@@ -198,7 +214,7 @@ export async function importOpenrc(
   // A secret set from an unresolved $VAR is already reported above.
   const reported = new Set(unresolved.keys());
   collect(result, {
-    profiles: found.profiles,
+    profiles: withoutSecrets(found.profiles, stashSecret),
     problems: found.problems.filter((problem) => !reported.has(problem.field)),
   });
   return result;

@@ -28,6 +28,8 @@ const secretWords: Record<AuthMethod, string> = {
 export class ProfileStore {
   /** Secrets that could not be encrypted, kept until the app quits. */
   readonly #sessionSecrets = new Map<string, string>();
+  /** Secrets found by an import, by the reference the renderer holds instead, until saved. */
+  readonly #importedSecrets = new Map<string, string>();
 
   constructor(
     private readonly store: SettingsStoreLike,
@@ -59,6 +61,16 @@ export class ProfileStore {
     };
   }
 
+  /**
+   * Keeps a secret found by an import (clouds.yaml, openrc) in memory and returns the
+   * reference that goes to the renderer in its place (`ProfileInput.importedSecret`).
+   */
+  stashSecret(secret: string): string {
+    const reference = randomUUID();
+    this.#importedSecrets.set(reference, secret);
+    return reference;
+  }
+
   list(): Profile[] {
     return this.store.get('profiles').map((stored) => this.#toProfile(stored));
   }
@@ -73,9 +85,7 @@ export class ProfileStore {
    * unless the auth method changed (the old secret would be of the wrong kind).
    */
   save(input: unknown, id?: string): Profile {
-    const parsed = profileInputSchema.safeParse(input);
-    if (!parsed.success) throw validationError(parsed.error);
-    const { secret, ...fields } = parsed.data;
+    const { fields, secret, importedSecret } = this.#parseInput(input);
 
     const profiles = this.store.get('profiles');
     const index = id === undefined ? -1 : profiles.findIndex((profile) => profile.id === id);
@@ -97,6 +107,7 @@ export class ProfileStore {
     if (previous) profiles[index] = stored;
     else profiles.push(stored);
     this.store.set('profiles', profiles);
+    if (importedSecret !== undefined) this.#importedSecrets.delete(importedSecret);
     return this.#toProfile(stored);
   }
 
@@ -141,9 +152,7 @@ export class ProfileStore {
    * its own secret, or else — with `id`, and the same auth method — the saved profile's.
    */
   resolveInput(input: unknown, id?: string): ConnectionConfig {
-    const parsed = profileInputSchema.safeParse(input);
-    if (!parsed.success) throw validationError(parsed.error);
-    const { secret, ...fields } = parsed.data;
+    const { fields, secret } = this.#parseInput(input);
     if (secret !== undefined) return connectionConfig(fields, secret);
     const saved = id === undefined ? undefined : this.#stored(id);
     if (saved?.authMethod !== fields.authMethod) {
@@ -153,6 +162,29 @@ export class ProfileStore {
       });
     }
     return connectionConfig(fields, this.#secret(saved));
+  }
+
+  /** Validates a form; its secret is the one typed, else the one its import found. */
+  #parseInput(input: unknown): {
+    fields: ProfileFields;
+    secret: string | undefined;
+    importedSecret: string | undefined;
+  } {
+    const parsed = profileInputSchema.safeParse(input);
+    if (!parsed.success) throw validationError(parsed.error);
+    const { secret, importedSecret, ...fields } = parsed.data;
+    if (secret !== undefined || importedSecret === undefined) {
+      return { fields, secret, importedSecret };
+    }
+    const imported = this.#importedSecrets.get(importedSecret);
+    if (imported === undefined) {
+      throw new AppError({
+        kind: 'validation',
+        message: `The ${secretWords[fields.authMethod]} found by the import is no longer available (Glance Desk was restarted). Enter it again.`,
+        details: { secret: 'Enter it again.' },
+      });
+    }
+    return { fields, secret: imported, importedSecret };
   }
 
   #stored(id: string): StoredProfile {

@@ -1,23 +1,51 @@
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { profileInputSchema, type ImportResult } from '../../../common/profile';
+import { profileInputSchema, type ImportResult, type ProfileInput } from '../../../common/profile';
 import {
   configFileCandidates,
   importCloudsYaml,
   importOpenrc,
 } from '../../../main/profiles/import';
 import { parseOpenrc } from '../../../main/profiles/openrc';
-import { tempSettingsFolder } from './helpers';
+import { ProfileStore } from '../../../main/profiles/store';
+import { aesSecretBox, openConf, tempSettingsFolder } from './helpers';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/profiles');
 const fixture = (name: string) => join(fixtures, name);
+
+/** Stands in for ProfileStore.stashSecret and remembers what it was handed. */
+const stashed = new Map<string, string>();
+function stashSecret(secret: string): string {
+  const reference = randomUUID();
+  stashed.set(reference, secret);
+  return reference;
+}
+
+/** The profiles with each secret reference swapped back for the secret, to compare whole profiles. */
+function revealed(result: ImportResult): ProfileInput[] {
+  return result.profiles.map(({ importedSecret, ...profile }) =>
+    importedSecret === undefined ? profile : { ...profile, secret: stashed.get(importedSecret) },
+  );
+}
 
 function problemsOf(result: ImportResult, cloud: string) {
   return result.problems
     .filter((problem) => problem.cloud === cloud)
     .map(({ field, message }) => ({ field, message }));
+}
+
+function expectValidation(action: () => unknown): AppError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).kind).toBe('validation');
+    return error as AppError;
+  }
+  throw new Error('expected a validation error');
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -33,6 +61,7 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 describe('importCloudsYaml', () => {
   it('imports several clouds, one profile per region, with secure.yaml merged by cloud name', async () => {
     const result = await importCloudsYaml({
+      stashSecret,
       cloudsPath: fixture('clouds.yaml'),
       securePath: fixture('secure.yaml'),
     });
@@ -47,7 +76,7 @@ describe('importCloudsYaml', () => {
       'vexxhost',
       'mtls',
     ]);
-    const byName = new Map(result.profiles.map((profile) => [profile.name, profile]));
+    const byName = new Map(revealed(result).map((profile) => [profile.name, profile]));
 
     const prod = {
       authMethod: 'password',
@@ -112,8 +141,35 @@ describe('importCloudsYaml', () => {
     }
   });
 
+  it('hands out references instead of secrets, which the profile store resolves on save', async () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const result = await importCloudsYaml({
+      cloudsPath: fixture('clouds.yaml'),
+      securePath: fixture('secure.yaml'),
+      stashSecret: (secret) => store.stashSecret(secret),
+    });
+    const serialised = JSON.stringify(result);
+    for (const secret of [
+      'Fr@nkfurt-pr0d',
+      'kLmR3x_9vQ',
+      'k0lla-Adm1n-P4ss',
+      'MIIZkgYJKoZIhvcNAQcC',
+    ]) {
+      expect(serialised).not.toContain(secret);
+    }
+    const lab = result.profiles.find((profile) => profile.name === 'lab');
+    expect(lab?.importedSecret).toMatch(/^[0-9a-f-]{36}$/);
+    const saved = store.save(lab);
+    expect(saved.secretState).toBe('stored');
+    expect(store.resolveConnection(saved.id).auth).toMatchObject({ password: 'k0lla-Adm1n-P4ss' });
+    // A reference is good for one save; a restart forgets them all.
+    const again = expectValidation(() => store.save(lab));
+    expect(again.message).toContain('found by the import is no longer available');
+  });
+
   it('reports everything it could not carry over, cloud by cloud', async () => {
     const result = await importCloudsYaml({
+      stashSecret,
       cloudsPath: fixture('clouds.yaml'),
       securePath: fixture('secure.yaml'),
     });
@@ -190,8 +246,8 @@ describe('importCloudsYaml', () => {
         '    insecure: "True"',
       ].join('\n'),
     );
-    const result = await importCloudsYaml({ cloudsPath: clouds, securePath: clouds });
-    expect(result.profiles).toEqual([
+    const result = await importCloudsYaml({ stashSecret, cloudsPath: clouds, securePath: clouds });
+    expect(revealed(result)).toEqual([
       expect.objectContaining({
         name: 'old (East)',
         authMethod: 'password',
@@ -250,7 +306,9 @@ describe('importCloudsYaml', () => {
     ]);
 
     // Nothing there yet: the error says where it looked.
-    const missing = await rejection(importCloudsYaml({ env, cwd, home, platform: 'linux' }));
+    const missing = await rejection(
+      importCloudsYaml({ stashSecret, env, cwd, home, platform: 'linux' }),
+    );
     expect(missing.kind).toBe('filesystem');
     expect(missing.message).toContain(join(home, '.config/openstack/clouds.yaml'));
 
@@ -258,23 +316,29 @@ describe('importCloudsYaml', () => {
     mkdirSync(configFolder, { recursive: true });
     copyFileSync(fixture('clouds.yaml'), join(configFolder, 'clouds.yaml'));
     copyFileSync(fixture('secure.yaml'), join(configFolder, 'secure.yaml'));
-    const fromHome = await importCloudsYaml({ env, cwd, home, platform: 'linux' });
+    const fromHome = await importCloudsYaml({ stashSecret, env, cwd, home, platform: 'linux' });
     expect(fromHome.files).toEqual([
       join(configFolder, 'clouds.yaml'),
       join(configFolder, 'secure.yaml'),
     ]);
-    expect(fromHome.profiles[0]?.secret).toBe('Fr@nkfurt-pr0d "2026"');
+    expect(revealed(fromHome)[0]?.secret).toBe('Fr@nkfurt-pr0d "2026"');
 
     // The working folder comes first, and the environment's file before everything.
     writeFileSync(
       join(cwd, 'clouds.yml'),
       'clouds:\n  here:\n    auth_type: v3token\n    auth:\n      auth_url: https://k.example.com/v3\n      token: t0k\n',
     );
-    expect((await importCloudsYaml({ env, cwd, home, platform: 'linux' })).files[0]).toBe(
-      join(cwd, 'clouds.yml'),
-    );
+    expect(
+      (await importCloudsYaml({ stashSecret, env, cwd, home, platform: 'linux' })).files[0],
+    ).toBe(join(cwd, 'clouds.yml'));
     const override = { OS_CLIENT_CONFIG_FILE: fixture('clouds.yaml') };
-    const fromEnv = await importCloudsYaml({ env: override, cwd, home, platform: 'linux' });
+    const fromEnv = await importCloudsYaml({
+      stashSecret,
+      env: override,
+      cwd,
+      home,
+      platform: 'linux',
+    });
     expect(fromEnv.files[0]).toBe(fixture('clouds.yaml'));
   });
 
@@ -285,25 +349,28 @@ describe('importCloudsYaml', () => {
       broken,
       'clouds:\n  prod:\n    auth:\n      password: "Unclosed-S3cret\n    region_name: [a\n',
     );
-    const error = await rejection(importCloudsYaml({ cloudsPath: broken, securePath: broken }));
+    const error = await rejection(
+      importCloudsYaml({ stashSecret, cloudsPath: broken, securePath: broken }),
+    );
     expect(error.kind).toBe('validation');
     expect(error.message).toMatch(/is not valid YAML \(line \d+, column \d+\)\.$/);
     expect(error.message).not.toContain('Unclosed-S3cret');
 
     const other = join(folder, 'other.yaml');
     writeFileSync(other, 'services:\n  - glance\n');
-    expect((await rejection(importCloudsYaml({ cloudsPath: other }))).message).toContain(
-      'has no "clouds:" section',
-    );
     expect(
-      (await rejection(importCloudsYaml({ cloudsPath: join(folder, 'nope.yaml') }))).kind,
+      (await rejection(importCloudsYaml({ stashSecret, cloudsPath: other }))).message,
+    ).toContain('has no "clouds:" section');
+    expect(
+      (await rejection(importCloudsYaml({ stashSecret, cloudsPath: join(folder, 'nope.yaml') })))
+        .kind,
     ).toBe('filesystem');
   });
 });
 
 describe('importOpenrc', () => {
   it("imports Horizon's openrc and reports the password it reads from the terminal", async () => {
-    const result = await importOpenrc(fixture('images-openrc.sh'), {});
+    const result = await importOpenrc(fixture('images-openrc.sh'), { stashSecret, env: {} });
     expect(result.profiles).toEqual([
       {
         name: 'images',
@@ -329,27 +396,31 @@ describe('importOpenrc', () => {
   });
 
   it("imports Horizon's application-credential openrc", async () => {
-    const result = await importOpenrc(fixture('staging-app-cred-openrc.sh'), {});
-    expect(result).toEqual({
-      profiles: [
-        {
-          name: 'staging-app-cred',
-          authMethod: 'application-credential',
-          authUrl: 'https://keystone.staging.example.com/identity/v3',
-          applicationCredentialId: '21dced0fd20347869b93710d2b98aae0',
-          secret: 'kLmR3x_9vQ-appcred-secret-Zt5wP0aF',
-          region: 'RegionOne',
-          interface: 'public',
-        },
-      ],
-      problems: [],
-      files: [fixture('staging-app-cred-openrc.sh')],
+    const result = await importOpenrc(fixture('staging-app-cred-openrc.sh'), {
+      stashSecret,
+      env: {},
     });
+    expect(result.problems).toEqual([]);
+    expect(result.files).toEqual([fixture('staging-app-cred-openrc.sh')]);
+    expect(revealed(result)).toEqual([
+      {
+        name: 'staging-app-cred',
+        authMethod: 'application-credential',
+        authUrl: 'https://keystone.staging.example.com/identity/v3',
+        applicationCredentialId: '21dced0fd20347869b93710d2b98aae0',
+        secret: 'kLmR3x_9vQ-appcred-secret-Zt5wP0aF',
+        region: 'RegionOne',
+        interface: 'public',
+      },
+    ]);
   });
 
   it('reads quoting, comments and variables of a generated admin-openrc, reporting unused variables', async () => {
-    const result = await importOpenrc(fixture('admin-openrc.sh'), { HOME: '/home/ops' });
-    expect(result.profiles).toEqual([
+    const result = await importOpenrc(fixture('admin-openrc.sh'), {
+      stashSecret,
+      env: { HOME: '/home/ops' },
+    });
+    expect(revealed(result)).toEqual([
       {
         name: 'admin',
         authMethod: 'password',
@@ -374,7 +445,7 @@ describe('importOpenrc', () => {
     const folder = tempSettingsFolder();
     const file = join(folder, 'cloud.sh');
     writeFileSync(file, 'export OS_CLOUD=prod-fra\n');
-    const result = await importOpenrc(file, {});
+    const result = await importOpenrc(file, { stashSecret, env: {} });
     expect(result.profiles).toEqual([]);
     expect(result.problems.map((problem) => problem.field)).toEqual(['OS_CLOUD', 'OS_AUTH_URL']);
     expect(result.problems[0]?.message).toContain('import clouds.yaml');

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { AppError } from '../../common/errors';
 import {
@@ -68,6 +68,10 @@ function configFolders(options: CloudsYamlOptions): string[] {
   return [...new Set(folders)];
 }
 
+function suffixed(folder: string, kind: 'clouds' | 'secure'): string[] {
+  return ['.yaml', '.yml', '.json'].map((suffix) => join(folder, kind + suffix));
+}
+
 /** Every path searched for `clouds` or `secure`, in order; the env override comes first. */
 export function configFileCandidates(
   kind: 'clouds' | 'secure',
@@ -75,9 +79,7 @@ export function configFileCandidates(
 ): string[] {
   const env = options.env ?? process.env;
   const override = kind === 'clouds' ? env.OS_CLIENT_CONFIG_FILE : env.OS_CLIENT_SECURE_FILE;
-  const files = configFolders(options).flatMap((folder) =>
-    ['.yaml', '.yml', '.json'].map((suffix) => join(folder, kind + suffix)),
-  );
+  const files = configFolders(options).flatMap((folder) => suffixed(folder, kind));
   return override ? [override, ...files] : files;
 }
 
@@ -136,8 +138,14 @@ export async function importCloudsYaml(
         : `No clouds.yaml was found. Looked in: ${cloudsCandidates.join(', ')}.`,
     });
   }
+  // For a clouds.yaml the user picked, its own secure.yaml (beside it) comes first.
   const secure = await firstExisting(
-    options.securePath ? [options.securePath] : configFileCandidates('secure', options),
+    options.securePath
+      ? [options.securePath]
+      : [
+          ...(options.cloudsPath ? suffixed(dirname(options.cloudsPath), 'secure') : []),
+          ...configFileCandidates('secure', options),
+        ],
   );
 
   let cloudMap = parseCloudsFile(clouds.path, clouds.text);
@@ -206,7 +214,8 @@ export async function importOpenrc(
     result.problems.push({
       cloud: source,
       field: 'OS_AUTH_URL',
-      message: 'The file sets no OS_* variables, so there is nothing to import.',
+      message:
+        'The file sets none of the OS_* connection variables, so there is nothing to import.',
     });
     return result;
   }

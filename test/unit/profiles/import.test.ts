@@ -342,6 +342,23 @@ describe('importCloudsYaml', () => {
     expect(fromEnv.files[0]).toBe(fixture('clouds.yaml'));
   });
 
+  it('merges the secure.yaml that sits beside a clouds.yaml the user picked', async () => {
+    const folder = tempSettingsFolder();
+    copyFileSync(fixture('clouds.yaml'), join(folder, 'clouds.yaml'));
+    copyFileSync(fixture('secure.yaml'), join(folder, 'secure.yaml'));
+    const result = await importCloudsYaml({
+      stashSecret,
+      cloudsPath: join(folder, 'clouds.yaml'),
+      cwd: tempSettingsFolder(),
+      home: tempSettingsFolder(),
+      env: {},
+    });
+    expect(result.files).toEqual([join(folder, 'clouds.yaml'), join(folder, 'secure.yaml')]);
+    expect(revealed(result).find((profile) => profile.name === 'staging')?.secret).toBe(
+      'kLmR3x_9vQ-appcred-secret-Zt5wP0aF',
+    );
+  });
+
   it('rejects a file that is not clouds.yaml without quoting it', async () => {
     const folder = tempSettingsFolder();
     const broken = join(folder, 'clouds.yaml');

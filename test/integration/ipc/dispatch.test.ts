@@ -72,6 +72,40 @@ describe('profiles through dispatch', () => {
   });
 });
 
+describe('test connection through dispatch', () => {
+  it('passes for a saved profile, and for an edited form that keeps the saved password', async () => {
+    const saved = await main.value('testConnection', { id: profileId });
+    expect(saved).toMatchObject({ ok: true, imageEndpoint: bed.glanceUrl });
+    const form = passwordProfile(bed, bed.member, { name: 'edited', secret: undefined });
+    const edited = await main.value('testConnection', { profile: form, id: profileId });
+    expect(edited).toMatchObject({ ok: true, projectId: bed.member.projectId });
+  });
+
+  it('says which step failed: a wrong password, nothing listening, no password at all', async () => {
+    const wrong = await main.value('testConnection', {
+      profile: passwordProfile(bed, bed.member, { secret: 'wrong-password' }),
+    });
+    expect(wrong).toMatchObject({ ok: false, step: 'auth', error: { kind: 'auth' } });
+    expect(JSON.stringify(wrong)).not.toContain('wrong-password');
+
+    const nobody = await main.value('testConnection', {
+      profile: passwordProfile(bed, bed.member, { authUrl: 'http://127.0.0.1:9/v3' }),
+    });
+    expect(nobody).toMatchObject({ ok: false, step: 'auth', error: { kind: 'network' } });
+
+    const noSecret = passwordProfile(bed, bed.member, { secret: undefined });
+    const missing = await main.value('testConnection', { profile: noSecret });
+    expect(missing).toMatchObject({ ok: false, step: 'auth', error: { kind: 'auth' } });
+  });
+
+  it('rejects a form with invalid fields as a validation error', async () => {
+    const result = await main.call('testConnection', {
+      profile: passwordProfile(bed, bed.member, { authUrl: 'ftp://keystone' }),
+    });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
+  });
+});
+
 describe('import through dispatch', () => {
   it('imports a clouds.yaml, and the imported profile connects once saved', async () => {
     const folder = tempFolder('clouds');

@@ -41,7 +41,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'downloads-'));
   source = await randomFile(join(work, 'source.bin'), 112 * MiB);
   adminGlance = new GlanceClient(sessionFor(bed, bed.admin));
-  image = await imageWithData(adminGlance, source, {
+  image = await imageWithData(bed, adminGlance, source, {
     name: 'fault test: 镜像/1',
     disk_format: 'raw',
   });
@@ -256,9 +256,9 @@ describe('images that cannot be downloaded fail at once with a clear message', (
 
   it('a deactivated image, for a non-admin', async () => {
     const small = await randomFile(join(work, 'small.bin'), MiB);
-    const shared = await imageWithData(adminGlance, small, {
+    const shared = await imageWithData(bed, adminGlance, small, {
       name: 'deactivated one',
-      visibility: 'public',
+      fields: { visibility: 'public' },
     });
     await adminGlance.deactivateImage(shared.id);
     try {

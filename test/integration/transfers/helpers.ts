@@ -1,12 +1,12 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import type { ImageCreate, Image } from '../../../common/image';
-import { GlanceClient } from '../../../main/openstack/glance';
 import { OpenStackSession } from '../../../main/openstack/keystone';
 import { imageDataFor, type ImageData } from '../../../main/transfers/image-data';
+import type { Image } from '../../../common/image';
+import type { GlanceClient } from '../../../main/openstack/glance';
+import { createRandomFile, uploadImage } from '../../testbed/seed';
 import type { TestbedInfo, TestbedUser } from '../../testbed/types';
 
 export const MiB = 1024 * 1024;
@@ -42,25 +42,9 @@ export interface RandomFile {
   md5: string;
 }
 
-/** A file of `size` random bytes, written in 4 MiB blocks, with its hashes. */
+/** A file of `size` random bytes (the test bed's helper), with its hashes. */
 export async function randomFile(path: string, size: number): Promise<RandomFile> {
-  const sha512 = createHash('sha512');
-  const md5 = createHash('md5');
-  const handle = await open(path, 'w');
-  try {
-    const block = Buffer.alloc(4 * MiB);
-    for (let written = 0; written < size;) {
-      const chunk = block.subarray(0, Math.min(block.length, size - written));
-      randomFillSync(chunk);
-      sha512.update(chunk);
-      md5.update(chunk);
-      await handle.write(chunk, 0, chunk.length, written);
-      written += chunk.length;
-    }
-  } finally {
-    await handle.close();
-  }
-  return { path, size, sha512: sha512.digest('hex'), md5: md5.digest('hex') };
+  return { path, size, ...(await createRandomFile(path, size)) };
 }
 
 export async function sha512Of(path: string): Promise<string> {
@@ -77,17 +61,13 @@ export async function sha512Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Creates an image and uploads `file` into it with the real Glance client (no engine). */
+/** An admin's image with the content of `file`, uploaded by the test bed's helper (not the engine). */
 export async function imageWithData(
+  bed: TestbedInfo,
   glance: GlanceClient,
   file: RandomFile,
-  fields: ImageCreate,
+  options: { name: string; disk_format?: string; fields?: Record<string, unknown> },
 ): Promise<Image> {
-  const image = await glance.createImage({
-    disk_format: 'raw',
-    container_format: 'bare',
-    ...fields,
-  });
-  await glance.uploadData(image.id, createReadStream(file.path), { size: file.size });
-  return glance.getImage(image.id);
+  const { id } = await uploadImage(bed, bed.admin, { ...options, file: file.path });
+  return glance.getImage(id);
 }

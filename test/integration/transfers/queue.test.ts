@@ -45,7 +45,10 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'queue-'));
   source = await randomFile(join(work, 'source.bin'), 104 * MiB);
   adminGlance = new GlanceClient(sessionFor(bed, bed.admin));
-  image = await imageWithData(adminGlance, source, { name: 'queue test', disk_format: 'qcow2' });
+  image = await imageWithData(bed, adminGlance, source, {
+    name: 'queue test',
+    disk_format: 'qcow2',
+  });
   createdImages.push(image.id);
   proxy = await startFaultProxy(bed.glanceUrl);
   viaProxy = dataFor(bed, bed.admin, proxy.url);

@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ export interface Testbed extends TestbedInfo {
 export interface TestbedOptions {
   /** Parent of the temp folder (default: the OS temp dir). */
   dir?: string;
-  /** Progress lines ("keystone ready after 6.1 s"). */
+  /** Progress lines ("[testbed +6.1 s] keystone ready"). */
   log?: (line: string) => void;
 }
 
@@ -51,9 +51,15 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const killAll = () => {
     for (const child of servers) killGroup(child, 'SIGKILL');
   };
+  // Everything but the logs: configs (with the glance password), databases, images.
+  const removeAllButLogs = () => {
+    for (const entry of readdirSync(dir)) {
+      if (entry !== 'logs') rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+  };
   const onExit = () => {
     killAll();
-    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    removeAllButLogs();
   };
   const onSignal = (signal: NodeJS.Signals) => {
     // Someone else listens too (the CLI, vitest): they decide, and onExit cleans up.
@@ -75,13 +81,8 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await Promise.all(servers.map((child) => stopGroup(child)));
-    if (!keepLogs) {
-      await rm(dir, { recursive: true, force: true });
-      return;
-    }
-    for (const entry of await readdir(dir)) {
-      if (entry !== 'logs') await rm(join(dir, entry), { recursive: true, force: true });
-    }
+    if (keepLogs) removeAllButLogs();
+    else await rm(dir, { recursive: true, force: true });
   };
 
   try {

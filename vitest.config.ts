@@ -28,6 +28,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The built app in real Electron; skipped (and says why) where the binary is missing.
+        test: {
+          name: 'electron',
+          globalSetup: testbed,
+          include: ['test/electron/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

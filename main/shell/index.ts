@@ -103,6 +103,11 @@ async function start(): Promise<void> {
   });
 }
 
+// A separate data folder (settings, transfer queue) for tests or a portable setup. Set
+// before the lock, which lives in the data folder: each folder is its own instance.
+const dataDir = process.env['GLANCE_DESK_DATA_DIR'];
+if (dataDir) app.setPath('userData', dataDir);
+
 if (app.requestSingleInstanceLock()) {
   start().catch((error: unknown) => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -7,7 +7,7 @@
  * bed instead, for quick iteration.
  */
 import type { TestProject } from 'vitest/node';
-import { startTestbed, testbedInfo, type Testbed } from './index';
+import { serverLogTail, startTestbed, testbedInfo, type Testbed } from './index';
 import type { TestbedInfo } from './types';
 
 // Each project loads this file in its own module runner, but they share `globalThis`:
@@ -27,14 +27,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     state.users -= 1;
-    if (state.users > 0 || !('stop' in bed)) return;
+    if (state.users > 0) return;
     shared[KEY] = undefined;
     const failed = project.vitest.state.getCountOfFailedTests() > 0;
     if (failed) {
-      console.error(`\nTests failed: the test bed's server logs end with\n${bed.logTail(40)}\n`);
-      console.error(`Full logs kept in ${bed.logDir}`);
+      console.error(
+        `\nTests failed: the test bed's server logs end with\n${serverLogTail(bed.logDir, 40)}\n`,
+      );
+      console.error(`Full logs in ${bed.logDir}`);
     }
-    await bed.stop({ keepLogs: failed });
+    if ('stop' in bed) await bed.stop({ keepLogs: failed });
   };
 }
 

@@ -46,8 +46,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   const glanceLog = join(logDir, 'glance.log');
   const servers: ChildProcess[] = [];
 
-  const logTail = (lines = 60) =>
-    [keystoneLog, glanceLog].map((file) => `==> ${file} <==\n${tailOf(file, lines)}`).join('\n');
+  const logTail = (lines?: number) => serverLogTail(logDir, lines);
   const killAll = () => {
     for (const child of servers) killGroup(child, 'SIGKILL');
   };
@@ -329,6 +328,8 @@ connection = sqlite:///${paths.keystoneDb}
 [identity]
 # Tests log in often; bcrypt's minimum cost keeps a login fast.
 password_hash_rounds = 4
+# bcrypt's own limit; the default (4096) makes every login log a truncation warning.
+max_password_length = 72
 
 [token]
 provider = fernet
@@ -508,6 +509,13 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The last lines of both servers' logs in `logDir` (also of a bed another process runs). */
+export function serverLogTail(logDir: string, lines = 60): string {
+  return ['keystone.log', 'glance.log']
+    .map((name) => `==> ${join(logDir, name)} <==\n${tailOf(join(logDir, name), lines)}`)
+    .join('\n');
 }
 
 function tailOf(file: string, lines: number): string {

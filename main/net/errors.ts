@@ -143,7 +143,7 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function requestIdOf(headers: Headers): string | undefined {
+function requestIdOf(headers: Headers): string | undefined {
   return header(headers, 'x-openstack-request-id') ?? header(headers, 'x-compute-request-id');
 }
 

@@ -6,6 +6,7 @@
  */
 import { app, BrowserWindow, Menu, safeStorage, type MenuItemConstructorOptions } from 'electron';
 import Store from 'electron-store';
+import { join } from 'node:path';
 import type { Settings } from '../settings/settings-file';
 import { createServices, type Services } from '../app';
 import { createHandlers } from '../ipc/handlers';
@@ -13,7 +14,8 @@ import { scrubSecrets } from '../net/scrub';
 import { safeStorageSecretBox } from '../profiles/secret-box';
 import { dialogAdapter, osAdapter } from './adapters';
 import { registerIpc, sendEvent } from './ipc';
-import { appUrl, createMainWindow, isHttpUrl } from './window';
+import { appUrl, registerAppScheme, serveRenderer } from './protocol';
+import { createMainWindow, isHttpUrl } from './window';
 
 const apiReference = 'https://docs.openstack.org/api-ref/image/v2/';
 
@@ -58,6 +60,7 @@ async function start(): Promise<void> {
     log,
   });
   const url = appUrl();
+  serveRenderer(join(import.meta.dirname, '../renderer'));
   registerIpc({ handlers: createHandlers(services), getWindow: () => window, url, log });
   services.transfers.onChange((event) => sendEvent(window, 'transfersChanged', event));
   Menu.setApplicationMenu(buildMenu(openExternal));
@@ -109,6 +112,7 @@ const dataDir = process.env['GLANCE_DESK_DATA_DIR'];
 if (dataDir) app.setPath('userData', dataDir);
 
 if (app.requestSingleInstanceLock()) {
+  registerAppScheme();
   start().catch((error: unknown) => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`Glance Desk could not start: ${scrubSecrets(text)}`);

@@ -1,39 +1,31 @@
 /**
  * The app window, hardened along Electron's security checklist: isolated, sandboxed
- * renderer without Node; a strict CSP; no new windows (http(s) links open in the browser);
+ * renderer without Node; a strict CSP (a header on the dev server's answers; the app
+ * scheme sends its own, see protocol.ts); no new windows (http(s) links open in the browser);
  * no navigation away from the app; no webviews; every permission denied except writing
  * text to the clipboard from the app's own page.
  */
 import { BrowserWindow, screen, type Rectangle, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { WindowBounds } from '../../common/profile';
 
 /** Same policy as the meta tag in renderer/index.html, also sent as a header. */
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** The renderer's URL: the Vite dev server under `electron-vite dev`, else the built file. */
-export function appUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const devServer = env['ELECTRON_RENDERER_URL'];
-  if (devServer) return devServer;
-  return pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
-}
-
-/** Whether `url` is the app's own page: the same file, or the same dev-server origin. */
+/**
+ * Whether `url` is on the app's own page: same scheme and host as `app` (the
+ * glance-desk://app scheme, or the dev server's http://localhost:port). Compared by hand:
+ * a custom scheme's URL.origin is always "null".
+ */
 export function isAppUrl(url: string, app: string): boolean {
-  let candidate: URL;
-  let own: URL;
   try {
-    candidate = new URL(url);
-    own = new URL(app);
+    const candidate = new URL(url);
+    const own = new URL(app);
+    return candidate.protocol === own.protocol && candidate.host === own.host;
   } catch {
     return false;
   }
-  if (own.protocol === 'file:') {
-    return candidate.protocol === 'file:' && candidate.pathname === own.pathname;
-  }
-  return candidate.origin === own.origin;
 }
 
 export function isHttpUrl(url: string): boolean {

@@ -104,7 +104,7 @@ describe.skipIf('skip' in electron)('the app in Electron', () => {
   });
 
   it('opens the app page with window.api and no Node in the renderer', async () => {
-    expect(page.url()).toMatch(/^file:.*\/out\/renderer\/index\.html/);
+    expect(page.url()).toBe('glance-desk://app/index.html');
     const facts = await page.evaluate(() => {
       const scope = globalThis as unknown as Record<string, unknown>;
       return {

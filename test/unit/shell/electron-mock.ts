@@ -118,6 +118,14 @@ export const nativeImage = {
   createFromDataURL: vi.fn((url: string) => ({ dataUrl: url, isEmpty: () => false })),
 };
 
+export const protocol = {
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  registerSchemesAsPrivileged: vi.fn(),
+  handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response>) => {
+    protocol.handlers.set(scheme, handler);
+  }),
+};
+
 export class Notification {
   static supported = true;
   static shown: { title: string; body: string }[] = [];
@@ -139,4 +147,5 @@ export default {
   dialog,
   nativeImage,
   Notification,
+  protocol,
 };

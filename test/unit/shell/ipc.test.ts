@@ -9,7 +9,7 @@ import { BrowserWindow, FakeFrame, ipcMain } from './electron-mock';
 
 vi.mock('electron', () => import('./electron-mock'));
 
-const appPage = 'file:///opt/Glance%20Desk/resources/app.asar/out/renderer/index.html';
+const appPage = 'glance-desk://app/index.html';
 
 function fakeHandlers() {
   return Object.fromEntries(
@@ -98,8 +98,9 @@ describe('sender checks', () => {
   it('refuses a top frame that shows another page', async () => {
     for (const url of [
       'https://evil.example/',
-      'file:///tmp/other.html',
-      'file:///opt/Glance%20Desk/resources/app.asar/out/renderer/other.html',
+      'file:///tmp/index.html',
+      'evil://app/index.html',
+      'glance-desk://other/index.html',
     ]) {
       const result = await invoke('listProfiles', undefined, { senderFrame: new FakeFrame(url) });
       expect(result, url).toMatchObject(forbidden);

@@ -9,7 +9,7 @@ import { BrowserWindow, screen } from './electron-mock';
 
 vi.mock('electron', () => import('./electron-mock'));
 
-const appPage = 'file:///opt/glance-desk/resources/app.asar/out/renderer/index.html';
+const appPage = 'glance-desk://app/index.html';
 
 function open(bounds?: WindowBounds) {
   const openExternal = vi.fn();
@@ -69,7 +69,8 @@ describe('the main window', () => {
       for (const [url, blocked] of [
         ['https://evil.example/', true],
         ['file:///etc/passwd', true],
-        ['file:///opt/glance-desk/resources/app.asar/out/renderer/other.html', true],
+        ['glance-desk://elsewhere/index.html', true],
+        ['evil://app/index.html', true],
         [`${appPage}#/transfers`, false],
       ] as const) {
         const preventDefault = vi.fn();
@@ -164,10 +165,15 @@ describe('window bounds', () => {
 });
 
 describe('isAppUrl', () => {
-  it('matches the built page by file path, and a dev server by origin', () => {
-    expect(isAppUrl(`${appPage}?x=1#y`, appPage)).toBe(true);
-    expect(isAppUrl('file:///opt/glance-desk/index.html', appPage)).toBe(false);
+  it('matches the app scheme or the dev server by scheme and host', () => {
+    expect(isAppUrl('glance-desk://app/index.html?x=1#y', appPage)).toBe(true);
+    expect(isAppUrl('glance-desk://app/assets/index.js', appPage)).toBe(true);
+    // Custom schemes all have the origin "null": they must not match each other.
+    expect(isAppUrl('evil://app/index.html', appPage)).toBe(false);
+    expect(isAppUrl('glance-desk://other/index.html', appPage)).toBe(false);
+    expect(isAppUrl('file:///index.html', appPage)).toBe(false);
     expect(isAppUrl('http://localhost:5173/src/x', 'http://localhost:5173/')).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
     expect(isAppUrl('http://localhost.evil.example:5173/', 'http://localhost:5173/')).toBe(false);
     expect(isAppUrl('not a url', appPage)).toBe(false);
   });

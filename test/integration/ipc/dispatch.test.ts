@@ -131,6 +131,9 @@ describe('import through dispatch', () => {
     const result = await main.value('importProfiles', { kind: 'clouds-yaml', path: cloudsPath });
     expect(result.files).toEqual([cloudsPath]);
     expect(result.profiles).toHaveLength(1);
+    // The password stays in main: the renderer gets a reference to it.
+    expect(JSON.stringify(result)).not.toContain(user.password);
+    expect(result.profiles[0]?.importedSecret).toEqual(expect.any(String));
     const saved = await main.value('saveProfile', { profile: result.profiles[0] });
     const page = await main.value('listImages', { profileId: saved.id, query: { limit: 1 } });
     expect(Array.isArray(page.images)).toBe(true);

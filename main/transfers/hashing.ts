@@ -1,4 +1,4 @@
-import { createHash, getHashes } from 'node:crypto';
+import { createHash, getHashes, type Hash } from 'node:crypto';
 import type { Image } from '../../common/image';
 
 export interface ExpectedHash {
@@ -40,10 +40,20 @@ export function expectedFromContentMd5(header: string): ExpectedHash {
 
 /** Several hashes of one byte stream at once. */
 export class MultiHash {
-  private readonly hashes: Map<string, ReturnType<typeof createHash>>;
+  private readonly hashes: Map<string, Hash>;
 
-  constructor(readonly algorithms: readonly string[]) {
-    this.hashes = new Map(algorithms.map((algorithm) => [algorithm, createHash(algorithm)]));
+  constructor(algorithms: readonly string[], from?: Map<string, Hash>) {
+    this.hashes = new Map(
+      algorithms.map((algorithm) => [
+        algorithm,
+        from?.get(algorithm)?.copy() ?? createHash(algorithm),
+      ]),
+    );
+  }
+
+  /** An independent copy of the state so far. */
+  copy(): MultiHash {
+    return new MultiHash([...this.hashes.keys()], this.hashes);
   }
 
   update(chunk: Uint8Array): void {

@@ -5,19 +5,23 @@ import { pipeline } from 'node:stream/promises';
 import { MultiHash } from './hashing';
 
 const writeBatch = 1 << 20;
+const flushEvery = 64 << 20;
 
 /**
- * The `.part` file of one download and the running hash of what is in it. Bytes are counted
- * and hashed only once they are written, so after any failure `size` and the hash describe
- * exactly the bytes on disk, and a retry can append from there.
+ * The `.part` file of one download and the running hash of what is in it. A batch is hashed
+ * while it is being written and counted once written (the hash is rolled back if the write
+ * fails), so after any failure `size` and the hash describe exactly the bytes on disk, and
+ * a retry can append from there.
  */
 export class PartFile {
   private hash: MultiHash;
   /** The write in progress, if any: a failed pipeline does not wait for it. */
   private inFlight: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | null = null;
+  private flushedAt = 0;
   private constructor(
     private readonly handle: FileHandle,
-    private readonly algorithm: string,
+    private algorithm: string,
     public size: number,
   ) {
     this.hash = new MultiHash([algorithm]);
@@ -49,8 +53,9 @@ export class PartFile {
   }
 
   /** Resolves once no write is in progress (whether it succeeded or not). */
-  settled(): Promise<void> {
-    return this.inFlight.catch(() => undefined);
+  async settled(): Promise<void> {
+    await this.inFlight.catch(() => undefined);
+    await this.flushing;
   }
 
   /**
@@ -64,8 +69,11 @@ export class PartFile {
 
   /** Throws away the content: a download that must start over. */
   async reset(algorithm = this.algorithm): Promise<void> {
+    await this.settled();
     await this.handle.truncate(0);
     this.size = 0;
+    this.flushedAt = 0;
+    this.algorithm = algorithm;
     this.hash = new MultiHash([algorithm]);
   }
 
@@ -75,18 +83,20 @@ export class PartFile {
    */
   sink(onWritten: (size: number) => void): Writable {
     const append = async (chunks: Buffer[]): Promise<void> => {
-      let written = 0;
       const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      while (written < total) {
-        const { bytesWritten } = await this.handle.writev(
-          sliceFrom(chunks, written),
-          this.size + written,
-        );
-        written += bytesWritten;
-      }
+      // Hash while the write runs in libuv's thread pool; undo the hash if the write fails.
+      const before = this.hash.copy();
+      const writing = this.writeAt(chunks, this.size);
       for (const chunk of chunks) this.hash.update(chunk);
+      try {
+        await writing;
+      } catch (error) {
+        this.hash = before;
+        throw error;
+      }
       this.size += total;
       onWritten(this.size);
+      this.flushInBackground();
     };
     return new Writable({
       highWaterMark: writeBatch,
@@ -100,6 +110,33 @@ export class PartFile {
     });
   }
 
+  private async writeAt(chunks: Buffer[], position: number): Promise<void> {
+    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    for (let written = 0; written < total;) {
+      const { bytesWritten } = await this.handle.writev(
+        sliceFrom(chunks, written),
+        position + written,
+      );
+      written += bytesWritten;
+    }
+  }
+
+  /**
+   * Starts writing the data so far to the disk every `flushEvery` bytes, so that the
+   * final fsync has little left to do (with lots of RAM, Linux would otherwise keep the
+   * whole file dirty in the page cache until that fsync).
+   */
+  private flushInBackground(): void {
+    if (this.flushing !== null || this.size - this.flushedAt < flushEvery) return;
+    this.flushedAt = this.size;
+    this.flushing = this.handle
+      .datasync()
+      .catch(() => undefined) // the final sync reports any error
+      .finally(() => {
+        this.flushing = null;
+      });
+  }
+
   digest(): string {
     const digest = this.hash.digest()[this.algorithm];
     if (digest === undefined) throw new Error(`no ${this.algorithm} digest`);
@@ -108,6 +145,7 @@ export class PartFile {
 
   /** Flushes the data to the disk: only a durable file is renamed into place. */
   async sync(): Promise<void> {
+    await this.settled();
     await this.handle.sync();
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { access, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppError } from '../../common/errors';
 import type {
   DownloadRequest,
@@ -113,27 +113,15 @@ export class TransferQueue {
    * image that cannot be read (missing, no access) becomes a failed transfer saying why.
    */
   async enqueueDownloads(request: DownloadRequest): Promise<Transfer[]> {
-    const data = await this.options.clientFor(request.profileId);
     const added: Transfer[] = [];
     for (const imageId of request.imageIds) {
       const transfer = this.newTransfer('download', request.profileId, imageId, request.folder);
-      const plan: DownloadPlan = {
-        imageId,
-        imageName: imageId,
-        finalPath: '',
-        partPath: '',
-        expected: null,
+      const entry: Entry = {
+        transfer: transfer as Transfer & { kind: 'download' },
+        plan: { imageId, imageName: imageId, finalPath: '', partPath: '', expected: null },
       };
       try {
-        const image = await data.getImage(imageId);
-        plan.imageName = transfer.imageName = image.name ?? image.id;
-        transfer.bytesTotal = image.size ?? null;
-        const target = await reserveDownloadTarget(
-          request.folder,
-          safeFileName(image.name, image.disk_format, image.id),
-        );
-        plan.finalPath = transfer.path = target.finalPath;
-        plan.partPath = target.partPath;
+        await this.claimTarget(entry);
       } catch (thrown) {
         const error = toAppError(thrown);
         if (error.kind === 'filesystem') throw error;
@@ -141,7 +129,7 @@ export class TransferQueue {
         transfer.error = error.toJSON();
         transfer.finishedAt = new Date().toISOString();
       }
-      this.add({ transfer: transfer as Transfer & { kind: 'download' }, plan });
+      this.add(entry);
       added.push({ ...transfer });
     }
     this.pump();
@@ -205,27 +193,10 @@ export class TransferQueue {
   async retry(id: string): Promise<void> {
     const entry = this.entry(id);
     if (entry.transfer.state !== 'failed' && entry.transfer.state !== 'cancelled') return;
-    if (entry.transfer.kind === 'download' && entry.plan && 'partPath' in entry.plan) {
-      if (entry.plan.partPath === '') {
-        // It failed before it had a file name (e.g. the image could not be read): start over.
-        const imageIds = [entry.plan.imageId];
-        this.entries.delete(id);
-        this.changed.add(id);
-        await this.enqueueDownloads({
-          profileId: entry.transfer.profileId,
-          imageIds,
-          folder: entry.transfer.folder,
-        });
-        return;
-      }
-      if (!(await exists(entry.plan.partPath))) {
-        // The `.part` is gone (cancelled, bad data): claim a free name again.
-        const target = await reserveDownloadTarget(
-          entry.transfer.folder,
-          basename(entry.plan.finalPath),
-        );
-        entry.plan = { ...entry.plan, finalPath: target.finalPath, partPath: target.partPath };
-        entry.transfer.path = target.finalPath;
+    if ('partPath' in entry.plan) {
+      // Without its `.part` (cancelled, bad data, never started): claim a free name again.
+      if (entry.plan.partPath === '' || !(await exists(entry.plan.partPath))) {
+        await this.claimTarget(entry);
       }
     }
     delete entry.transfer.error;
@@ -264,6 +235,25 @@ export class TransferQueue {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.flushEvents();
     await this.save();
+  }
+
+  /**
+   * Names a download after its image and claims a free name in the folder (creating its
+   * `.part`), so an unwritable folder fails here and two downloads never share a name.
+   */
+  private async claimTarget(entry: Entry): Promise<void> {
+    const { transfer, plan } = entry;
+    if (!('partPath' in plan)) return;
+    const data = await this.options.clientFor(transfer.profileId);
+    const image = await data.getImage(plan.imageId);
+    transfer.imageName = image.name ?? image.id;
+    transfer.bytesTotal = image.size ?? null;
+    const target = await reserveDownloadTarget(
+      transfer.folder,
+      safeFileName(image.name, image.disk_format, image.id),
+    );
+    entry.plan = { ...plan, imageName: transfer.imageName, ...target };
+    transfer.path = target.finalPath;
   }
 
   private entry(id: string): Entry {

@@ -1,0 +1,276 @@
+/**
+ * Transfer benchmarks: a 1 GiB image downloaded by the engine (verified) vs `curl -o` and
+ * `openstack image save`, and a 1 GiB file uploaded by the engine vs `curl -T` and
+ * `openstack image create --file`, with the engine's peak RSS. Each case runs `runs` times,
+ * interleaved with its peers, and reports the medians.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'vite';
+import { projectToken, type Testbed } from '../test/testbed/index';
+import { createRandomFile, uploadImage } from '../test/testbed/seed';
+import type { BenchContext, BenchSuite } from './types';
+
+const run = promisify(execFile);
+const GiB = 1024 * 1024 * 1024;
+const runs = 3;
+const childSource = new URL('./engine-child.ts', import.meta.url).pathname;
+
+/**
+ * Bundles the engine child into one plain-Node ES module, as electron-vite bundles the app's
+ * main process: running it through tsx instead would add tsx's loader thread (~30 MB) to
+ * the memory measured.
+ */
+async function bundleChild(outDir: string): Promise<string> {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: childSource,
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: { output: { entryFileNames: 'engine-child.mjs' } },
+    },
+    ssr: { noExternal: true, target: 'node' },
+  });
+  return join(outDir, 'engine-child.mjs');
+}
+
+let childScript = '';
+
+interface ChildResult {
+  seconds: number;
+  peakRssMb: number;
+  verified?: boolean;
+  imageId?: string;
+  path?: string;
+}
+
+async function engine(mode: string, args: Record<string, string>): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, [childScript, mode, JSON.stringify(args)], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** The environment `openstack` needs for the bed's admin (ids: this Keystone 500s on name lookups). */
+function openstackEnv(bed: Testbed): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    OS_AUTH_URL: bed.authUrl,
+    OS_IDENTITY_API_VERSION: '3',
+    OS_IMAGE_API_VERSION: '2',
+    OS_USER_ID: bed.admin.userId,
+    OS_PASSWORD: bed.admin.password,
+    OS_PROJECT_ID: bed.admin.projectId,
+    OS_REGION_NAME: bed.region,
+    OS_INTERFACE: 'public',
+  };
+}
+
+async function glanceJson(
+  bed: Testbed,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${bed.glanceUrl}${path}`, {
+    method,
+    headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+  return (response.status === 204 ? { id: '' } : await response.json()) as { id: string };
+}
+
+async function expectSize(path: string, size: number): Promise<void> {
+  const actual = (await stat(path)).size;
+  if (actual !== size) throw new Error(`${path} has ${actual} bytes, expected ${size}`);
+}
+
+async function benchDownloads(ctx: BenchContext, token: string, imageId: string) {
+  const { bed } = ctx;
+  const folder = join(ctx.workDir, 'downloads');
+  await mkdir(folder, { recursive: true });
+  const out = join(folder, 'peer.raw');
+  const url = `${bed.glanceUrl}/v2/images/${imageId}/file`;
+  const curl = () => run('curl', ['-sS', '-f', '-o', out, '-H', `X-Auth-Token: ${token}`, url]);
+  const save = () =>
+    run('/usr/bin/openstack', ['image', 'save', '--file', out, imageId], {
+      env: openstackEnv(bed),
+    });
+
+  await curl(); // warm Glance's page cache for everyone
+  const times = {
+    engine: [] as number[],
+    unverified: [] as number[],
+    curl: [] as number[],
+    openstack: [] as number[],
+  };
+  let peakRss = 0;
+  for (let i = 0; i < runs; i++) {
+    const ours = await engine('download', { glanceUrl: bed.glanceUrl, token, imageId, folder });
+    if (ours.verified !== true) throw new Error('the engine did not verify the download');
+    await expectSize(ours.path ?? '', GiB);
+    await rm(ours.path ?? '');
+    times.engine.push(ours.seconds);
+    peakRss = Math.max(peakRss, ours.peakRssMb);
+
+    const unverified = await engine('download-unverified', {
+      glanceUrl: bed.glanceUrl,
+      token,
+      imageId,
+      folder,
+    });
+    await rm(unverified.path ?? '');
+    times.unverified.push(unverified.seconds);
+
+    times.curl.push(await timed(curl));
+    await expectSize(out, GiB);
+    await rm(out);
+    times.openstack.push(await timed(save));
+    await expectSize(out, GiB);
+    await rm(out);
+    ctx.log(
+      `download run ${i + 1}: ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.at(-1)])))}`,
+    );
+  }
+  const ours = median(times.engine);
+  const rss = { peak_rss_mb: peakRss };
+  ctx.report({
+    case: 'download-1GiB',
+    peer: 'curl',
+    ours_s: ours,
+    peer_s: median(times.curl),
+    ...rss,
+  });
+  ctx.report({
+    case: 'download-1GiB',
+    peer: 'openstack-image-save',
+    ours_s: ours,
+    peer_s: median(times.openstack),
+    ...rss,
+  });
+  ctx.report({
+    case: 'download-1GiB',
+    peer: 'engine-unverified',
+    ours_s: ours,
+    peer_s: median(times.unverified),
+    ...rss,
+  });
+}
+
+async function benchUploads(ctx: BenchContext, token: string, file: string) {
+  const { bed } = ctx;
+  const created: string[] = [];
+  const curl = async () => {
+    const image = await glanceJson(bed, token, 'POST', '/v2/images', {
+      name: 'bench curl upload',
+      disk_format: 'raw',
+      container_format: 'bare',
+    });
+    created.push(image.id);
+    await run('curl', [
+      '-sS',
+      '-f',
+      '-T',
+      file,
+      '-H',
+      `X-Auth-Token: ${token}`,
+      '-H',
+      'Content-Type: application/octet-stream',
+      `${bed.glanceUrl}/v2/images/${image.id}/file`,
+    ]);
+  };
+  const cli = async () => {
+    const { stdout } = await run(
+      '/usr/bin/openstack',
+      [
+        'image',
+        'create',
+        '--file',
+        file,
+        '--disk-format',
+        'raw',
+        '--container-format',
+        'bare',
+        '-f',
+        'value',
+        '-c',
+        'id',
+        'bench cli upload',
+      ],
+      { env: openstackEnv(bed) },
+    );
+    created.push(stdout.trim());
+  };
+  const cleanUp = async () => {
+    for (const id of created.splice(0)) await glanceJson(bed, token, 'DELETE', `/v2/images/${id}`);
+  };
+
+  const times = { engine: [] as number[], curl: [] as number[], openstack: [] as number[] };
+  let peakRss = 0;
+  for (let i = 0; i < runs; i++) {
+    const ours = await engine('upload', { glanceUrl: bed.glanceUrl, token, file });
+    if (ours.verified !== true) throw new Error('the engine did not verify the upload');
+    created.push(ours.imageId ?? '');
+    times.engine.push(ours.seconds);
+    peakRss = Math.max(peakRss, ours.peakRssMb);
+    await cleanUp();
+    times.curl.push(await timed(curl));
+    await cleanUp();
+    times.openstack.push(await timed(cli));
+    await cleanUp();
+    ctx.log(
+      `upload run ${i + 1}: ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.at(-1)])))}`,
+    );
+  }
+  const ours = median(times.engine);
+  const rss = { peak_rss_mb: peakRss };
+  ctx.report({
+    case: 'upload-1GiB',
+    peer: 'curl',
+    ours_s: ours,
+    peer_s: median(times.curl),
+    ...rss,
+  });
+  ctx.report({
+    case: 'upload-1GiB',
+    peer: 'openstack-image-create',
+    ours_s: ours,
+    peer_s: median(times.openstack),
+    ...rss,
+  });
+}
+
+export const transfers: BenchSuite = {
+  name: 'transfers',
+  async run(ctx) {
+    childScript = await bundleChild(join(ctx.workDir, 'child'));
+    const file = join(ctx.workDir, 'source-1GiB.raw');
+    ctx.log('writing a 1 GiB random file');
+    await createRandomFile(file, GiB);
+    ctx.log('uploading it as the image to download');
+    const image = await uploadImage(ctx.bed, ctx.bed.admin, { name: 'bench 1GiB', file });
+    const token = await projectToken(ctx.bed.authUrl, ctx.bed.admin);
+    await benchDownloads(ctx, token, image.id);
+    await benchUploads(ctx, token, file);
+  },
+};

@@ -126,6 +126,42 @@ export const protocol = {
   }),
 };
 
+export const app = {
+  listeners: new Map<string, ((...args: unknown[]) => unknown)[]>(),
+  /** What requestSingleInstanceLock answers. */
+  lock: true,
+  userData: '',
+  whenReady: vi.fn(async () => undefined),
+  requestSingleInstanceLock: vi.fn(() => app.lock),
+  getPath: vi.fn(() => app.userData),
+  setPath: vi.fn((_name: string, path: string) => {
+    app.userData = path;
+  }),
+  getVersion: () => '1.2.3',
+  getSystemLocale: () => 'zh-CN',
+  quit: vi.fn(),
+  exit: vi.fn(),
+  on: vi.fn((event: string, listener: (...args: unknown[]) => unknown) => {
+    app.listeners.set(event, [...(app.listeners.get(event) ?? []), listener]);
+  }),
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of app.listeners.get(event) ?? []) listener(...args);
+  },
+};
+
+export const Menu = {
+  buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+  setApplicationMenu: vi.fn(),
+};
+
+/** safeStorage with a working keyring (reversible, not plaintext). */
+export const safeStorage = {
+  isEncryptionAvailable: () => true,
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptString: (plain: string) => Buffer.from(plain, 'utf8').reverse(),
+  decryptString: (cipher: Buffer) => Buffer.from(cipher).reverse().toString('utf8'),
+};
+
 export class Notification {
   static supported = true;
   static shown: { title: string; body: string }[] = [];
@@ -148,4 +184,7 @@ export default {
   nativeImage,
   Notification,
   protocol,
+  app,
+  Menu,
+  safeStorage,
 };

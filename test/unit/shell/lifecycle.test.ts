@@ -1,0 +1,187 @@
+// main/shell/index.ts, the app's lifecycle, over a mocked electron (and conf in place of
+// electron-store, which is conf underneath): single instance, menus, IPC for every call,
+// the window and its remembered bounds, a clean quit.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { callChannel, calls, eventChannel, type CallName } from '../../../common/contract';
+import type * as ElectronMock from './electron-mock';
+
+vi.mock('electron', () => import('./electron-mock'));
+vi.mock('electron-store', async () => ({ default: (await import('conf')).default }));
+
+type Electron = typeof ElectronMock;
+
+const folders: string[] = [];
+let running: Electron | null = null;
+
+afterEach(async () => {
+  // Quit as the app does (services closed, transfers saved) before removing its folder.
+  const electron = running;
+  running = null;
+  if (electron) {
+    electron.app.quit.mockClear();
+    electron.app.emit('before-quit', { preventDefault: () => undefined });
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
+  }
+  delete process.env['GLANCE_DESK_DATA_DIR'];
+  await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true })));
+});
+
+/**
+ * Loads the main process afresh, as `electron .` would, with its own data folder, and
+ * returns the mocked electron it sees (cleared of what earlier launches recorded).
+ */
+async function launch({ lock = true } = {}): Promise<Electron> {
+  vi.resetModules();
+  const electron = (await import('electron')) as unknown as Electron;
+  vi.clearAllMocks();
+  electron.BrowserWindow.instances = [];
+  electron.ipcMain.handlers.clear();
+  electron.protocol.handlers.clear();
+  electron.app.listeners.clear();
+  electron.app.lock = lock;
+  const dataDir = await mkdtemp(join(tmpdir(), 'glance-desk-shell-'));
+  folders.push(dataDir);
+  process.env['GLANCE_DESK_DATA_DIR'] = dataDir;
+  await import('../../../main/shell/index');
+  if (lock) {
+    await vi.waitFor(() => expect(electron.BrowserWindow.instances).toHaveLength(1));
+    running = electron;
+  }
+  return electron;
+}
+
+function invoke(electron: Electron, name: CallName, payload?: unknown): Promise<unknown> {
+  const window = electron.BrowserWindow.instances.at(-1);
+  const listener = electron.ipcMain.handlers.get(callChannel(name)) as (
+    event: unknown,
+    payload: unknown,
+  ) => Promise<unknown>;
+  return listener(
+    { sender: window?.webContents, senderFrame: window?.webContents.mainFrame },
+    payload,
+  );
+}
+
+describe('app lifecycle', () => {
+  it('quits at once when another instance holds the lock', async () => {
+    const electron = await launch({ lock: false });
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(electron.ipcMain.handle).not.toHaveBeenCalled();
+    expect(electron.BrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('starts: its data folder, the app scheme, IPC for every call, menus, the window', async () => {
+    const electron = await launch();
+    expect(electron.app.setPath).toHaveBeenCalledWith('userData', expect.any(String));
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalled();
+    expect(electron.protocol.handle).toHaveBeenCalledWith('glance-desk', expect.any(Function));
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(
+      Object.keys(calls)
+        .map((name) => callChannel(name as CallName))
+        .sort(),
+    );
+    const [window] = electron.BrowserWindow.instances;
+    expect(window?.loadURL).toHaveBeenCalledWith('glance-desk://app/index.html');
+
+    const [[template]] = electron.Menu.buildFromTemplate.mock.calls as unknown as [
+      [{ role?: string }[]],
+    ];
+    expect(template.map((item) => item.role)).toEqual(
+      process.platform === 'darwin'
+        ? ['appMenu', 'fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help']
+        : ['fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help'],
+    );
+    expect(electron.Menu.setApplicationMenu).toHaveBeenCalled();
+
+    expect(await invoke(electron, 'getAppInfo')).toEqual({
+      ok: true,
+      value: { version: '1.2.3', platform: process.platform, systemLocale: 'zh-CN' },
+    });
+    expect(await invoke(electron, 'getSecretStorageStatus')).toMatchObject({
+      ok: true,
+      value: { backend: 'gnome_libsecret', persistent: true },
+    });
+  });
+
+  it('pushes transfer changes to the window', async () => {
+    const electron = await launch();
+    const saved = (await invoke(electron, 'saveProfile', {
+      profile: {
+        name: 'nowhere',
+        authUrl: 'http://127.0.0.1:9/v3',
+        authMethod: 'token',
+        interface: 'public',
+        secret: 'a-token',
+      },
+    })) as { ok: true; value: { id: string } };
+    const started = await invoke(electron, 'startUpload', {
+      profileId: saved.value.id,
+      path: join(tmpdir(), 'no-such-file.qcow2'),
+      imageId: 'image-1',
+    });
+    expect(started).toMatchObject({ ok: true, value: { kind: 'upload' } });
+    const [window] = electron.BrowserWindow.instances;
+    await vi.waitFor(() =>
+      expect(window?.webContents.send).toHaveBeenCalledWith(
+        eventChannel('transfersChanged'),
+        expect.objectContaining({ transfers: expect.any(Array) }),
+      ),
+    );
+  });
+
+  it('focuses the existing window when the app is launched again', async () => {
+    const electron = await launch();
+    const [window] = electron.BrowserWindow.instances;
+    window?.isMinimized.mockReturnValue(true);
+    electron.app.emit('second-instance');
+    expect(window?.restore).toHaveBeenCalled();
+    expect(window?.focus).toHaveBeenCalled();
+    expect(electron.BrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('remembers the window bounds and reopens the window with them', async () => {
+    const electron = await launch();
+    const [first] = electron.BrowserWindow.instances;
+    first?.emit('close');
+    first?.emit('closed');
+    // The closed window's page is no longer served.
+    expect(await invoke(electron, 'getSettings')).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
+
+    electron.app.emit('activate');
+    expect(electron.BrowserWindow.instances).toHaveLength(2);
+    expect(electron.BrowserWindow.instances[1]?.options).toMatchObject({
+      x: 0,
+      y: 0,
+      width: 1280,
+      height: 820,
+    });
+    expect(await invoke(electron, 'getSettings')).toMatchObject({
+      ok: true,
+      value: { windowBounds: { x: 0, y: 0, width: 1280, height: 820, maximized: false } },
+    });
+  });
+
+  it('closes the services before quitting, once', async () => {
+    const electron = await launch();
+    electron.app.emit('window-all-closed');
+    expect(electron.app.quit).toHaveBeenCalledTimes(process.platform === 'darwin' ? 0 : 1);
+    electron.app.quit.mockClear();
+
+    const first = { preventDefault: vi.fn() };
+    electron.app.emit('before-quit', first);
+    expect(first.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalledTimes(1));
+
+    const second = { preventDefault: vi.fn() };
+    electron.app.emit('before-quit', second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+    running = null; // it has quit already
+  });
+});

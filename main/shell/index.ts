@@ -15,7 +15,7 @@ import { safeStorageSecretBox } from '../profiles/secret-box';
 import { dialogAdapter, osAdapter } from './adapters';
 import { registerIpc, sendEvent } from './ipc';
 import { appUrl, registerAppScheme, serveRenderer } from './protocol';
-import { createMainWindow, isHttpUrl } from './window';
+import { createMainWindow } from './window';
 
 const apiReference = 'https://docs.openstack.org/api-ref/image/v2/';
 
@@ -44,7 +44,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   const os = osAdapter();
   const openExternal = (url: string) => {
-    if (isHttpUrl(url)) void os.openExternal(url).catch((error: unknown) => log(String(error)));
+    os.openExternal(url).catch((error: unknown) => log(`Could not open ${url}: ${String(error)}`));
   };
   const services: Services = await createServices({
     dataDir: app.getPath('userData'),

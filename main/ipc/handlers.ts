@@ -4,6 +4,7 @@
  * shell, Playwright's exposeBinding in the renderer tests). Plain Node.
  */
 import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import {
   calls,
   type CallInput,
@@ -122,14 +123,20 @@ export function createHandlers(services: Services): Handlers {
           message: 'Choose a download folder, or set one in the profile.',
         });
       }
-      return transfers.enqueueDownloads({ profileId, imageIds, folder: target });
+      return transfers.enqueueDownloads({
+        profileId,
+        imageIds,
+        folder: absolute(target, 'download folder'),
+      });
     },
-    startUpload: async (input) =>
-      transfers.enqueueUpload(
+    startUpload: async (input) => {
+      const sourcePath = absolute(input.path, 'file to upload');
+      return transfers.enqueueUpload(
         'imageId' in input
-          ? { profileId: input.profileId, sourcePath: input.path, imageId: input.imageId }
-          : { profileId: input.profileId, sourcePath: input.path, create: input.create },
-      ),
+          ? { profileId: input.profileId, sourcePath, imageId: input.imageId }
+          : { profileId: input.profileId, sourcePath, create: input.create },
+      );
+    },
     controlTransfer: async ({ id, action }) => {
       switch (action) {
         case 'pause':
@@ -195,6 +202,14 @@ function imageSchemaInfo(schema: Record<string, unknown>): ImageSchemaInfo {
     containerFormats: options('container_format'),
     visibilities: options('visibility'),
   };
+}
+
+/** Paths come from dialogs and drops, always absolute; a relative one would depend on main's working folder. */
+function absolute(path: string, what: string): string {
+  if (!isAbsolute(path)) {
+    throw new AppError({ kind: 'validation', message: `The ${what} must be a full path: ${path}` });
+  }
+  return path;
 }
 
 /** The file of a transfer, for reveal and drag-out: a finished download's file, or an upload's source. */

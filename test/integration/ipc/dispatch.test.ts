@@ -210,6 +210,19 @@ describe('images and transfers through dispatch', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
   });
 
+  it('takes only full paths for download folders and upload files', async () => {
+    const before = main.services.transfers.list().length;
+    const folder = await main.call('startDownloads', {
+      profileId,
+      imageIds: [imageId],
+      folder: 'downloads',
+    });
+    expect(folder).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    const file = await main.call('startUpload', { profileId, path: 'disk.raw', imageId });
+    expect(file).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    expect(main.services.transfers.list()).toHaveLength(before);
+  });
+
   it('reports a failed download and notifies about it', async () => {
     const missing = randomUUID();
     const [failed] = await main.value('startDownloads', {

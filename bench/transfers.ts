@@ -132,6 +132,9 @@ async function benchDownloads(ctx: BenchContext, token: string, imageId: string)
     await rm(ours.path ?? '');
     times.engine.push(ours.seconds);
     peakRss = Math.max(peakRss, ours.peakRssMb);
+    ctx.log(
+      `engine download: ${ours.seconds.toFixed(2)} s, peak RSS ${ours.peakRssMb.toFixed(1)} MB`,
+    );
 
     const unverified = await engine('download-unverified', {
       glanceUrl: bed.glanceUrl,

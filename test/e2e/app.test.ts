@@ -5,7 +5,7 @@
  * delete, switch language. Every view is saved as a screenshot in both themes.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { request } from 'undici';
@@ -158,6 +158,54 @@ describe('Glance Desk in Chromium', () => {
     await card.getByRole('button', { name: 'Test connection' }).click();
     await poll(() => card.getByTestId('test-result').textContent()).toContain('Connected in');
     await screenshotBothThemes(page, 'profiles');
+  });
+
+  test('imports a cloud from clouds.yaml, reviews it, saves it, and deletes it again', async () => {
+    const folder = tempFolder('e2e-clouds');
+    const file = join(folder, 'clouds.yaml');
+    await writeFile(
+      file,
+      [
+        'clouds:',
+        '  imported-bed:',
+        '    auth:',
+        `      auth_url: ${bed.authUrl}`,
+        `      username: ${bed.member.username}`,
+        `      password: ${bed.member.password}`,
+        `      project_name: ${bed.member.projectName}`,
+        `      user_domain_id: ${bed.member.domainId}`,
+        `      project_domain_id: ${bed.member.domainId}`,
+        `    region_name: ${bed.region}`,
+        '    cert: /nowhere/client.pem',
+        '',
+      ].join('\n'),
+    );
+    main.dialogAnswers.files = [file];
+    await button('Import…').click();
+    await dialog()
+      .locator('.choice', { hasText: 'clouds.yaml' })
+      .getByRole('button', { name: 'Choose file…' })
+      .click();
+    const row = dialog().locator('.rows li');
+    await poll(() => row.count()).toBe(1);
+    expect(await row.locator('input[type="text"]').inputValue()).toBe('imported-bed');
+    expect(await row.textContent()).toContain('Secret included');
+    // What could not be carried over is listed, not dropped.
+    expect(await dialog().locator('.banner.warning').textContent()).toContain('cert');
+    await screenshotBothThemes(page, 'import');
+    await row.locator('input[type="text"]').fill('Imported bed');
+    await dialog().getByRole('button', { name: 'Save 1' }).click();
+    await poll(() => dialog().count()).toBe(0);
+
+    const card = page.getByTestId('profile-card').filter({ hasText: 'Imported bed' });
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await poll(() => card.getByTestId('test-result').textContent()).toContain('Connected in');
+
+    await card.getByRole('button', { name: 'Delete' }).click();
+    expect(await dialog().textContent()).toContain('Delete the profile “Imported bed”?');
+    await dialog().getByRole('button', { name: 'Delete' }).click();
+    await poll(() => page.getByTestId('profile-card').count()).toBe(1);
+    expect((await main.value('listProfiles')).map((p) => p.name)).toEqual(['Test bed']);
   });
 
   test('browses, filters, sorts and searches a few hundred images', async () => {
@@ -357,9 +405,12 @@ describe('Glance Desk in Chromium', () => {
       expect(sha512(data)).toBe(sha512(spec.data));
     }
 
-    // "Show in folder" asks the OS adapter to reveal the file.
+    // "Show in folder" asks the OS adapter to reveal the file; dragging it out starts an OS drag.
     await done.first().getByRole('button', { name: 'Show in folder' }).click();
     await poll(() => main.os.revealed.length).toBe(1);
+    await done.first().dispatchEvent('dragstart');
+    await poll(() => main.os.dragged.length).toBe(1);
+    expect(main.os.dragged[0]?.path).toBe(main.os.revealed[0]);
   });
 
   test('switches to another cloud quickly and cancels a download there', async () => {

@@ -87,7 +87,8 @@ function switchAndTimeFirstRows(page: Page, profileId: string): Promise<number> 
     if (!select) throw new Error('No profile switcher');
     const start = performance.now();
     select.value = id;
-    select.dispatchEvent(new Event('change'));
+    // Svelte delegates events to the root: the change must bubble, as a real one does.
+    select.dispatchEvent(new Event('change', { bubbles: true }));
     // The old list goes first, then the new one's first rows arrive.
     await new Promise<void>((resolve) => {
       let cleared = false;
@@ -203,7 +204,8 @@ async function runRenderer(ctx: BenchContext): Promise<void> {
   const main = await startTestMain();
   try {
     const other = await main.value('saveProfile', {
-      profile: passwordProfile(bed, bed.admin, { name: 'Other cloud' }),
+      // The same project under another profile (its own session): an admin would list every project's images.
+      profile: passwordProfile(bed, bed.member, { name: 'Other cloud' }),
     });
     const target = await main.value('saveProfile', {
       profile: passwordProfile(bed, bed.member, { name: 'Bench cloud' }),

@@ -104,7 +104,11 @@ function switchAndTimeFirstRows(page: Page, profileId: string): Promise<number> 
   }, profileId);
 }
 
-/** Resolves (in ms since `since`, a page performance.now()) when the list is fully loaded. */
+/**
+ * Resolves (in ms since `since`, a page performance.now()) when the list is fully loaded.
+ * Polled with a timer, not per frame: asking for every frame would make Chromium render
+ * continuously and take CPU from Glance on a small machine.
+ */
 function timeUntilLoaded(page: Page, since: number): Promise<number> {
   return page.evaluate(async (start) => {
     await new Promise<void>((resolve) => {
@@ -112,9 +116,9 @@ function timeUntilLoaded(page: Page, since: number): Promise<number> {
         const loading =
           document.querySelector('[aria-busy="true"]') || document.querySelector('.streaming');
         if (!loading) resolve();
-        else requestAnimationFrame(check);
+        else setTimeout(check, 20);
       };
-      requestAnimationFrame(check);
+      check();
     });
     return performance.now() - start;
   }, since);
@@ -267,17 +271,27 @@ async function runRenderer(ctx: BenchContext): Promise<void> {
       ours_s: full / 1000,
       peer_s: cli,
     });
-
-    const frames = await scrollFrames(page);
-    log(
-      `scroll: ${frames.length} frames, mean ${mean(frames).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`,
-    );
     report({
-      case: 'renderer-scroll-frame-p95',
-      peer: '60 fps budget',
-      ours_s: percentile(frames, 95) / 1000,
-      peer_s: 1 / 60,
+      case: 'renderer-full-list-cold',
+      peer: 'glance paging limit=1000',
+      ours_s: coldFull / 1000,
+      peer_s: paging,
     });
+
+    // The first pass through the list (fonts, formatters and code still warming up), then a second one.
+    for (const pass of ['first', 'second'] as const) {
+      const frames = await scrollFrames(page);
+      log(
+        `scroll (${pass} pass): ${frames.length} frames, mean ${mean(frames).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`,
+      );
+      report({
+        case:
+          pass === 'first' ? 'renderer-scroll-frame-p95-first-pass' : 'renderer-scroll-frame-p95',
+        peer: '60 fps budget',
+        ours_s: percentile(frames, 95) / 1000,
+        peer_s: 1 / 60,
+      });
+    }
 
     // A name prefix, then narrowing to a handful of rows: every keystroke filters all 10,000.
     const latencies = await searchLatencies(page, `${prefix}-0012`);

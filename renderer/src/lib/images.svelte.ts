@@ -61,6 +61,8 @@ export class ImageList {
         });
         if (!current()) return;
         this.images = this.images.length ? this.images.concat(page.images) : page.images;
+        // Index while the next page is on its way, so the first keystroke does not pay for it.
+        for (const image of page.images) this.#searchIndex(image);
         this.firstLoad = false;
         marker = page.nextMarker;
         if (!marker) break;

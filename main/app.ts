@@ -17,7 +17,7 @@ import {
   type SettingsStoreLike,
   type SettingsStoreOptions,
 } from './settings/settings-file';
-import type { ImageData } from './transfers/image-data';
+import { imageDataFor } from './transfers/image-data';
 import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
 
 export type FilePurpose = 'image' | 'clouds-yaml' | 'openrc';
@@ -101,20 +101,6 @@ export class ClientCache {
   }
 }
 
-/** The Glance data calls the transfer engine needs, over a profile's clients. */
-function imageData({ session, glance }: ProfileClients): ImageData {
-  return {
-    getImage: (id) => glance.getImage(id),
-    createImage: (fields) => glance.createImage(fields),
-    openDownload: (id, opts) => glance.openDownload(id, opts),
-    uploadData: (id, body, opts) => glance.uploadData(id, body, opts),
-    refreshToken: async () => {
-      session.invalidate();
-      await session.token();
-    },
-  };
-}
-
 export interface Services {
   readonly appInfo: AppInfo;
   readonly settings: AppSettingsStore;
@@ -140,7 +126,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const transfers = await TransferQueue.open({
     ...deps.transfers,
     dataDir: deps.dataDir,
-    clientFor: (profileId) => Promise.resolve(imageData(clients.get(profileId))),
+    clientFor: (profileId) => {
+      const { session, glance } = clients.get(profileId);
+      return Promise.resolve(imageDataFor(session, glance));
+    },
   });
   const stopNotifying = notifyWhenLongTransfersEnd(
     transfers,

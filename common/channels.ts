@@ -42,3 +42,8 @@ export type EventName = (typeof eventNames)[number];
 export const channelPrefix = 'glance-desk:';
 export const callChannel = (name: ChannelCallName): string => `${channelPrefix}call:${name}`;
 export const eventChannel = (name: EventName): string => `${channelPrefix}event:${name}`;
+/**
+ * Not a contract call: the preload alone sends on it (synchronously) the path of a file it
+ * resolved from a real dropped File, so that main accepts that path for an upload.
+ */
+export const droppedFileChannel = `${channelPrefix}grant:dropped-file`;

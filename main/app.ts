@@ -7,6 +7,7 @@
 import type { AppInfo } from '../common/contract';
 import type { AppError } from '../common/errors';
 import type { Transfer } from '../common/transfer';
+import { PathGrants } from './ipc/path-grants';
 import { GlanceClient } from './openstack/glance';
 import { OpenStackSession } from './openstack/keystone';
 import type { SecretBox } from './profiles/secret-box';
@@ -109,6 +110,8 @@ export interface Services {
   readonly transfers: TransferQueue;
   readonly dialogs: DialogAdapter;
   readonly os: OsAdapter;
+  /** The paths main accepts from the renderer (dialogs, drops, what the settings hold). */
+  readonly pathGrants: PathGrants;
   readonly log: (line: string) => void;
   /** Problems found while opening the settings (already repaired and backed up). */
   readonly startupProblems: readonly AppError[];
@@ -123,6 +126,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const { store, problems } = openSettingsStore(deps.dataDir, deps.createSettingsStore);
   const profiles = new ProfileStore(store, deps.secretBox, problems);
   const clients = new ClientCache(profiles);
+  const settings = new AppSettingsStore(store);
+  const pathGrants = savedPathGrants(profiles, settings);
   const transfers = await TransferQueue.open({
     ...deps.transfers,
     dataDir: deps.dataDir,
@@ -139,12 +144,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   return {
     appInfo: deps.appInfo,
-    settings: new AppSettingsStore(store),
+    settings,
     profiles,
     clients,
     transfers,
     dialogs: deps.dialogs,
     os: deps.os,
+    pathGrants,
     log,
     startupProblems: problems,
     async close() {
@@ -153,6 +159,20 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       await clients.close();
     },
   };
+}
+
+/**
+ * The paths the settings already hold were accepted when they were saved (or were saved by
+ * an older version): they stay usable.
+ */
+function savedPathGrants(profiles: ProfileStore, settings: AppSettingsStore): PathGrants {
+  const grants = new PathGrants();
+  for (const { downloadFolder, caFile } of profiles.list()) {
+    if (downloadFolder !== undefined) grants.grant('folder', downloadFolder);
+    if (caFile !== undefined) grants.grant('file', caFile);
+  }
+  for (const folder of settings.get('pinnedFolders')) grants.grant('folder', folder);
+  return grants;
 }
 
 /** A desktop notification for each transfer that ends (done or failed) after running a while. Returns the unsubscribe. */

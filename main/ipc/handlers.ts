@@ -4,7 +4,6 @@
  * shell, Playwright's exposeBinding in the renderer tests). Plain Node.
  */
 import { stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import {
   calls,
   type CallInput,
@@ -17,12 +16,14 @@ import {
 import type { ConnectionConfig } from '../../common/connection';
 import { AppError, isAppError, type AppErrorData } from '../../common/errors';
 import type { PatchOperation } from '../../common/image';
+import type { ImportResult, ProfileInput } from '../../common/profile';
 import type { Transfer } from '../../common/transfer';
 import type { Services } from '../app';
 import { scrubSecrets } from '../net/scrub';
 import { importCloudsYaml, importOpenrc } from '../profiles/import';
 import { testConnection } from '../profiles/test-connection';
 import { validationError } from '../settings/validation';
+import type { PathGrants } from './path-grants';
 
 /** What the transport knows about the caller. */
 export interface CallContext {
@@ -42,13 +43,18 @@ export type Handlers = { [N in CallName]: Handler<N> };
 const deleteConcurrency = 4;
 
 export function createHandlers(services: Services): Handlers {
-  const { profiles, clients, transfers, settings, dialogs, os } = services;
+  const { profiles, clients, transfers, settings, dialogs, os, pathGrants } = services;
   const glance = (profileId: string) => clients.get(profileId).glance;
 
   return {
     getAppInfo: async () => services.appInfo,
     getSettings: async () => settings.all(),
-    updateSettings: async (patch) => settings.update(patch),
+    updateSettings: async (patch) => {
+      for (const folder of patch.pinnedFolders ?? []) {
+        pathGrants.check('folder', folder, 'folder to pin');
+      }
+      return settings.update(patch);
+    },
     getStartupProblems: async () => services.startupProblems.map((problem) => problem.toJSON()),
     openExternal: async ({ url }) => {
       await os.openExternal(url);
@@ -56,6 +62,7 @@ export function createHandlers(services: Services): Handlers {
 
     listProfiles: async () => profiles.list(),
     saveProfile: async ({ id, profile }) => {
+      checkProfilePaths(pathGrants, profile);
       const saved = profiles.save(profile, id);
       clients.invalidate(saved.id);
       return saved;
@@ -65,6 +72,7 @@ export function createHandlers(services: Services): Handlers {
       clients.invalidate(id);
     },
     testConnection: async (input) => {
+      if ('profile' in input) checkProfilePaths(pathGrants, input.profile);
       let config: ConnectionConfig;
       try {
         config =
@@ -81,17 +89,25 @@ export function createHandlers(services: Services): Handlers {
       return testConnection(config);
     },
     importProfiles: async ({ kind, path }) => {
+      if (path !== undefined) pathGrants.check('file', path, 'file to import');
       // Secrets found in the files stay in main; the renderer gets references to them.
       const stashSecret = (secret: string) => profiles.stashSecret(secret);
-      if (kind === 'clouds-yaml')
-        return importCloudsYaml({
+      let result: ImportResult;
+      if (kind === 'clouds-yaml') {
+        result = await importCloudsYaml({
           stashSecret,
           ...(path === undefined ? {} : { cloudsPath: path }),
         });
-      if (path === undefined) {
+      } else if (path === undefined) {
         throw new AppError({ kind: 'validation', message: 'Choose the openrc file to import.' });
+      } else {
+        result = await importOpenrc(path, { stashSecret });
       }
-      return importOpenrc(path, { stashSecret });
+      // A CA file named in the imported files is one main handed out: it may be saved.
+      for (const { caFile } of result.profiles) {
+        if (caFile !== undefined) pathGrants.grant('file', caFile);
+      }
+      return result;
     },
     getSecretStorageStatus: async () => profiles.secretStorageStatus(),
 
@@ -126,11 +142,11 @@ export function createHandlers(services: Services): Handlers {
       return transfers.enqueueDownloads({
         profileId,
         imageIds,
-        folder: absolute(target, 'download folder'),
+        folder: pathGrants.check('folder', target, 'download folder'),
       });
     },
     startUpload: async (input) => {
-      const sourcePath = absolute(input.path, 'file to upload');
+      const sourcePath = pathGrants.check('file', input.path, 'file to upload');
       return transfers.enqueueUpload(
         'imageId' in input
           ? { profileId: input.profileId, sourcePath, imageId: input.imageId }
@@ -163,9 +179,26 @@ export function createHandlers(services: Services): Handlers {
       os.startDrag(await existingFile(transfers.get(id)), sender);
     },
 
-    chooseFolder: (options) => dialogs.chooseFolder(options),
-    chooseFiles: (options) => dialogs.chooseFiles(options),
+    // What the user picks in main's own dialogs is granted to the renderer.
+    chooseFolder: async (options) => {
+      const folder = await dialogs.chooseFolder(options);
+      if (folder !== null) pathGrants.grant('folder', folder);
+      return folder;
+    },
+    chooseFiles: async (options) => {
+      const files = await dialogs.chooseFiles(options);
+      for (const file of files) pathGrants.grant('file', file);
+      return files;
+    },
   };
+}
+
+/** The paths in a profile form: the download folder main writes into and the CA file it reads. */
+function checkProfilePaths(pathGrants: PathGrants, profile: ProfileInput): void {
+  if (profile.downloadFolder !== undefined) {
+    pathGrants.check('folder', profile.downloadFolder, 'download folder');
+  }
+  if (profile.caFile !== undefined) pathGrants.check('file', profile.caFile, 'CA file');
 }
 
 async function deleteImages(
@@ -202,14 +235,6 @@ function imageSchemaInfo(schema: Record<string, unknown>): ImageSchemaInfo {
     containerFormats: options('container_format'),
     visibilities: options('visibility'),
   };
-}
-
-/** Paths come from dialogs and drops, always absolute; a relative one would depend on main's working folder. */
-function absolute(path: string, what: string): string {
-  if (!isAbsolute(path)) {
-    throw new AppError({ kind: 'validation', message: `The ${what} must be a full path: ${path}` });
-  }
-  return path;
 }
 
 /** The file of a transfer, for reveal and drag-out: a finished download's file, or an upload's source. */

@@ -61,7 +61,13 @@ async function start(): Promise<void> {
   });
   const url = appUrl();
   serveRenderer(join(import.meta.dirname, '../renderer'));
-  registerIpc({ handlers: createHandlers(services), getWindow: () => window, url, log });
+  registerIpc({
+    handlers: createHandlers(services),
+    grantDroppedFile: (path) => services.pathGrants.grant('file', path),
+    getWindow: () => window,
+    url,
+    log,
+  });
   services.transfers.onChange((event) => sendEvent(window, 'transfersChanged', event));
   Menu.setApplicationMenu(buildMenu(openExternal));
 

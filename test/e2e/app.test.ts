@@ -421,6 +421,7 @@ describe('Glance Desk in Chromium', () => {
       times: 10,
     });
     const slowFolder = tempFolder('e2e-slow');
+    await main.pick('folder', slowFolder);
     await main.value('saveProfile', {
       profile: passwordProfile(bed, bed.member, {
         name: 'Slow mirror',

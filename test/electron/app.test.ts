@@ -61,6 +61,21 @@ describe.skipIf('skip' in electron)('the app in Electron', () => {
     return result.value;
   }
 
+  /**
+   * The user picks `path` in the app's own dialog (stubbed in main, as Playwright cannot
+   * click a native dialog): from then on main accepts that path from the page.
+   */
+  async function pick(kind: 'file' | 'folder', path: string): Promise<void> {
+    await app.evaluate(({ dialog }, filePath) => {
+      dialog.showOpenDialog = (async () => ({
+        canceled: false,
+        filePaths: [filePath],
+      })) as unknown as typeof dialog.showOpenDialog;
+    }, path);
+    if (kind === 'folder') await value('chooseFolder', {});
+    else await value('chooseFiles', { purpose: 'image' });
+  }
+
   async function finished(id: string): Promise<Transfer> {
     let transfer: Transfer | undefined;
     await expect
@@ -162,6 +177,7 @@ describe.skipIf('skip' in electron)('the app in Electron', () => {
     await writeFile(source, content);
     const name = `electron-${randomUUID().slice(0, 8)}`;
 
+    await pick('file', source);
     const upload = await value('startUpload', {
       profileId: profile.id,
       path: source,
@@ -175,6 +191,7 @@ describe.skipIf('skip' in electron)('the app in Electron', () => {
 
     const folder = join(workDir, 'downloads');
     await mkdir(folder);
+    await pick('folder', folder);
     const [download] = await value('startDownloads', {
       profileId: profile.id,
       imageIds: [uploaded.imageId],

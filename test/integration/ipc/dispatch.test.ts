@@ -128,6 +128,7 @@ describe('import through dispatch', () => {
         '    identity_api_version: 3',
       ].join('\n'),
     );
+    await main.pick('file', cloudsPath);
     const result = await main.value('importProfiles', { kind: 'clouds-yaml', path: cloudsPath });
     expect(result.files).toEqual([cloudsPath]);
     expect(result.profiles).toHaveLength(1);
@@ -143,10 +144,9 @@ describe('import through dispatch', () => {
   it('asks for the openrc file, and reports a missing clouds.yaml as a file problem', async () => {
     const noPath = await main.call('importProfiles', { kind: 'openrc' });
     expect(noPath).toMatchObject({ ok: false, error: { kind: 'validation' } });
-    const missing = await main.call('importProfiles', {
-      kind: 'clouds-yaml',
-      path: join(tempFolder('clouds'), 'nope.yaml'),
-    });
+    const gone = join(tempFolder('clouds'), 'nope.yaml');
+    await main.pick('file', gone);
+    const missing = await main.call('importProfiles', { kind: 'clouds-yaml', path: gone });
     expect(missing).toMatchObject({ ok: false, error: { kind: 'filesystem' } });
   });
 });
@@ -156,14 +156,20 @@ describe('images and transfers through dispatch', () => {
   const content = randomBytes(3 * 1024 * 1024 + 17);
   let imageId: string;
 
-  it('creates an image and uploads a file into it, verified', async () => {
+  it('uploads a file only once the user picked it: creates an image, uploads, verified', async () => {
     const source = join(tempFolder('upload'), 'disk.raw');
     await writeFile(source, content);
-    const started = await main.value('startUpload', {
+    const request = {
       profileId,
       path: source,
       create: { name, disk_format: 'raw', container_format: 'bare' },
-    });
+    };
+    const unpicked = await main.call('startUpload', request);
+    expect(unpicked).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(main.services.transfers.list()).toEqual([]);
+
+    await main.pick('file', source);
+    const started = await main.value('startUpload', request);
     const upload = await waitForTransfer(main, started.id);
     expect(upload.error).toBeUndefined();
     expect(upload.state).toBe('done');
@@ -179,13 +185,14 @@ describe('images and transfers through dispatch', () => {
     expect(image.checksum).toBe(createHash('md5').update(content).digest('hex'));
   });
 
-  it('downloads the image into a folder, verified, and notifies when it is done', async () => {
+  it('downloads the image into a picked folder, verified, and notifies when it is done', async () => {
     const folder = tempFolder('download');
-    const [started] = await main.value('startDownloads', {
-      profileId,
-      imageIds: [imageId],
-      folder,
-    });
+    const request = { profileId, imageIds: [imageId], folder };
+    const unpicked = await main.call('startDownloads', request);
+    expect(unpicked).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+
+    await main.pick('folder', folder);
+    const [started] = await main.value('startDownloads', request);
     if (started === undefined) throw new Error('No transfer was started.');
     const download = await waitForTransfer(main, started.id);
     expect(download.error).toBeUndefined();
@@ -225,11 +232,9 @@ describe('images and transfers through dispatch', () => {
 
   it('reports a failed download and notifies about it', async () => {
     const missing = randomUUID();
-    const [failed] = await main.value('startDownloads', {
-      profileId,
-      imageIds: [missing],
-      folder: tempFolder('download'),
-    });
+    const folder = tempFolder('download');
+    await main.pick('folder', folder);
+    const [failed] = await main.value('startDownloads', { profileId, imageIds: [missing], folder });
     expect(failed).toMatchObject({ state: 'failed', error: { kind: 'not-found' } });
     if (failed === undefined) return;
     await waitForTransfer(main, failed.id);

@@ -19,6 +19,7 @@ import {
   type Services,
 } from '../../../main/app';
 import { createHandlers, dispatch, type Handlers } from '../../../main/ipc/handlers';
+import type { PathKind } from '../../../main/ipc/path-grants';
 import type { Settings } from '../../../main/settings/settings-file';
 import type { TestbedInfo, TestbedUser } from '../../testbed/types';
 import { aesSecretBox } from '../../unit/profiles/helpers';
@@ -42,6 +43,11 @@ export interface TestMain {
   call<N extends CallName>(name: N, payload?: unknown): Promise<Envelope<CallResult<N>>>;
   /** Like `call`, but returns the value and throws the error data of a failed call. */
   value<N extends CallName>(name: N, payload?: unknown): Promise<CallResult<N>>;
+  /**
+   * The user picks `path` in main's folder or file dialog, as in the app: from then on main
+   * accepts that path from the renderer (and only then).
+   */
+  pick(kind: PathKind, path: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +88,11 @@ export async function startTestMain(
   const handlers = createHandlers(services);
   const call = <N extends CallName>(name: N, payload?: unknown) =>
     dispatch(handlers, name, payload, { sender: 'test-sender' });
+  const value = async <N extends CallName>(name: N, payload?: unknown) => {
+    const result = await call(name, payload);
+    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+    return result.value;
+  };
   return {
     services,
     handlers,
@@ -89,10 +100,15 @@ export async function startTestMain(
     os,
     dialogAnswers,
     call,
-    async value(name, payload) {
-      const result = await call(name, payload);
-      if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
-      return result.value;
+    value,
+    async pick(kind, path) {
+      if (kind === 'folder') {
+        dialogAnswers.folder = path;
+        await value('chooseFolder', {});
+      } else {
+        dialogAnswers.files = [path];
+        await value('chooseFiles', { purpose: 'image' });
+      }
     },
     async close() {
       await services.close();

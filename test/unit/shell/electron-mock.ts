@@ -87,10 +87,13 @@ export const screen = {
 
 export const ipcMain = {
   handlers: new Map<string, Listener>(),
+  listeners: new Map<string, Listener>(),
   handle: vi.fn((channel: string, listener: Listener) => {
     ipcMain.handlers.set(channel, listener);
   }),
-  on: vi.fn(),
+  on: vi.fn((channel: string, listener: Listener) => {
+    ipcMain.listeners.set(channel, listener);
+  }),
   once: vi.fn(),
 };
 

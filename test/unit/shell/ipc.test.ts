@@ -1,7 +1,8 @@
-// Main's IPC surface, with a mocked electron: every contract call has its channel and
-// nothing else is listened to; only the app's own top frame is served; payloads are
-// validated before a handler runs.
+// Main's IPC surface, with a mocked electron: every contract call has its channel, plus the
+// preload's dropped-file grant, and nothing else is listened to; only the app's own top
+// frame is served; payloads are validated before a handler runs.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { droppedFileChannel } from '../../../common/channels';
 import { callChannel, calls, eventChannel, type CallName } from '../../../common/contract';
 import type { Handlers } from '../../../main/ipc/handlers';
 import { registerIpc, sendEvent } from '../../../main/shell/ipc';
@@ -20,16 +21,20 @@ function fakeHandlers() {
 let handlers: ReturnType<typeof fakeHandlers>;
 let window: BrowserWindow | null;
 let log: ReturnType<typeof vi.fn<(line: string) => void>>;
+let grantDroppedFile: ReturnType<typeof vi.fn<(path: string) => void>>;
 
 beforeEach(async () => {
   ipcMain.handlers.clear();
+  ipcMain.listeners.clear();
   vi.clearAllMocks();
   handlers = fakeHandlers();
   window = new BrowserWindow({});
   await window.loadURL(appPage);
   log = vi.fn<(line: string) => void>();
+  grantDroppedFile = vi.fn<(path: string) => void>();
   registerIpc({
     handlers,
+    grantDroppedFile,
     getWindow: () => window as never,
     url: appPage,
     log,
@@ -52,14 +57,15 @@ function invoke(
 }
 
 describe('IPC registration', () => {
-  it('registers one invoke handler per contract call, and nothing else', () => {
+  it('registers one invoke handler per contract call, the dropped-file grant, and nothing else', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(
       Object.keys(calls)
         .map((name) => callChannel(name as CallName))
         .sort(),
     );
     expect(ipcMain.handle).toHaveBeenCalledTimes(Object.keys(calls).length);
-    expect(ipcMain.on).not.toHaveBeenCalled();
+    expect([...ipcMain.listeners.keys()]).toEqual([droppedFileChannel]);
+    expect(ipcMain.on).toHaveBeenCalledTimes(1);
     expect(ipcMain.once).not.toHaveBeenCalled();
   });
 
@@ -139,7 +145,7 @@ describe('sender checks', () => {
 
     ipcMain.handlers.clear();
     const dev = 'http://localhost:5173/';
-    registerIpc({ handlers, getWindow: () => window as never, url: dev, log });
+    registerIpc({ handlers, grantDroppedFile, getWindow: () => window as never, url: dev, log });
     expect(
       await invoke('listProfiles', undefined, {
         senderFrame: new FakeFrame('http://localhost:5173/index.html'),
@@ -150,6 +156,41 @@ describe('sender checks', () => {
         senderFrame: new FakeFrame('http://localhost:5174/'),
       }),
     ).toMatchObject(forbidden);
+  });
+});
+
+describe('the dropped-file grant', () => {
+  /** What the preload's `ipcRenderer.sendSync(droppedFileChannel, path)` would get back. */
+  function sendDropped(path: unknown, from: { senderFrame?: FakeFrame } = {}): unknown {
+    const listener = ipcMain.listeners.get(droppedFileChannel) as (event: {
+      returnValue?: unknown;
+    }) => void;
+    const event = {
+      sender: window?.webContents,
+      senderFrame: from.senderFrame ?? window?.webContents.mainFrame,
+      returnValue: undefined as unknown,
+    };
+    (listener as (event: unknown, path: unknown) => void)(event, path);
+    return event.returnValue;
+  }
+
+  it('grants the full path of a file dropped on the app’s own page, and answers true', () => {
+    expect(sendDropped('/home/me/disk.qcow2')).toBe(true);
+    expect(grantDroppedFile).toHaveBeenCalledExactlyOnceWith('/home/me/disk.qcow2');
+  });
+
+  it('refuses (answering false) another frame, a relative path and anything not a string', () => {
+    const top = window?.webContents.mainFrame ?? null;
+    expect(sendDropped('/home/me/.ssh/id_rsa', { senderFrame: new FakeFrame(appPage, top) })).toBe(
+      false,
+    );
+    expect(
+      sendDropped('/etc/passwd', { senderFrame: new FakeFrame('https://evil.example/') }),
+    ).toBe(false);
+    expect(sendDropped('disk.qcow2')).toBe(false);
+    expect(sendDropped({ path: '/etc/passwd' })).toBe(false);
+    expect(grantDroppedFile).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('Refused a dropped file'));
   });
 });
 

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { droppedFileChannel } from '../../../common/channels';
 import { callChannel, calls, eventChannel, type CallName } from '../../../common/contract';
 import type * as ElectronMock from './electron-mock';
 
@@ -39,6 +40,7 @@ async function launch({ lock = true } = {}): Promise<Electron> {
   vi.clearAllMocks();
   electron.BrowserWindow.instances = [];
   electron.ipcMain.handlers.clear();
+  electron.ipcMain.listeners.clear();
   electron.protocol.handlers.clear();
   electron.app.listeners.clear();
   electron.app.lock = lock;
@@ -63,6 +65,22 @@ function invoke(electron: Electron, name: CallName, payload?: unknown): Promise<
     { sender: window?.webContents, senderFrame: window?.webContents.mainFrame },
     payload,
   );
+}
+
+/** The preload reporting a file dropped on the window (its synchronous grant message). */
+function dropFile(electron: Electron, path: string): unknown {
+  const window = electron.BrowserWindow.instances.at(-1);
+  const listener = electron.ipcMain.listeners.get(droppedFileChannel) as (
+    event: unknown,
+    path: unknown,
+  ) => void;
+  const event = {
+    sender: window?.webContents,
+    senderFrame: window?.webContents.mainFrame,
+    returnValue: undefined as unknown,
+  };
+  listener(event, path);
+  return event.returnValue;
 }
 
 describe('app lifecycle', () => {
@@ -107,7 +125,7 @@ describe('app lifecycle', () => {
     });
   });
 
-  it('pushes transfer changes to the window', async () => {
+  it('uploads a file only once the preload has reported it dropped; pushes transfer changes', async () => {
     const electron = await launch();
     const saved = (await invoke(electron, 'saveProfile', {
       profile: {
@@ -118,11 +136,17 @@ describe('app lifecycle', () => {
         secret: 'a-token',
       },
     })) as { ok: true; value: { id: string } };
-    const started = await invoke(electron, 'startUpload', {
+    const upload = {
       profileId: saved.value.id,
       path: join(tmpdir(), 'no-such-file.qcow2'),
       imageId: 'image-1',
+    };
+    expect(await invoke(electron, 'startUpload', upload)).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
     });
+    expect(dropFile(electron, upload.path)).toBe(true);
+    const started = await invoke(electron, 'startUpload', upload);
     expect(started).toMatchObject({ ok: true, value: { kind: 'upload' } });
     const [window] = electron.BrowserWindow.instances;
     await vi.waitFor(() =>

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { build, type Rolldown } from 'vite';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { droppedFileChannel } from '../../../common/channels';
 import {
   callChannel,
   callNames,
@@ -84,10 +85,25 @@ describe('window.api', () => {
     expect(ipcRenderer.on).not.toHaveBeenCalled();
   });
 
-  it('gives the local path of a dropped file through webUtils', () => {
+  it('gives the local path of a dropped file through webUtils, once main has granted it', () => {
+    ipcRenderer.sendSync.mockReset().mockReturnValueOnce(true);
     const file = { name: 'disk.qcow2' } as unknown as File;
     expect(api.pathForFile(file)).toBe('/dropped/disk.qcow2');
     expect(webUtils.getPathForFile).toHaveBeenCalledWith(file);
+    expect(ipcRenderer.sendSync).toHaveBeenCalledExactlyOnceWith(
+      droppedFileChannel,
+      '/dropped/disk.qcow2',
+    );
+  });
+
+  it('gives no path when main refuses the grant, and asks nothing for a File made in JS', () => {
+    ipcRenderer.sendSync.mockReset().mockReturnValueOnce(false);
+    expect(api.pathForFile({ name: 'disk.qcow2' } as unknown as File)).toBe('');
+
+    ipcRenderer.sendSync.mockReset();
+    webUtils.getPathForFile.mockReturnValueOnce('');
+    expect(api.pathForFile(new File(['x'], '/home/me/.ssh/id_rsa'))).toBe('');
+    expect(ipcRenderer.sendSync).not.toHaveBeenCalled();
   });
 });
 

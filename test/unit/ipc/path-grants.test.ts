@@ -1,0 +1,234 @@
+// Paths from the renderer: main acts only on the ones it handed out itself (its dialogs, a
+// drop the preload reported, what the settings hold, a CA file an import named). A forged
+// path is refused with a plain error before anything happens; a granted one works.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ProfileInput } from '../../../common/profile';
+import { PathGrants } from '../../../main/ipc/path-grants';
+import { startTestMain, tempFolder, type TestMain } from '../../integration/ipc/harness';
+import { failure } from '../../support/app-error';
+
+const secretKey = join(homedir(), '.ssh', 'id_rsa');
+
+/** A synchronous check as a promise, for `failure`. */
+const checking = (check: () => unknown) => Promise.resolve().then(check);
+
+describe('PathGrants', () => {
+  it('answers only for what was granted, by kind, ignoring a trailing separator or a dot', () => {
+    const grants = new PathGrants();
+    grants.grant('file', '/home/me/disk.qcow2');
+    grants.grant('folder', '/home/me/downloads/');
+    expect(grants.has('file', '/home/me/disk.qcow2')).toBe(true);
+    expect(grants.has('file', '/home/me/./disk.qcow2')).toBe(true);
+    expect(grants.has('folder', '/home/me/downloads')).toBe(true);
+    expect(grants.has('folder', '/home/me/disk.qcow2')).toBe(false);
+    expect(grants.has('file', '/home/me/downloads')).toBe(false);
+    expect(grants.has('file', '/home/me/other.qcow2')).toBe(false);
+    expect(grants.has('folder', '/home/me/downloads/../.ssh')).toBe(false);
+    expect(grants.has('folder', '/home/me/downloads/inside')).toBe(false);
+  });
+
+  it('check returns a granted path, and refuses any other in plain words', async () => {
+    const grants = new PathGrants();
+    grants.grant('file', '/home/me/disk.qcow2');
+    expect(grants.check('file', '/home/me/disk.qcow2', 'file to upload')).toBe(
+      '/home/me/disk.qcow2',
+    );
+    const file = await failure(
+      checking(() => grants.check('file', secretKey, 'file to upload')),
+      'forbidden',
+    );
+    expect(file.message).toBe(
+      `Glance Desk only uses a file to upload you chose in the app, and ${secretKey} was not. Choose it with the app’s file dialog or drop it on the window, then try again.`,
+    );
+    const folder = await failure(
+      checking(() => grants.check('folder', '/etc', 'download folder')),
+      'forbidden',
+    );
+    expect(folder.message).toBe(
+      'Glance Desk only uses a download folder you chose in the app, and /etc was not. Choose it with the app’s folder dialog, then try again.',
+    );
+  });
+
+  it('refuses a relative path as a validation error, even one granted', async () => {
+    const grants = new PathGrants();
+    grants.grant('file', 'disk.qcow2');
+    const error = await failure(
+      checking(() => grants.check('file', 'disk.qcow2', 'file to upload')),
+      'validation',
+    );
+    expect(error.message).toBe('The file to upload must be a full path: disk.qcow2');
+  });
+});
+
+describe('handlers check every path the renderer names', () => {
+  let main: TestMain;
+  afterEach(async () => {
+    await main?.close();
+  });
+
+  // A cloud that is never reached: these calls are refused or checked before any request.
+  const offline: ProfileInput = {
+    name: 'offline',
+    authUrl: 'http://127.0.0.1:9/v3',
+    authMethod: 'token',
+    interface: 'public',
+    secret: 'a-token',
+  };
+
+  async function refused(call: Promise<unknown>, message: RegExp): Promise<void> {
+    expect(await call).toMatchObject({ ok: false, error: { kind: 'forbidden', message } });
+  }
+
+  it('uploads only a file picked in the file dialog or dropped on the window', async () => {
+    main = await startTestMain();
+    const { id: profileId } = await main.value('saveProfile', { profile: offline });
+    const upload = (path: string) => main.call('startUpload', { profileId, path, imageId: 'i-1' });
+
+    await refused(upload(secretKey), /only uses a file to upload you chose in the app/);
+    const picked = join(tempFolder('upload'), 'disk.qcow2');
+    await refused(upload(picked), /file dialog or drop it on the window/);
+    expect(main.services.transfers.list()).toEqual([]);
+
+    await main.pick('file', picked);
+    expect(await upload(picked)).toMatchObject({
+      ok: true,
+      value: { kind: 'upload', path: picked },
+    });
+    // What the preload reports for a dropped file is granted the same way.
+    const dropped = join(tempFolder('drop'), 'dropped.raw');
+    main.services.pathGrants.grant('file', dropped);
+    expect(await upload(dropped)).toMatchObject({
+      ok: true,
+      value: { kind: 'upload', path: dropped },
+    });
+    // A picked folder is not a file to upload.
+    const folder = tempFolder('folder');
+    await main.pick('folder', folder);
+    await refused(upload(folder), /file to upload/);
+  });
+
+  it('downloads only into a picked folder, a pinned one or the profile’s own', async () => {
+    main = await startTestMain();
+    const { id: profileId } = await main.value('saveProfile', { profile: offline });
+    const download = (folder?: string) =>
+      main.call('startDownloads', {
+        profileId,
+        imageIds: ['i-1'],
+        ...(folder === undefined ? {} : { folder }),
+      });
+
+    const autostart = join(homedir(), '.config', 'autostart');
+    await refused(download(autostart), /only uses a download folder you chose in the app/);
+    const picked = tempFolder('picked');
+    await refused(download(picked), /folder dialog/);
+    expect(main.services.transfers.list()).toEqual([]);
+
+    await main.pick('folder', picked);
+    expect(await download(picked)).toMatchObject({ ok: true, value: [{ folder: picked }] });
+    expect(await download()).toMatchObject({ ok: false, error: { kind: 'validation' } });
+  });
+
+  it('saves a profile or tests a form only with a picked download folder and CA file', async () => {
+    main = await startTestMain();
+    const caFile = join(tempFolder('ca'), 'ca.pem');
+    const folder = tempFolder('downloads');
+    const save = (profile: ProfileInput) => main.call('saveProfile', { profile });
+
+    await refused(save({ ...offline, downloadFolder: folder }), /download folder/);
+    await refused(save({ ...offline, caFile: secretKey }), /CA file/);
+    await refused(main.call('testConnection', { profile: { ...offline, caFile } }), /CA file/);
+    expect(await main.value('listProfiles')).toEqual([]);
+
+    await main.pick('folder', folder);
+    await main.pick('file', caFile);
+    const saved = await main.value('saveProfile', {
+      profile: { ...offline, downloadFolder: folder, caFile },
+    });
+    expect(saved).toMatchObject({ downloadFolder: folder, caFile });
+    // The profile's own folder is the default download target.
+    expect(
+      await main.call('startDownloads', { profileId: saved.id, imageIds: ['i'] }),
+    ).toMatchObject({ ok: true, value: [{ folder }] });
+  });
+
+  it('pins only a picked folder; unpinning needs no pick', async () => {
+    main = await startTestMain();
+    const folder = tempFolder('pinned');
+    await refused(main.call('updateSettings', { pinnedFolders: [folder] }), /folder to pin/);
+    await main.pick('folder', folder);
+    expect(await main.value('updateSettings', { pinnedFolders: [folder] })).toMatchObject({
+      pinnedFolders: [folder],
+    });
+    expect(await main.value('updateSettings', { pinnedFolders: [] })).toMatchObject({
+      pinnedFolders: [],
+    });
+  });
+
+  it('keeps accepting, after a restart, the folders and files the settings hold', async () => {
+    const dataDir = tempFolder('data');
+    const folder = tempFolder('downloads');
+    const pinned = tempFolder('pinned');
+    const caFile = join(tempFolder('ca'), 'ca.pem');
+    const first = await startTestMain({ dataDir });
+    await first.pick('folder', folder);
+    await first.pick('folder', pinned);
+    await first.pick('file', caFile);
+    await first.value('saveProfile', { profile: { ...offline, downloadFolder: folder, caFile } });
+    await first.value('updateSettings', { pinnedFolders: [pinned] });
+    await first.services.close();
+
+    main = await startTestMain({ dataDir });
+    const [profile] = await main.value('listProfiles');
+    if (profile === undefined) throw new Error('The profile was not kept.');
+    // Saved again unchanged (the form sends the paths back), and downloads into the pinned folder.
+    await main.value('saveProfile', {
+      id: profile.id,
+      profile: { ...offline, downloadFolder: folder, caFile },
+    });
+    expect(
+      await main.call('startDownloads', { profileId: profile.id, imageIds: ['i'], folder: pinned }),
+    ).toMatchObject({ ok: true });
+    await refused(
+      main.call('startUpload', { profileId: profile.id, path: secretKey, imageId: 'i' }),
+      /file to upload/,
+    );
+  });
+
+  it('imports only a picked file, and accepts the CA file the import names', async () => {
+    main = await startTestMain();
+    const folder = tempFolder('clouds');
+    const cloudsPath = join(folder, 'clouds.yaml');
+    const caFile = join(folder, 'certs', 'ca.pem');
+    await mkdir(join(folder, 'certs'));
+    await writeFile(
+      cloudsPath,
+      [
+        'clouds:',
+        '  offline:',
+        '    auth:',
+        '      auth_url: http://127.0.0.1:9/v3',
+        '      token: a-token',
+        '    auth_type: token',
+        `    cacert: ${caFile}`,
+        '',
+      ].join('\n'),
+    );
+    await refused(
+      main.call('importProfiles', { kind: 'clouds-yaml', path: cloudsPath }),
+      /file to import/,
+    );
+    await refused(main.call('importProfiles', { kind: 'openrc', path: secretKey }), /import/);
+
+    await main.pick('file', cloudsPath);
+    const result = await main.value('importProfiles', { kind: 'clouds-yaml', path: cloudsPath });
+    const [imported] = result.profiles;
+    expect(imported?.caFile).toBe(caFile);
+    expect(await main.call('saveProfile', { profile: imported })).toMatchObject({
+      ok: true,
+      value: { caFile },
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // unit: plain Node, no servers. integration and e2e: against one real Keystone + Glance
@@ -8,7 +9,11 @@ const testbed = ['test/testbed/global-setup.ts'];
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        // The svelte plugin compiles the renderer's rune modules (*.svelte.ts) for its unit tests.
+        plugins: [svelte()],
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
       {
         test: {
           name: 'integration',

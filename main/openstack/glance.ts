@@ -82,6 +82,13 @@ function headerValue(value: string | string[] | undefined): string | null {
   return first === undefined || first === '' ? null : first;
 }
 
+function repeatedMarker(): AppError {
+  return new AppError({
+    kind: 'server',
+    message: 'The cloud’s image list points back to a page it already sent; stopped reading it.',
+  });
+}
+
 function missingAnswer(what: string): AppError {
   return new AppError({ kind: 'server', message: `The cloud answered without ${what}.` });
 }
@@ -95,7 +102,7 @@ export class GlanceClient {
 
   /** One page of images. */
   async listImages(query: ImageListQuery = {}, signal?: AbortSignal): Promise<ImagePage> {
-    const data = await this.#session.json<{ images?: Record<string, unknown>[]; next?: string }>({
+    const data = await this.#session.json<{ images?: unknown; next?: unknown }>({
       method: 'GET',
       path: '/v2/images',
       query: imageListParams(query),
@@ -108,8 +115,9 @@ export class GlanceClient {
     return page;
   }
 
-  /** Every page, following `next` to the end. */
+  /** Every page, following `next` to the end (a `next` that points back is a server error). */
   async *listAllImages(query: ImageListQuery = {}, signal?: AbortSignal): AsyncIterable<ImagePage> {
+    const seen = new Set<string>();
     let marker = query.marker;
     do {
       const page = await this.listImages(
@@ -118,6 +126,8 @@ export class GlanceClient {
       );
       yield page;
       marker = page.nextMarker;
+      if (marker !== undefined && seen.has(marker)) throw repeatedMarker();
+      if (marker !== undefined) seen.add(marker);
     } while (marker !== undefined);
   }
 
@@ -286,7 +296,7 @@ export class GlanceClient {
       explanations: {
         403: {
           message:
-            'This image is deactivated, so its data cannot be downloaded (an administrator can reactivate it).',
+            'The cloud does not allow you to download this image’s data (the image may be deactivated, or its policy forbids downloads).',
         },
         416: {
           kind: 'bad-request',
@@ -352,8 +362,8 @@ export class GlanceClient {
   }
 
   async #image(req: ServiceRequest): Promise<Image> {
-    const data = await this.#session.json<Record<string, unknown>>(req);
-    if (data === undefined || typeof data.id !== 'string') throw missingAnswer('an image');
+    const data = await this.#session.json<unknown>(req);
+    if (data === undefined) throw missingAnswer('an image');
     return parseImage(data);
   }
 

@@ -2,6 +2,7 @@
  * Glance v2's wire format for images: list queries as URL parameters, image JSON to
  * `Image`, `ImageCreate` to a request body. Pure functions, no I/O.
  */
+import { AppError } from '../../common/errors';
 import {
   coreImageFields,
   type Image,
@@ -83,14 +84,24 @@ function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** An image from Glance's JSON: core fields typed, every other field kept in `properties`. */
-export function parseImage(raw: Record<string, unknown>): Image {
+/**
+ * An image from Glance's JSON: core fields typed, every other field kept in `properties`.
+ * Anything that is not an object with a string `id` is a server error, not an image.
+ */
+export function parseImage(json: unknown): Image {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw notAnImage('The cloud sent something that is not an image where an image was expected.');
+  }
+  const raw = json as Record<string, unknown>;
+  if (typeof raw.id !== 'string' || raw.id === '') {
+    throw notAnImage('The cloud sent an image without an id.');
+  }
   const properties: Record<string, PropertyValue> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!coreFieldSet.has(key)) properties[key] = value as PropertyValue;
   }
   const image: Image = {
-    id: String(raw.id),
+    id: raw.id,
     name: str(raw.name),
     status: str(raw.status) ?? 'unknown',
     visibility: str(raw.visibility) ?? 'private',
@@ -117,6 +128,10 @@ export function parseImage(raw: Record<string, unknown>): Image {
     if (value !== null) image[key] = value;
   }
   return image;
+}
+
+function notAnImage(message: string): AppError {
+  return new AppError({ kind: 'server', message });
 }
 
 /** The `POST /v2/images` body: the seed's fields plus custom properties at the top level. */

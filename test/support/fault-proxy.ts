@@ -1,11 +1,12 @@
 /**
  * A fault-injecting HTTP/1.1 TCP proxy for tests: it sits on 127.0.0.1 in front of a real
  * server and, for the requests a rule matches, cuts the connection after N response bytes,
- * stalls it, answers an error status itself, or flips a byte. It parses just enough HTTP to
- * find where each request starts (request heads and Content-Length bodies); after a
- * chunked request body it stops looking at that connection and only relays.
+ * stalls it, answers an error status or a response of its own, or flips a byte. It parses
+ * just enough HTTP to find where each request starts (request heads and Content-Length
+ * bodies); after a chunked request body it stops looking at that connection and only relays.
  * Only 127.0.0.1 is ever contacted, and stalls are bounded.
  */
+import { STATUS_CODES } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export type Fault =
@@ -15,6 +16,8 @@ export type Fault =
   | { kind: 'stall'; afterBytes: number; ms: number }
   /** Answer `status` without asking the server, and close. */
   | { kind: 'status'; status: number }
+  /** Answer this response without asking the server (a server sending bad data), and close. */
+  | { kind: 'respond'; status: number; headers?: Record<string, string>; body: string }
   /** Invert the bits of the response byte at `atByte` (counted from the status line). */
   | { kind: 'flip'; atByte: number }
   /** Remove the request's Range header, as a server or proxy that ignores ranges would. */
@@ -49,12 +52,23 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const statusText: Record<number, string> = {
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+/** The whole HTTP response for a fault that answers instead of the server. */
+function injectedResponse(fault: Extract<Fault, { kind: 'status' | 'respond' }>): string {
+  const reason = STATUS_CODES[fault.status] ?? 'Error';
+  const { headers, body } =
+    fault.kind === 'respond'
+      ? { headers: { 'content-type': 'application/json', ...fault.headers }, body: fault.body }
+      : {
+          headers: { 'content-type': 'text/html' },
+          body: `<html><body><h1>${fault.status} ${reason}</h1>Injected by the fault proxy.</body></html>`,
+        };
+  const head = Object.entries({
+    ...headers,
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  }).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${fault.status} ${reason}\r\n${head.join('')}\r\n${body}`;
+}
 
 /** The longest stall allowed, so that a test can never hang on the proxy. */
 const maxStallMs = 30_000;
@@ -151,11 +165,8 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
         }
         const chosen = takeFault(`${method} ${path}`);
         requests.push({ method, path, headers, fault: chosen?.kind ?? null });
-        if (chosen?.kind === 'status') {
-          const body = `<html><body><h1>${chosen.status} ${statusText[chosen.status] ?? 'Error'}</h1>Injected by the fault proxy.</body></html>`;
-          client.end(
-            `HTTP/1.1 ${chosen.status} ${statusText[chosen.status] ?? 'Error'}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-          );
+        if (chosen?.kind === 'status' || chosen?.kind === 'respond') {
+          client.end(injectedResponse(chosen));
           server.destroy();
           return;
         }

@@ -156,6 +156,40 @@ describe('parseImage', () => {
     expect(image.properties).toEqual({});
     expect('locations' in image).toBe(false);
   });
+
+  it('refuses what is not an image, as a server error', () => {
+    for (const value of [null, 'image', 42, [], ['id']]) {
+      expect(() => parseImage(value)).toThrow(
+        expect.objectContaining({ kind: 'server', message: expect.stringMatching(/not an image/) }),
+      );
+    }
+    for (const id of [undefined, '', 7, null]) {
+      expect(() => parseImage({ id, name: 'x' })).toThrow(
+        expect.objectContaining({
+          kind: 'server',
+          message: 'The cloud sent an image without an id.',
+        }),
+      );
+    }
+  });
+
+  it('ignores wrongly typed fields instead of trusting them', () => {
+    const image = parseImage({
+      id: 'i',
+      size: '12',
+      min_disk: -Infinity,
+      tags: ['ok', 3, null],
+      protected: 'yes',
+      name: 5,
+    });
+    expect(image).toMatchObject({
+      size: null,
+      min_disk: 0,
+      tags: ['ok'],
+      protected: false,
+      name: null,
+    });
+  });
 });
 
 describe('createImageBody', () => {

@@ -1,7 +1,7 @@
 /**
  * Runs one transfer with the engine in a process of its own, so that its time and peak
  * memory are its own: `node --import tsx bench/engine-child.ts <mode> <json>`. Prints one
- * JSON line: { seconds, peakRssMb, … }. Modes: `download` (the engine, verified),
+ * JSON line: { seconds, cpuSeconds, peakRssMb, … }. Modes: `download` (the engine, verified),
  * `download-unverified` (the same Glance client straight into a file: what hashing and the
  * .part handling cost), `upload` (create + upload + verify).
  */
@@ -98,4 +98,6 @@ const started = performance.now();
 const result = await run();
 const seconds = (performance.now() - started) / 1000;
 await session.close();
-console.log(JSON.stringify({ ...result, seconds, peakRssMb: peakRssMb() }));
+const { userCPUTime, systemCPUTime } = process.resourceUsage();
+const cpuSeconds = (userCPUTime + systemCPUTime) / 1e6;
+console.log(JSON.stringify({ ...result, seconds, cpuSeconds, peakRssMb: peakRssMb() }));

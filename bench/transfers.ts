@@ -44,6 +44,7 @@ let childScript = '';
 
 interface ChildResult {
   seconds: number;
+  cpuSeconds: number;
   peakRssMb: number;
   verified?: boolean;
   imageId?: string;
@@ -62,6 +63,22 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   await work();
   return (performance.now() - started) / 1000;
 }
+
+/** Runs a shell command; resolves to its wall time and its children's CPU time (user + system). */
+async function timedShell(command: string): Promise<{ seconds: number; cpuSeconds: number }> {
+  let stdout = '';
+  const seconds = await timed(async () => {
+    ({ stdout } = await run('bash', ['-c', `set -e; ${command} >/dev/null; times`]));
+  });
+  // `times` prints the shell's own user/system time, then its children's: "0m0.051s 0m1.624s".
+  const children = stdout.trim().split('\n').at(-1) ?? '';
+  const cpuSeconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)]
+    .map(([, minutes, secs]) => Number(minutes) * 60 + Number(secs))
+    .reduce((sum, value) => sum + value, 0);
+  return { seconds, cpuSeconds };
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -105,13 +122,26 @@ async function expectSize(path: string, size: number): Promise<void> {
   if (actual !== size) throw new Error(`${path} has ${actual} bytes, expected ${size}`);
 }
 
-async function benchDownloads(ctx: BenchContext, token: string, imageId: string) {
+async function benchDownloads(
+  ctx: BenchContext,
+  token: string,
+  image: { id: string; sha512: string },
+) {
   const { bed } = ctx;
+  const imageId = image.id;
   const folder = join(ctx.workDir, 'downloads');
   await mkdir(folder, { recursive: true });
   const out = join(folder, 'peer.raw');
   const url = `${bed.glanceUrl}/v2/images/${imageId}/file`;
-  const curl = () => run('curl', ['-sS', '-f', '-o', out, '-H', `X-Auth-Token: ${token}`, url]);
+  const curlCommand = `curl -sS -f -o ${quote(out)} -H ${quote(`X-Auth-Token: ${token}`)} ${quote(url)}`;
+  const curl = () => timedShell(curlCommand);
+  // The same work as the engine, with command-line tools: download, verify the sha512, flush.
+  const curlVerified = async () => {
+    const result = await timedShell(
+      `${curlCommand}; test "$(sha512sum ${quote(out)} | cut -d' ' -f1)" = ${image.sha512}; sync ${quote(out)}`,
+    );
+    return result.seconds;
+  };
   const save = () =>
     run('/usr/bin/openstack', ['image', 'save', '--file', out, imageId], {
       env: openstackEnv(bed),
@@ -122,8 +152,10 @@ async function benchDownloads(ctx: BenchContext, token: string, imageId: string)
     engine: [] as number[],
     unverified: [] as number[],
     curl: [] as number[],
+    curlVerified: [] as number[],
     openstack: [] as number[],
   };
+  const cpu = { engine: [] as number[], curl: [] as number[] };
   let peakRss = 0;
   for (let i = 0; i < runs; i++) {
     const ours = await engine('download', { glanceUrl: bed.glanceUrl, token, imageId, folder });
@@ -131,9 +163,10 @@ async function benchDownloads(ctx: BenchContext, token: string, imageId: string)
     await expectSize(ours.path ?? '', GiB);
     await rm(ours.path ?? '');
     times.engine.push(ours.seconds);
+    cpu.engine.push(ours.cpuSeconds);
     peakRss = Math.max(peakRss, ours.peakRssMb);
     ctx.log(
-      `engine download: ${ours.seconds.toFixed(2)} s, peak RSS ${ours.peakRssMb.toFixed(1)} MB`,
+      `engine download: ${ours.seconds.toFixed(2)} s, ${ours.cpuSeconds.toFixed(2)} CPU-s, peak RSS ${ours.peakRssMb.toFixed(1)} MB`,
     );
 
     const unverified = await engine('download-unverified', {
@@ -145,8 +178,12 @@ async function benchDownloads(ctx: BenchContext, token: string, imageId: string)
     await rm(unverified.path ?? '');
     times.unverified.push(unverified.seconds);
 
-    times.curl.push(await timed(curl));
+    const byCurl = await curl();
+    times.curl.push(byCurl.seconds);
+    cpu.curl.push(byCurl.cpuSeconds);
     await expectSize(out, GiB);
+    await rm(out);
+    times.curlVerified.push(await curlVerified());
     await rm(out);
     times.openstack.push(await timed(save));
     await expectSize(out, GiB);
@@ -155,6 +192,9 @@ async function benchDownloads(ctx: BenchContext, token: string, imageId: string)
       `download run ${i + 1}: ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.at(-1)])))}`,
     );
   }
+  ctx.log(
+    `download CPU seconds (user + system), median: engine ${median(cpu.engine).toFixed(2)}, curl ${median(cpu.curl).toFixed(2)}`,
+  );
   const ours = median(times.engine);
   const rss = { peak_rss_mb: peakRss };
   ctx.report({
@@ -162,6 +202,13 @@ async function benchDownloads(ctx: BenchContext, token: string, imageId: string)
     peer: 'curl',
     ours_s: ours,
     peer_s: median(times.curl),
+    ...rss,
+  });
+  ctx.report({
+    case: 'download-1GiB',
+    peer: 'curl+sha512sum+sync',
+    ours_s: ours,
+    peer_s: median(times.curlVerified),
     ...rss,
   });
   ctx.report({
@@ -273,7 +320,7 @@ export const transfers: BenchSuite = {
     ctx.log('uploading it as the image to download');
     const image = await uploadImage(ctx.bed, ctx.bed.admin, { name: 'bench 1GiB', file });
     const token = await projectToken(ctx.bed.authUrl, ctx.bed.admin);
-    await benchDownloads(ctx, token, image.id);
+    await benchDownloads(ctx, token, { id: image.id, sha512: image.os_hash_value ?? '' });
     await benchUploads(ctx, token, file);
   },
 };

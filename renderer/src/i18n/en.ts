@@ -72,6 +72,8 @@ export const en = {
   'images.noMatchTitle': 'Nothing matches',
   'images.noMatchHint': 'No loaded image matches “{search}”.',
   'images.clearSearch': 'Clear search',
+  'images.pagingLoop':
+    'The cloud sent the same page marker twice, so loading stopped after {count} images instead of asking for the same pages forever. Refresh to try again.',
   'images.openHint': 'Double-click a row or press Enter to see and edit all its details.',
   'images.showDetails': 'Show details',
 

@@ -68,6 +68,8 @@ export const zhCN: Record<MessageKey, string> = {
   'images.noMatchTitle': '没有匹配项',
   'images.noMatchHint': '已加载的镜像中没有与“{search}”匹配的。',
   'images.clearSearch': '清除搜索',
+  'images.pagingLoop':
+    '云两次返回了同一个分页标记，为避免无休止地重复请求，加载已在 {count} 个镜像后停止。请刷新重试。',
   'images.openHint': '双击一行或按 Enter 查看并编辑全部详情。',
   'images.showDetails': '显示详情',
 

@@ -6,11 +6,25 @@ export interface ImageDragData {
   imageIds: string[];
 }
 
+/**
+ * The images a drop carries, or undefined when it carries none or something else: another
+ * page or app can put any text under our type, so it is checked, never trusted.
+ */
 export function readImageDrag(event: DragEvent): ImageDragData | undefined {
   const raw = event.dataTransfer?.getData(IMAGE_DRAG_TYPE);
   if (!raw) return undefined;
-  const data = JSON.parse(raw) as ImageDragData;
-  return Array.isArray(data.imageIds) && typeof data.profileId === 'string' ? data : undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { profileId, imageIds } = data as Record<string, unknown>;
+  if (typeof profileId !== 'string' || profileId === '') return undefined;
+  if (!Array.isArray(imageIds) || imageIds.length === 0) return undefined;
+  if (!imageIds.every((id): id is string => typeof id === 'string' && id !== '')) return undefined;
+  return { profileId, imageIds };
 }
 
 export function carriesImages(event: DragEvent): boolean {

@@ -5,7 +5,7 @@
  */
 import type { Image, ImageListQuery } from '../../../common/image';
 import { api } from './api';
-import { errorText } from '../i18n/index.svelte';
+import { errorText, t } from '../i18n/index.svelte';
 
 export const FIRST_PAGE = 100;
 export const PAGE = 1000;
@@ -53,6 +53,9 @@ export class ImageList {
     this.firstLoad = true;
     let marker: string | undefined;
     let limit = FIRST_PAGE;
+    // A server that hands back a marker it gave before would have us ask for pages forever.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local record, not state
+    const markersSeen = new Set<string>();
     try {
       for (;;) {
         const page = await api.listImages({
@@ -66,6 +69,11 @@ export class ImageList {
         this.firstLoad = false;
         marker = page.nextMarker;
         if (!marker) break;
+        if (markersSeen.has(marker)) {
+          this.error = t('images.pagingLoop', { count: this.images.length });
+          break;
+        }
+        markersSeen.add(marker);
         limit = PAGE;
       }
     } catch (error) {

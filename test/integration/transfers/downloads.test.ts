@@ -1,70 +1,52 @@
 // The download engine against the real Glance, with a fault-injecting proxy in between:
 // cut connections, stalls, 5xx, a server that ignores Range, flipped bytes, images that
 // cannot be downloaded, a full disk and a read-only folder.
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AppError } from '../../../common/errors';
 import type { Image } from '../../../common/image';
-import { GlanceClient } from '../../../main/openstack/glance';
 import {
   downloadImage,
   type DownloadOptions,
+  type DownloadPlan,
   type DownloadResult,
 } from '../../../main/transfers/download';
 import { reserveDownloadTarget, safeFileName } from '../../../main/transfers/file-names';
 import type { ImageData } from '../../../main/transfers/image-data';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
-import {
-  dataFor,
-  imageWithData,
-  MiB,
-  randomFile,
-  sessionFor,
-  sha512Of,
-  type RandomFile,
-} from './helpers';
+import { dataFor, imageWithData, MiB, randomFile, sha512Of, useProxiedImage } from './helpers';
 import { canMountTmpfs, mountTmpfs, remountReadOnly, unmount } from './mounts';
 
 const bed = inject('testbed');
 const fileRequest = /^GET \/v2\/images\/[^/]+\/file$/;
 
-let work: string;
-let source: RandomFile;
-let image: Image;
-let adminGlance: GlanceClient;
-let proxy: FaultProxy;
-let viaProxy: ImageData;
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'downloads-'));
-  source = await randomFile(join(work, 'source.bin'), 112 * MiB);
-  adminGlance = new GlanceClient(sessionFor(bed, bed.admin));
-  image = await imageWithData(bed, adminGlance, source, {
-    name: 'fault test: 镜像/1',
-    disk_format: 'raw',
-  });
-  proxy = await startFaultProxy(bed.glanceUrl);
-  viaProxy = dataFor(bed, bed.admin, proxy.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await adminGlance?.deleteImage(image.id).catch(() => undefined);
-  await rm(work, { recursive: true, force: true });
-});
-
-let folder: string;
-beforeEach(async () => {
-  folder = await mkdtemp(join(work, 'folder-'));
-  proxy.clearRules();
-  proxy.requests.length = 0;
-});
+const fixture = useProxiedImage(bed, 112 * MiB, { name: 'fault test: 镜像/1', disk_format: 'raw' });
 
 afterEach(() => {
-  expect(proxy.pendingRules(), 'every injected fault was used').toBe(0);
+  expect(fixture.proxy.pendingRules(), 'every injected fault was used').toBe(0);
 });
+
+/** A plan to download `target` into the given paths, with no hash known in advance. */
+function planFor(
+  target: Image,
+  { finalPath, partPath }: { finalPath: string; partPath: string },
+): DownloadPlan {
+  return { imageId: target.id, imageName: target.name ?? '', finalPath, partPath, expected: null };
+}
+
+/** The engine's options with one quick retry and silent callbacks; `overrides` replace them. */
+function engineOptions(overrides: Partial<DownloadOptions> = {}): DownloadOptions {
+  return {
+    signal: new AbortController().signal,
+    policy: { maxRetries: 1, baseDelayMs: 50, maxDelayMs: 50 },
+    stallTimeoutMs: 5000,
+    onProgress: () => undefined,
+    onRetry: () => undefined,
+    onVerifying: () => undefined,
+    onPlan: () => undefined,
+    ...overrides,
+  };
+}
 
 interface Run {
   result?: DownloadResult;
@@ -78,7 +60,7 @@ async function download(
   data: ImageData,
   target: Image,
   options: Partial<DownloadOptions> = {},
-  into = folder,
+  into = fixture.folder,
 ): Promise<Run> {
   const { finalPath, partPath } = await reserveDownloadTarget(
     into,
@@ -88,17 +70,13 @@ async function download(
   try {
     run.result = await downloadImage(
       data,
-      { imageId: target.id, imageName: target.name ?? '', finalPath, partPath, expected: null },
-      {
-        signal: new AbortController().signal,
+      planFor(target, run),
+      engineOptions({
         policy: { maxRetries: 4, baseDelayMs: 50, maxDelayMs: 400 },
         stallTimeoutMs: 1500,
-        onProgress: () => undefined,
         onRetry: (error) => run.retries.push(error),
-        onVerifying: () => undefined,
-        onPlan: () => undefined,
         ...options,
-      },
+      }),
     );
   } catch (error) {
     run.error = error as AppError;
@@ -108,7 +86,7 @@ async function download(
 
 /** The Range header of each request for the image data, in order ('' for none). */
 function rangesSent(): string[] {
-  return proxy.requests
+  return fixture.proxy.requests
     .filter((r) => fileRequest.test(`${r.method} ${r.path}`))
     .map((r) => r.headers.range ?? '');
 }
@@ -117,16 +95,16 @@ async function expectIdenticalAndVerified(run: Run): Promise<void> {
   expect(run.error).toBeUndefined();
   expect(run.result?.verification).toEqual({
     algorithm: 'sha512',
-    expected: source.sha512,
-    actual: source.sha512,
+    expected: fixture.source.sha512,
+    actual: fixture.source.sha512,
     ok: true,
   });
-  expect(run.result?.bytes).toBe(source.size);
+  expect(run.result?.bytes).toBe(fixture.source.size);
   const path = run.result?.path ?? '';
-  expect(path).toBe(join(folder, 'fault test_ 镜像_1.raw'));
-  expect((await stat(path)).size).toBe(source.size);
-  expect(await sha512Of(path)).toBe(source.sha512);
-  expect(await readdir(folder)).toEqual(['fault test_ 镜像_1.raw']);
+  expect(path).toBe(join(fixture.folder, 'fault test_ 镜像_1.raw'));
+  expect((await stat(path)).size).toBe(fixture.source.size);
+  expect(await sha512Of(path)).toBe(fixture.source.sha512);
+  expect(await readdir(fixture.folder)).toEqual(['fault test_ 镜像_1.raw']);
 }
 
 function resumedOffsets(ranges: string[]): number[] {
@@ -135,8 +113,12 @@ function resumedOffsets(ranges: string[]): number[] {
 
 describe('downloads through a faulty connection', () => {
   it('stays byte-identical and verified when the connection is cut three times', async () => {
-    proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 20 * MiB }, times: 3 });
-    const run = await download(viaProxy, image);
+    fixture.proxy.addRule({
+      match: fileRequest,
+      fault: { kind: 'cut', afterBytes: 20 * MiB },
+      times: 3,
+    });
+    const run = await download(fixture.viaProxy, fixture.image);
     await expectIdenticalAndVerified(run);
     expect(run.retries.map((e) => e.kind)).toEqual(['network', 'network', 'network']);
     const ranges = rangesSent();
@@ -151,11 +133,11 @@ describe('downloads through a faulty connection', () => {
   });
 
   it('drops a stalled connection and resumes', async () => {
-    proxy.addRule({
+    fixture.proxy.addRule({
       match: fileRequest,
       fault: { kind: 'stall', afterBytes: 30 * MiB, ms: 20_000 },
     });
-    const run = await download(viaProxy, image);
+    const run = await download(fixture.viaProxy, fixture.image);
     await expectIdenticalAndVerified(run);
     expect(run.retries).toHaveLength(1);
     expect(run.retries[0]?.kind).toBe('timeout');
@@ -164,115 +146,107 @@ describe('downloads through a faulty connection', () => {
   });
 
   it('retries through 5xx answers and resumes', async () => {
-    proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 10 * MiB } });
-    proxy.addRule({ match: fileRequest, fault: { kind: 'status', status: 503 }, times: 2 });
-    proxy.addRule({ match: fileRequest, fault: { kind: 'status', status: 500 } });
-    const run = await download(viaProxy, image);
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 10 * MiB } });
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'status', status: 503 }, times: 2 });
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'status', status: 500 } });
+    const run = await download(fixture.viaProxy, fixture.image);
     await expectIdenticalAndVerified(run);
     expect(run.retries.map((e) => e.kind)).toEqual(['network', 'server', 'server', 'server']);
-    expect(proxy.requests.filter((r) => r.fault === 'status')).toHaveLength(3);
+    expect(fixture.proxy.requests.filter((r) => r.fault === 'status')).toHaveLength(3);
     expect(resumedOffsets(rangesSent()).every((offset) => offset > 9 * MiB)).toBe(true);
   });
 
   it('gives up after the bounded retries, keeping the .part for a later retry', async () => {
-    proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 5 * MiB } });
-    proxy.addRule({ match: fileRequest, fault: { kind: 'status', status: 503 }, times: 4 });
-    const run = await download(viaProxy, image);
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 5 * MiB } });
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'status', status: 503 }, times: 4 });
+    const run = await download(fixture.viaProxy, fixture.image);
     expect(run.error?.kind).toBe('server');
     expect(run.error?.message).toContain('Gave up after 4 retries');
     // The cut made progress, so it starts the count: it and three 503s are retried, the
     // fourth 503 is the fifth failure in a row.
     expect(run.retries.map((e) => e.kind)).toEqual(['network', 'server', 'server', 'server']);
-    expect(await readdir(folder)).toEqual(['fault test_ 镜像_1.raw.part']);
+    expect(await readdir(fixture.folder)).toEqual(['fault test_ 镜像_1.raw.part']);
     expect((await stat(run.partPath)).size).toBeGreaterThan(4 * MiB);
 
     // The same plan later resumes from the .part (re-hashing it) and finishes.
-    proxy.requests.length = 0;
+    fixture.proxy.requests.length = 0;
     const resumed = await downloadImage(
-      viaProxy,
-      {
-        imageId: image.id,
-        imageName: image.name ?? '',
-        finalPath: run.finalPath,
-        partPath: run.partPath,
-        expected: null,
-      },
-      {
-        signal: new AbortController().signal,
-        policy: { maxRetries: 1, baseDelayMs: 50, maxDelayMs: 50 },
-        stallTimeoutMs: 5000,
-        onProgress: () => undefined,
-        onRetry: () => undefined,
-        onVerifying: () => undefined,
-        onPlan: () => undefined,
-      },
+      fixture.viaProxy,
+      planFor(fixture.image, run),
+      engineOptions(),
     );
     await expectIdenticalAndVerified({ ...run, result: resumed, error: undefined });
     expect(resumedOffsets(['', ...rangesSent()])[0]).toBeGreaterThan(4 * MiB);
   });
 
   it('starts over cleanly when the server ignores the Range and answers 200', async () => {
-    proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 25 * MiB } });
-    proxy.addRule({ match: fileRequest, fault: { kind: 'drop-range' } });
-    const run = await download(viaProxy, image);
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 25 * MiB } });
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'drop-range' } });
+    const run = await download(fixture.viaProxy, fixture.image);
     await expectIdenticalAndVerified(run);
-    expect(proxy.requests.filter((r) => r.fault === 'drop-range')).toHaveLength(1);
+    expect(fixture.proxy.requests.filter((r) => r.fault === 'drop-range')).toHaveLength(1);
   });
 
   it('reports a hash mismatch naming both hashes, and never keeps the bad bytes', async () => {
-    proxy.addRule({ match: fileRequest, fault: { kind: 'flip', atByte: 50 * MiB } });
-    const run = await download(viaProxy, image);
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'flip', atByte: 50 * MiB } });
+    const run = await download(fixture.viaProxy, fixture.image);
     expect(run.error?.kind).toBe('integrity');
-    expect(run.error?.message).toContain(source.sha512);
-    expect(run.error?.details).toMatchObject({ algorithm: 'sha512', expected: source.sha512 });
+    expect(run.error?.message).toContain(fixture.source.sha512);
+    expect(run.error?.details).toMatchObject({
+      algorithm: 'sha512',
+      expected: fixture.source.sha512,
+    });
     const actual = String(run.error?.details?.actual);
     expect(actual).toMatch(/^[0-9a-f]{128}$/);
-    expect(actual).not.toBe(source.sha512);
+    expect(actual).not.toBe(fixture.source.sha512);
     expect(run.error?.message).toContain(actual);
     expect(run.retries).toEqual([]);
-    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(fixture.folder)).toEqual([]);
   });
 });
 
 describe('images that cannot be downloaded fail at once with a clear message', () => {
   it('an image without data (queued)', async () => {
-    const empty = await adminGlance.createImage({
+    const empty = await fixture.adminGlance.createImage({
       name: 'no data yet',
       disk_format: 'raw',
       container_format: 'bare',
     });
     try {
-      const run = await download(viaProxy, empty);
+      const run = await download(fixture.viaProxy, empty);
       expect(run.error?.kind).toBe('conflict');
       expect(run.error?.message).toBe(
         '“no data yet” has no data to download (status: queued). Upload its data first.',
       );
       expect(run.retries).toEqual([]);
-      expect(await readdir(folder)).toEqual(['no data yet.raw.part']);
+      expect(await readdir(fixture.folder)).toEqual(['no data yet.raw.part']);
     } finally {
-      await adminGlance.deleteImage(empty.id);
+      await fixture.adminGlance.deleteImage(empty.id);
     }
   });
 
   it('a deactivated image, for a non-admin', async () => {
-    const small = await randomFile(join(work, 'small.bin'), MiB);
-    const shared = await imageWithData(bed, adminGlance, small, {
+    const small = await randomFile(join(fixture.work, 'small.bin'), MiB);
+    const shared = await imageWithData(bed, fixture.adminGlance, small, {
       name: 'deactivated one',
       fields: { visibility: 'public' },
     });
-    await adminGlance.deactivateImage(shared.id);
+    await fixture.adminGlance.deactivateImage(shared.id);
     try {
       const run = await download(dataFor(bed, bed.member), shared);
       expect(run.error?.kind).toBe('forbidden');
       expect(run.error?.message).toContain('“deactivated one” is deactivated');
       expect(run.retries).toEqual([]);
     } finally {
-      await adminGlance.deleteImage(shared.id);
+      await fixture.adminGlance.deleteImage(shared.id);
     }
   });
 
   it('a missing image', async () => {
-    const run = await download(viaProxy, { ...image, id: '00000000-0000-4000-8000-000000000000' });
+    const run = await download(fixture.viaProxy, {
+      ...fixture.image,
+      id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(run.error?.kind).toBe('not-found');
     expect(run.retries).toEqual([]);
   });
@@ -281,7 +255,7 @@ describe('images that cannot be downloaded fail at once with a clear message', (
 describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mounts)', () => {
   let mountPoint: string;
   beforeEach(async () => {
-    mountPoint = join(folder, 'mnt');
+    mountPoint = join(fixture.folder, 'mnt');
     await mkdir(mountPoint);
   });
   afterEach(() => {
@@ -290,7 +264,7 @@ describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mount
 
   it('a full disk fails in plain words and leaves nothing behind', async () => {
     mountTmpfs(mountPoint, '24m');
-    const run = await download(viaProxy, image, {}, mountPoint);
+    const run = await download(fixture.viaProxy, fixture.image, {}, mountPoint);
     expect(run.error?.kind).toBe('filesystem');
     expect(run.error?.details?.code).toBe('ENOSPC');
     expect(run.error?.message).toMatch(/^The disk is full: there is not enough free space for /);
@@ -310,20 +284,12 @@ describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mount
 
   it('a folder that turns read-only before the download starts keeps no final file', async () => {
     mountTmpfs(mountPoint, '8m');
-    const { finalPath, partPath } = await reserveDownloadTarget(mountPoint, 'disk.raw');
+    const paths = await reserveDownloadTarget(mountPoint, 'disk.raw');
     remountReadOnly(mountPoint);
     const error = await downloadImage(
-      viaProxy,
-      { imageId: image.id, imageName: image.name ?? '', finalPath, partPath, expected: null },
-      {
-        signal: new AbortController().signal,
-        policy: { maxRetries: 1, baseDelayMs: 50, maxDelayMs: 50 },
-        stallTimeoutMs: 5000,
-        onProgress: () => undefined,
-        onRetry: () => undefined,
-        onVerifying: () => undefined,
-        onPlan: () => undefined,
-      },
+      fixture.viaProxy,
+      planFor(fixture.image, paths),
+      engineOptions(),
     ).catch((e: unknown) => e as AppError);
     expect(error).toMatchObject({ kind: 'filesystem', details: { code: 'EROFS' } });
     expect(await readdir(mountPoint)).toEqual(['disk.raw.part']);

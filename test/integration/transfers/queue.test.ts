@@ -1,73 +1,23 @@
 // The transfer queue against the real Glance (through the fault proxy where a download must
 // be held mid-way): pause, resume, cancel, retry, restart, concurrency, the event stream,
 // and uploads with verification.
-import {
-  open as openFile,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open as openFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Image } from '../../../common/image';
-import type { Transfer, TransferProgressEvent } from '../../../common/transfer';
-import { GlanceClient } from '../../../main/openstack/glance';
-import type { ImageData } from '../../../main/transfers/image-data';
+import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Transfer, TransferProgressEvent, UploadRequest } from '../../../common/transfer';
 import { TransferQueue, type TransferQueueOptions } from '../../../main/transfers/queue';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
-import {
-  dataFor,
-  imageWithData,
-  MiB,
-  randomFile,
-  sessionFor,
-  sha512Of,
-  type RandomFile,
-} from './helpers';
+import { MiB, randomFile, sha512Of, useProxiedImage, type RandomFile } from './helpers';
 
 const bed = inject('testbed');
 const fileRequest = /^GET \/v2\/images\/[^/]+\/file$/;
 const uploadRequest = /^PUT \/v2\/images\/[^/]+\/file$/;
 
-let work: string;
-let source: RandomFile;
-let image: Image;
-let adminGlance: GlanceClient;
-let proxy: FaultProxy;
-let viaProxy: ImageData;
-const createdImages: string[] = [];
+const fixture = useProxiedImage(bed, 104 * MiB, { name: 'queue test', disk_format: 'qcow2' });
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'queue-'));
-  source = await randomFile(join(work, 'source.bin'), 104 * MiB);
-  adminGlance = new GlanceClient(sessionFor(bed, bed.admin));
-  image = await imageWithData(bed, adminGlance, source, {
-    name: 'queue test',
-    disk_format: 'qcow2',
-  });
-  createdImages.push(image.id);
-  proxy = await startFaultProxy(bed.glanceUrl);
-  viaProxy = dataFor(bed, bed.admin, proxy.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  for (const id of createdImages) await adminGlance?.deleteImage(id).catch(() => undefined);
-  await rm(work, { recursive: true, force: true });
-});
-
-let folder: string;
 let dataDir: string;
 const queues: TransferQueue[] = [];
 beforeEach(async () => {
-  folder = await mkdtemp(join(work, 'folder-'));
-  dataDir = await mkdtemp(join(work, 'data-'));
-  proxy.clearRules();
-  proxy.requests.length = 0;
+  dataDir = await mkdtemp(join(fixture.work, 'data-'));
 });
 afterEach(async () => {
   for (const queue of queues.splice(0)) await queue.close();
@@ -78,7 +28,7 @@ async function openQueue(options: Partial<TransferQueueOptions> = {}): Promise<T
     dataDir,
     clientFor: async (profileId) => {
       expect(profileId).toBe('bed');
-      return viaProxy;
+      return fixture.viaProxy;
     },
     retry: { maxRetries: 3, baseDelayMs: 50, maxDelayMs: 200 },
     stallTimeoutMs: 60_000,
@@ -112,8 +62,8 @@ function waitFor(
 async function enqueueOne(queue: TransferQueue): Promise<Transfer> {
   const [transfer] = await queue.enqueueDownloads({
     profileId: 'bed',
-    imageIds: [image.id],
-    folder,
+    imageIds: [fixture.image.id],
+    folder: fixture.folder,
   });
   if (transfer === undefined) throw new Error('nothing queued');
   return transfer;
@@ -123,7 +73,21 @@ const isFinished = (t: Transfer) => ['done', 'failed', 'cancelled'].includes(t.s
 
 /** Holds the next download of the image data after `afterBytes` (the proxy stalls it). */
 function holdDownloadAt(afterBytes: number, times = 1): void {
-  proxy.addRule({ match: fileRequest, fault: { kind: 'stall', afterBytes, ms: 30_000 }, times });
+  fixture.proxy.addRule({
+    match: fileRequest,
+    fault: { kind: 'stall', afterBytes, ms: 30_000 },
+    times,
+  });
+}
+
+/**
+ * Queues one download of the test image, held by the proxy after `afterBytes`; resolves
+ * once more than `afterBytes` - 1 MiB are on disk.
+ */
+async function downloadHeldAt(queue: TransferQueue, afterBytes: number): Promise<Transfer> {
+  holdDownloadAt(afterBytes);
+  const transfer = await enqueueOne(queue);
+  return waitFor(queue, transfer.id, (x) => x.bytesDone > afterBytes - MiB);
 }
 
 async function expectVerifiedFile(transfer: Transfer): Promise<void> {
@@ -131,12 +95,12 @@ async function expectVerifiedFile(transfer: Transfer): Promise<void> {
   expect(transfer.state).toBe('done');
   expect(transfer.verification).toEqual({
     algorithm: 'sha512',
-    expected: source.sha512,
-    actual: source.sha512,
+    expected: fixture.source.sha512,
+    actual: fixture.source.sha512,
     ok: true,
   });
-  expect(transfer.bytesDone).toBe(source.size);
-  expect(await sha512Of(transfer.path)).toBe(source.sha512);
+  expect(transfer.bytesDone).toBe(fixture.source.size);
+  expect(await sha512Of(transfer.path)).toBe(fixture.source.sha512);
 }
 
 describe('downloads in the queue', () => {
@@ -149,12 +113,12 @@ describe('downloads in the queue', () => {
       kind: 'download',
       state: 'queued',
       imageName: 'queue test',
-      path: join(folder, 'queue test.qcow2'),
-      bytesTotal: source.size,
+      path: join(fixture.folder, 'queue test.qcow2'),
+      bytesTotal: fixture.source.size,
     });
     const done = await waitFor(queue, queued.id, isFinished);
     await expectVerifiedFile(done);
-    expect(await readdir(folder)).toEqual(['queue test.qcow2']);
+    expect(await readdir(fixture.folder)).toEqual(['queue test.qcow2']);
 
     const states = events.flatMap((e) => e.event.transfers.map((t) => t.state));
     // Events carry the latest state of what changed: short-lived states may be skipped.
@@ -167,36 +131,34 @@ describe('downloads in the queue', () => {
 
   it('pause keeps the .part and resume finishes it from there', async () => {
     const queue = await openQueue();
-    holdDownloadAt(30 * MiB);
-    const t = await enqueueOne(queue);
-    await waitFor(queue, t.id, (x) => x.bytesDone > 29 * MiB);
+    const t = await downloadHeldAt(queue, 30 * MiB);
     await queue.pause(t.id);
     expect(queue.get(t.id).state).toBe('paused');
-    expect(await readdir(folder)).toEqual(['queue test.qcow2.part']);
-    const kept = (await stat(join(folder, 'queue test.qcow2.part'))).size;
+    expect(await readdir(fixture.folder)).toEqual(['queue test.qcow2.part']);
+    const kept = (await stat(join(fixture.folder, 'queue test.qcow2.part'))).size;
     expect(kept).toBeGreaterThan(29 * MiB);
 
     queue.resume(t.id);
     const done = await waitFor(queue, t.id, isFinished);
     await expectVerifiedFile(done);
-    const ranges = proxy.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/file'));
+    const ranges = fixture.proxy.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith('/file'),
+    );
     expect(ranges.map((r) => r.headers.range)).toEqual([undefined, `bytes=${kept}-`]);
   });
 
   it('cancel removes the .part and leaves no file', async () => {
     const queue = await openQueue();
-    holdDownloadAt(20 * MiB);
-    const t = await enqueueOne(queue);
-    await waitFor(queue, t.id, (x) => x.bytesDone > 19 * MiB);
+    const t = await downloadHeldAt(queue, 20 * MiB);
     await queue.cancel(t.id);
     expect(queue.get(t.id).state).toBe('cancelled');
-    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(fixture.folder)).toEqual([]);
 
     // Retry after a cancel starts again from nothing, under the same name.
     await queue.retry(t.id);
     const done = await waitFor(queue, t.id, isFinished);
     await expectVerifiedFile(done);
-    expect(done.path).toBe(join(folder, 'queue test.qcow2'));
+    expect(done.path).toBe(join(fixture.folder, 'queue test.qcow2'));
   });
 
   it('runs at most `concurrency` at once; a queued one can be cancelled before it starts', async () => {
@@ -204,31 +166,29 @@ describe('downloads in the queue', () => {
     holdDownloadAt(5 * MiB, 2);
     const transfers = await queue.enqueueDownloads({
       profileId: 'bed',
-      imageIds: [image.id, image.id, image.id],
-      folder,
+      imageIds: [fixture.image.id, fixture.image.id, fixture.image.id],
+      folder: fixture.folder,
     });
     expect(transfers.map((t) => t.path)).toEqual([
-      join(folder, 'queue test.qcow2'),
-      join(folder, 'queue test (2).qcow2'),
-      join(folder, 'queue test (3).qcow2'),
+      join(fixture.folder, 'queue test.qcow2'),
+      join(fixture.folder, 'queue test (2).qcow2'),
+      join(fixture.folder, 'queue test (3).qcow2'),
     ]);
     const [first = '', second = '', third = ''] = transfers.map((t) => t.id);
     await waitFor(queue, first, (x) => x.bytesDone > 4 * MiB);
     await waitFor(queue, second, (x) => x.bytesDone > 4 * MiB);
     expect(queue.get(third).state).toBe('queued');
     await queue.cancel(third);
-    expect(await readdir(folder)).not.toContain('queue test (3).qcow2.part');
+    expect(await readdir(fixture.folder)).not.toContain('queue test (3).qcow2.part');
     await queue.cancel(first);
     await queue.cancel(second);
-    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(fixture.folder)).toEqual([]);
     expect(queue.list().map((t) => t.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 
   it('resumes after a restart from the persisted list and the .part', async () => {
     const first = await openQueue();
-    holdDownloadAt(40 * MiB);
-    const t = await enqueueOne(first);
-    await waitFor(first, t.id, (x) => x.bytesDone > 39 * MiB);
+    const t = await downloadHeldAt(first, 40 * MiB);
     await first.close(); // the app quits mid-download
 
     const saved = JSON.parse(await readFile(join(dataDir, 'transfers.json'), 'utf8')) as {
@@ -239,20 +199,20 @@ describe('downloads in the queue', () => {
     const kept = (await stat(partPath)).size;
     expect(kept).toBeGreaterThan(39 * MiB);
 
-    proxy.requests.length = 0;
+    fixture.proxy.requests.length = 0;
     const second = await openQueue();
     expect(second.list().map((x) => x.id)).toEqual([t.id]);
     const done = await waitFor(second, t.id, isFinished);
     await expectVerifiedFile(done);
-    const resumed = proxy.requests.find((r) => r.method === 'GET' && r.path.endsWith('/file'));
+    const resumed = fixture.proxy.requests.find(
+      (r) => r.method === 'GET' && r.path.endsWith('/file'),
+    );
     expect(resumed?.headers.range).toBe(`bytes=${kept}-`);
   });
 
   it('a paused transfer comes back paused after a restart', async () => {
     const first = await openQueue();
-    holdDownloadAt(10 * MiB);
-    const t = await enqueueOne(first);
-    await waitFor(first, t.id, (x) => x.bytesDone > 9 * MiB);
+    const t = await downloadHeldAt(first, 10 * MiB);
     await first.pause(t.id);
     await first.close();
     const second = await openQueue();
@@ -263,11 +223,9 @@ describe('downloads in the queue', () => {
 
   it('re-hashes the .part on resume, so bytes corrupted on disk are caught', async () => {
     const first = await openQueue();
-    holdDownloadAt(30 * MiB);
-    const t = await enqueueOne(first);
-    await waitFor(first, t.id, (x) => x.bytesDone > 29 * MiB);
+    const t = await downloadHeldAt(first, 30 * MiB);
     await first.close();
-    const part = await openFile(join(folder, 'queue test.qcow2.part'), 'r+');
+    const part = await openFile(join(fixture.folder, 'queue test.qcow2.part'), 'r+');
     await part.write(Buffer.from('corrupted'), 0, 9, 1000);
     await part.close();
 
@@ -275,8 +233,8 @@ describe('downloads in the queue', () => {
     const failed = await waitFor(second, t.id, isFinished);
     expect(failed.state).toBe('failed');
     expect(failed.error?.kind).toBe('integrity');
-    expect(failed.verification).toMatchObject({ expected: source.sha512, ok: false });
-    expect(await readdir(folder)).toEqual([]);
+    expect(failed.verification).toMatchObject({ expected: fixture.source.sha512, ok: false });
+    expect(await readdir(fixture.folder)).toEqual([]);
   });
 
   it('an image that cannot be read becomes a failed transfer saying why', async () => {
@@ -284,11 +242,11 @@ describe('downloads in the queue', () => {
     const [t] = await queue.enqueueDownloads({
       profileId: 'bed',
       imageIds: ['00000000-0000-4000-8000-000000000000'],
-      folder,
+      folder: fixture.folder,
     });
     expect(t?.state).toBe('failed');
     expect(t?.error?.kind).toBe('not-found');
-    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(fixture.folder)).toEqual([]);
   });
 
   it('sets a corrupt list file aside and starts empty', async () => {
@@ -304,25 +262,32 @@ describe('downloads in the queue', () => {
 describe('uploads in the queue', () => {
   let upload: RandomFile;
   beforeAll(async () => {
-    upload = await randomFile(join(work, 'upload.bin'), 24 * MiB);
+    upload = await randomFile(join(fixture.work, 'upload.bin'), 24 * MiB);
   });
 
   async function track(id: string) {
-    const image = await adminGlance.getImage(id);
-    createdImages.push(image.id);
+    const image = await fixture.adminGlance.getImage(id);
+    fixture.track(image.id);
     return image;
+  }
+
+  /** Uploads the 24 MiB file (or `sourcePath`) into `into`; resolves once the transfer ends. */
+  async function uploadTo(
+    queue: TransferQueue,
+    into: Pick<UploadRequest, 'imageId' | 'create'>,
+    sourcePath = upload.path,
+  ): Promise<Transfer> {
+    const t = await queue.enqueueUpload({ profileId: 'bed', sourcePath, ...into });
+    return waitFor(queue, t.id, isFinished);
   }
 
   it('creates an image and uploads into it with progress, verified against Glance', async () => {
     const queue = await openQueue();
     const seen: number[] = [];
     queue.onChange((e) => seen.push(...e.transfers.map((t) => t.bytesDone)));
-    const t = await queue.enqueueUpload({
-      profileId: 'bed',
-      sourcePath: upload.path,
+    const done = await uploadTo(queue, {
       create: { name: 'uploaded 上传', disk_format: 'raw', container_format: 'bare' },
     });
-    const done = await waitFor(queue, t.id, isFinished);
     expect(done.error).toBeUndefined();
     expect(done).toMatchObject({ state: 'done', bytesDone: upload.size, bytesTotal: upload.size });
     expect(done.verification).toEqual({
@@ -337,32 +302,22 @@ describe('uploads in the queue', () => {
   });
 
   it('uploads into an existing queued image', async () => {
-    const target = await adminGlance.createImage({
+    const target = await fixture.adminGlance.createImage({
       name: 'empty target',
       disk_format: 'raw',
       container_format: 'bare',
     });
-    createdImages.push(target.id);
+    fixture.track(target.id);
     const queue = await openQueue();
-    const t = await queue.enqueueUpload({
-      profileId: 'bed',
-      sourcePath: upload.path,
-      imageId: target.id,
-    });
-    const done = await waitFor(queue, t.id, isFinished);
+    const done = await uploadTo(queue, { imageId: target.id });
     expect(done.state).toBe('done');
     expect(done.verification?.ok).toBe(true);
-    expect((await adminGlance.getImage(target.id)).os_hash_value).toBe(upload.sha512);
+    expect((await fixture.adminGlance.getImage(target.id)).os_hash_value).toBe(upload.sha512);
   });
 
   it('an image that already has data fails clearly', async () => {
     const queue = await openQueue();
-    const t = await queue.enqueueUpload({
-      profileId: 'bed',
-      sourcePath: upload.path,
-      imageId: image.id,
-    });
-    const failed = await waitFor(queue, t.id, isFinished);
+    const failed = await uploadTo(queue, { imageId: fixture.image.id });
     expect(failed.state).toBe('failed');
     expect(failed.error?.kind).toBe('conflict');
     expect(failed.error?.message).toBe(
@@ -372,23 +327,23 @@ describe('uploads in the queue', () => {
 
   it('a cut upload says the image is back in queued, and a retry completes it', async () => {
     const queue = await openQueue();
-    proxy.addRule({ match: uploadRequest, fault: { kind: 'cut-upload', afterBytes: 8 * MiB } });
-    const t = await queue.enqueueUpload({
-      profileId: 'bed',
-      sourcePath: upload.path,
+    fixture.proxy.addRule({
+      match: uploadRequest,
+      fault: { kind: 'cut-upload', afterBytes: 8 * MiB },
+    });
+    const failed = await uploadTo(queue, {
       create: { name: 'cut upload', disk_format: 'raw', container_format: 'bare' },
     });
-    const failed = await waitFor(queue, t.id, isFinished);
     expect(failed.state).toBe('failed');
     expect(failed.error?.kind).toBe('network');
     expect(failed.error?.message).toMatch(
       /^The upload of “cut upload” failed: .* It is back in “queued”: you can retry the upload\.$/,
     );
     expect(failed.error?.details?.imageStatus).toBe('queued');
-    createdImages.push(failed.imageId);
+    fixture.track(failed.imageId);
 
-    await queue.retry(t.id);
-    const done = await waitFor(queue, t.id, isFinished);
+    await queue.retry(failed.id);
+    const done = await waitFor(queue, failed.id, isFinished);
     expect(done.state).toBe('done');
     expect(done.imageId).toBe(failed.imageId); // the same image, not a second one
     expect(done.verification?.ok).toBe(true);
@@ -396,12 +351,11 @@ describe('uploads in the queue', () => {
 
   it('a missing source file is a filesystem error', async () => {
     const queue = await openQueue();
-    const t = await queue.enqueueUpload({
-      profileId: 'bed',
-      sourcePath: join(work, 'nope.qcow2'),
-      create: { name: 'never created' },
-    });
-    const failed = await waitFor(queue, t.id, isFinished);
+    const failed = await uploadTo(
+      queue,
+      { create: { name: 'never created' } },
+      join(fixture.work, 'nope.qcow2'),
+    );
     expect(failed.error).toMatchObject({ kind: 'filesystem', details: { code: 'ENOENT' } });
   });
 });

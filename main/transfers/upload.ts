@@ -103,7 +103,7 @@ export async function uploadImage(
   if (after.os_hash_value && actual[multihash] !== undefined) {
     checks.push(check(multihash, after.os_hash_value, actual[multihash]));
   }
-  const failed = checks.find((c) => !c.ok);
+  const failed = checks.findLast((c) => !c.ok);
   if (after.size !== sent || sent !== size || failed !== undefined) {
     const what =
       failed === undefined
@@ -137,7 +137,7 @@ function check(algorithm: string, expected: string, actual: string | undefined):
  * The image once Glance has finished with a previous upload: right after a failed one it
  * still says `saving` for a moment before it puts the image back to `queued`.
  */
-async function settled(data: ImageData, id: string): Promise<Image> {
+export async function settled(data: ImageData, id: string): Promise<Image> {
   for (let tries = 1; ; tries++) {
     const image = await data.getImage(id);
     if (image.status !== 'saving' || tries === 20) return image;

@@ -23,7 +23,11 @@ export type Fault =
   /** Remove the request's Range header, as a server or proxy that ignores ranges would. */
   | { kind: 'drop-range' }
   /** Forward `afterBytes` bytes of the request body (an upload), then destroy both sides. */
-  | { kind: 'cut-upload'; afterBytes: number };
+  | { kind: 'cut-upload'; afterBytes: number }
+  /** Forward `afterBytes` bytes of the request body, take nothing more for `ms`, then cut. */
+  | { kind: 'stall-upload'; afterBytes: number; ms: number }
+  /** Invert the bits of the request body byte at `atByte` (an upload that arrives corrupted). */
+  | { kind: 'flip-upload'; atByte: number };
 
 export interface Rule {
   /** Tested against "METHOD /path?query"; default: every request. */
@@ -113,7 +117,19 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
     client.on('drain', () => {
       if (!stalled) server.resume();
     });
-    server.on('drain', () => client.resume());
+    server.on('drain', () => {
+      if (!uploadStalled) client.resume();
+    });
+    const killLater = (ms: number) => {
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          killBoth();
+        },
+        Math.min(ms, maxStallMs),
+      );
+      timers.add(timer);
+    };
 
     // Request side: find each request head, decide its fault, relay.
     let head = Buffer.alloc(0);
@@ -124,6 +140,7 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
     let responseBytes = 0;
     let requestBodyBytes = 0;
     let stalled = false;
+    let uploadStalled = false;
 
     client.on('data', (data: Buffer) => {
       if (opaque) {
@@ -135,13 +152,29 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
         if (bodyLeft > 0) {
           const part = rest.subarray(0, bodyLeft);
           bodyLeft -= part.length;
-          if (fault?.kind === 'cut-upload') {
-            const sent = fault.afterBytes - requestBodyBytes;
-            requestBodyBytes += part.length;
-            if (requestBodyBytes > fault.afterBytes) {
-              toServer(part.subarray(0, Math.max(0, sent)));
-              killBoth();
-              return;
+          const bodyOffset = requestBodyBytes;
+          requestBodyBytes += part.length;
+          if (
+            (fault?.kind === 'cut-upload' || fault?.kind === 'stall-upload') &&
+            requestBodyBytes > fault.afterBytes
+          ) {
+            toServer(part.subarray(0, Math.max(0, fault.afterBytes - bodyOffset)));
+            if (fault.kind === 'cut-upload') killBoth();
+            else {
+              uploadStalled = true;
+              client.pause();
+              killLater(fault.ms);
+            }
+            return;
+          }
+          if (fault?.kind === 'flip-upload') {
+            const at = fault.atByte - bodyOffset;
+            if (at >= 0 && at < part.length) {
+              const flipped = Buffer.from(part);
+              flipped[at] = (flipped[at] ?? 0) ^ 0xff;
+              toServer(flipped);
+              rest = rest.subarray(part.length);
+              continue;
             }
           }
           toServer(part);
@@ -215,14 +248,7 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
       }
       stalled = true;
       server.pause();
-      const timer = setTimeout(
-        () => {
-          timers.delete(timer);
-          killBoth();
-        },
-        Math.min(fault.ms, maxStallMs),
-      );
-      timers.add(timer);
+      killLater(fault.ms);
     });
   });
 

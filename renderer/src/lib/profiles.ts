@@ -1,15 +1,18 @@
 import type { TestConnectionResult } from '../../../common/profile';
-import { errorText, formatNumber, t } from '../i18n/index.svelte';
+import { errorMessage, translate } from '../i18n/translate';
+import type { UiLocale } from './format';
 
 /** A connection test's outcome in plain words: what worked, or which step failed and why. */
-export function testResultText(result: TestConnectionResult): string {
+export function testResultText(result: TestConnectionResult, locale: UiLocale): string {
   if (result.ok) {
-    return t('profile.testOk', { ms: formatNumber(result.tookMs), endpoint: result.imageEndpoint });
+    return translate(locale, 'profile.testOk', {
+      ms: result.tookMs,
+      endpoint: result.imageEndpoint,
+    });
   }
-  const step = {
-    auth: t('profile.step.auth'),
-    catalog: t('profile.step.catalog'),
-    list: t('profile.step.list'),
-  }[result.step];
-  return t('profile.testFailed', { step, reason: errorText(result.error) });
+  const step = translate(locale, `profile.step.${result.step}`);
+  return translate(locale, 'profile.testFailed', {
+    step,
+    reason: errorMessage(locale, result.error),
+  });
 }

@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import { AppError, defaultMessages } from '../../../common/errors';
+import type { TestConnectionResult } from '../../../common/profile';
+import { en } from '../../../renderer/src/i18n/en';
+import { errorMessage, translate } from '../../../renderer/src/i18n/translate';
+import { zhCN } from '../../../renderer/src/i18n/zh-CN';
+import { testResultText } from '../../../renderer/src/lib/profiles';
+
+describe('translate', () => {
+  test('fills placeholders, numbers formatted for the locale', () => {
+    expect(translate('en', 'images.countFiltered', { shown: 1200, total: 10000 })).toBe(
+      '1,200 of 10,000 images',
+    );
+    expect(translate('zh-CN', 'images.count', { count: 10000 })).toBe('10,000 个镜像');
+  });
+
+  test('the singular when count is 1, where the language has one', () => {
+    expect(translate('en', 'images.count', { count: 1 })).toBe('1 image');
+    expect(translate('en', 'images.count', { count: 0 })).toBe('0 images');
+    expect(translate('zh-CN', 'images.count', { count: 1 })).toBe('1 个镜像');
+  });
+
+  test('a text without parameters is returned as it is, braces and all', () => {
+    expect(translate('en', 'common.cancel')).toBe('Cancel');
+    expect(translate('zh-CN', 'common.cancel')).toBe(zhCN['common.cancel']);
+  });
+
+  test('a missing parameter leaves its placeholder visible rather than "undefined"', () => {
+    expect(translate('en', 'images.countFiltered', { shown: 3 })).toBe('3 of {total} images');
+  });
+});
+
+describe('errorMessage', () => {
+  test("main's default wording for a kind is replaced by the dictionary's", () => {
+    const auth = new AppError({ kind: 'auth' }).toJSON();
+    expect(auth.message).toBe(defaultMessages.auth);
+    expect(errorMessage('zh-CN', auth)).toBe(zhCN['error.auth']);
+    expect(errorMessage('en', auth)).toBe(en['error.auth']);
+  });
+
+  test("main's own specific message is kept", () => {
+    const error = { kind: 'not-found', message: 'Image “x” is gone.' };
+    expect(errorMessage('zh-CN', error)).toBe('Image “x” is gone.');
+  });
+
+  test('plain errors and other thrown values', () => {
+    expect(errorMessage('en', new Error('boom'))).toBe('boom');
+    expect(errorMessage('en', 'just text')).toBe('just text');
+    expect(errorMessage('en', undefined)).toBe('undefined');
+  });
+
+  test('an error-like object of unknown kind or without a text message does not break it', () => {
+    expect(errorMessage('en', { kind: 'nonsense', message: 'said by someone' })).toBe(
+      'said by someone',
+    );
+    // An unknown kind whose message is missing must not look up a dictionary entry that is not there.
+    expect(errorMessage('en', { kind: 'nonsense', message: undefined })).toBe('[object Object]');
+    expect(errorMessage('en', { kind: 'toString', message: undefined })).toBe('[object Object]');
+    expect(errorMessage('en', { kind: 'auth', message: 42 })).toBe('[object Object]');
+  });
+});
+
+describe('testResultText', () => {
+  test('a working connection: time and image endpoint, in both languages', () => {
+    const ok: TestConnectionResult = {
+      ok: true,
+      imageEndpoint: 'https://glance.example:9292',
+      tookMs: 1234,
+      sampleCount: 1,
+    };
+    expect(testResultText(ok, 'en')).toBe(
+      'Connected in 1,234 ms. Image service: https://glance.example:9292',
+    );
+    expect(testResultText(ok, 'zh-CN')).toBe(
+      '已连接，用时 1,234 毫秒。镜像服务：https://glance.example:9292',
+    );
+  });
+
+  test('a failure names the step and the reason in the UI language', () => {
+    const failed: TestConnectionResult = {
+      ok: false,
+      step: 'auth',
+      error: new AppError({ kind: 'auth' }).toJSON(),
+    };
+    expect(testResultText(failed, 'en')).toBe(
+      `${en['profile.step.auth']} failed: ${en['error.auth']}`,
+    );
+    expect(testResultText(failed, 'zh-CN')).toBe(
+      `${zhCN['profile.step.auth']}失败：${zhCN['error.auth']}`,
+    );
+    const unreachable: TestConnectionResult = {
+      ok: false,
+      step: 'catalog',
+      error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:5000' },
+    };
+    expect(testResultText(unreachable, 'en')).toBe(
+      `${en['profile.step.catalog']} failed: connect ECONNREFUSED 127.0.0.1:5000`,
+    );
+  });
+});

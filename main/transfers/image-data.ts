@@ -10,7 +10,7 @@ export type { ImageDownload } from '../openstack/glance';
  */
 export type ImageData = Pick<
   GlanceClient,
-  'getImage' | 'createImage' | 'openDownload' | 'uploadData'
+  'getImage' | 'createImage' | 'deleteImage' | 'openDownload' | 'uploadData'
 > & {
   refreshToken(): Promise<void>;
 };
@@ -23,6 +23,7 @@ export function imageDataFor(
   return {
     getImage: (id) => glance.getImage(id),
     createImage: (fields) => glance.createImage(fields),
+    deleteImage: (id) => glance.deleteImage(id),
     openDownload: (id, opts) => glance.openDownload(id, opts),
     uploadData: (id, body, opts) => glance.uploadData(id, body, opts),
     refreshToken: async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { access, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../common/errors';
+import type { Image } from '../../common/image';
 import type {
   DownloadRequest,
   Transfer,
@@ -15,7 +16,7 @@ import { reserveDownloadTarget, safeFileName } from './file-names';
 import type { ImageData } from './image-data';
 import { QueueFile, type SavedTransfer } from './queue-file';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
-import { uploadImage, type UploadPlan } from './upload';
+import { settled, uploadImage, type UploadPlan } from './upload';
 
 export interface TransferQueueOptions {
   /** The app's data folder: the queue keeps `transfers.json` there. */
@@ -44,6 +45,30 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Image look-ups at once when many downloads are queued together. */
+const lookUpConcurrency = 4;
+
+/** `work` on every item, at most `limit` at a time; the outcomes in the items' order. */
+async function settleAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const outcomes: PromiseSettledResult<R>[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < items.length; index = next++) {
+      try {
+        outcomes[index] = { status: 'fulfilled', value: await work(items[index] as T) };
+      } catch (reason) {
+        outcomes[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
 }
 
 const activeStates: readonly TransferState[] = ['running', 'retrying', 'verifying'];
@@ -113,26 +138,36 @@ export class TransferQueue {
    * image that cannot be read (missing, no access) becomes a failed transfer saying why.
    */
   async enqueueDownloads(request: DownloadRequest): Promise<Transfer[]> {
-    const added: Transfer[] = [];
-    for (const imageId of request.imageIds) {
+    const entries = request.imageIds.map((imageId): Entry => {
       const transfer = this.newTransfer('download', request.profileId, imageId, request.folder);
-      const entry: Entry = {
+      return {
         transfer: transfer as Transfer & { kind: 'download' },
         plan: { imageId, imageName: imageId, finalPath: '', partPath: '', expected: null },
       };
-      try {
-        await this.claimTarget(entry);
-      } catch (thrown) {
-        const error = toAppError(thrown);
-        if (error.kind === 'filesystem') throw error;
-        transfer.state = 'failed';
-        transfer.error = error.toJSON();
-        transfer.finishedAt = new Date().toISOString();
+    });
+    // The look-ups run a few at a time; names are claimed in order, so that copies of one
+    // name are numbered as the user listed them.
+    const images = await settleAll(entries, lookUpConcurrency, (entry) => this.lookUp(entry));
+    const added: Transfer[] = [];
+    try {
+      for (const [index, entry] of entries.entries()) {
+        const image = images[index];
+        try {
+          if (image?.status === 'rejected') throw image.reason;
+          if (image !== undefined) await this.reserveTarget(entry, image.value);
+        } catch (thrown) {
+          const error = toAppError(thrown);
+          if (error.kind === 'filesystem') throw error;
+          entry.transfer.state = 'failed';
+          entry.transfer.error = error.toJSON();
+          entry.transfer.finishedAt = new Date().toISOString();
+        }
+        this.add(entry);
+        added.push({ ...entry.transfer });
       }
-      this.add(entry);
-      added.push({ ...transfer });
+    } finally {
+      this.pump(); // what was added before a failure still runs
     }
-    this.pump();
     return added;
   }
 
@@ -177,7 +212,7 @@ export class TransferQueue {
     this.pump();
   }
 
-  /** Stops a transfer for good and removes a download's `.part`. */
+  /** Stops a transfer for good, removing a download's `.part` or an upload's still-empty new image. */
   async cancel(id: string): Promise<void> {
     const entry = this.entry(id);
     if (entry.transfer.state === 'done' || entry.transfer.state === 'cancelled') return;
@@ -185,7 +220,7 @@ export class TransferQueue {
       await this.stop(entry, 'cancel');
       return;
     }
-    await this.removePart(entry);
+    await this.discardLeftovers(entry);
     this.finish(entry, 'cancelled');
   }
 
@@ -206,7 +241,7 @@ export class TransferQueue {
     this.pump();
   }
 
-  /** Forgets a finished (done, failed, cancelled) transfer, and the `.part` a failed one kept. */
+  /** Forgets a finished (done, failed, cancelled) transfer, and what a failed one kept. */
   async remove(id: string): Promise<void> {
     const entry = this.entry(id);
     if (!finishedStates.includes(entry.transfer.state)) {
@@ -215,7 +250,7 @@ export class TransferQueue {
         message: 'Cancel the transfer before removing it from the list.',
       });
     }
-    if (entry.transfer.state === 'failed') await this.removePart(entry);
+    if (entry.transfer.state === 'failed') await this.discardLeftovers(entry);
     this.entries.delete(id);
     this.scheduleSave();
   }
@@ -242,10 +277,17 @@ export class TransferQueue {
    * `.part`), so an unwritable folder fails here and two downloads never share a name.
    */
   private async claimTarget(entry: Entry): Promise<void> {
+    await this.reserveTarget(entry, await this.lookUp(entry));
+  }
+
+  private async lookUp(entry: Entry): Promise<Image> {
+    const data = await this.options.clientFor(entry.transfer.profileId);
+    return data.getImage(entry.transfer.imageId);
+  }
+
+  private async reserveTarget(entry: Entry, image: Image): Promise<void> {
     const { transfer, plan } = entry;
     if (!('partPath' in plan)) return;
-    const data = await this.options.clientFor(transfer.profileId);
-    const image = await data.getImage(plan.imageId);
     transfer.imageName = image.name ?? image.id;
     transfer.bytesTotal = image.size ?? null;
     const target = await reserveDownloadTarget(
@@ -299,10 +341,23 @@ export class TransferQueue {
     await entry.running;
   }
 
-  private async removePart(entry: Entry): Promise<void> {
-    if ('partPath' in entry.plan && entry.plan.partPath !== '') {
-      await rm(entry.plan.partPath, { force: true });
+  /**
+   * What a transfer given up leaves behind: a download's `.part`, or the image an upload
+   * created, while it is still empty (never an image a finished upload filled).
+   */
+  private async discardLeftovers(entry: Entry): Promise<void> {
+    const { plan } = entry;
+    if ('partPath' in plan) {
+      if (plan.partPath !== '') await rm(plan.partPath, { force: true });
+      return;
     }
+    if (plan.create === null || plan.imageId === null) return;
+    const data = await this.options.clientFor(entry.transfer.profileId);
+    if ((await settled(data, plan.imageId)).status !== 'queued') return;
+    await data.deleteImage(plan.imageId);
+    entry.plan = { ...plan, imageId: null }; // a retry creates the image again
+    entry.transfer.imageId = '';
+    this.scheduleSave();
   }
 
   private pump(): void {
@@ -369,7 +424,7 @@ export class TransferQueue {
       if (entry.stopping === 'pause') this.setState(entry, 'paused');
       else if (entry.stopping === 'close') transfer.state = 'queued';
       else if (entry.stopping === 'cancel') {
-        await this.removePart(entry).catch(() => undefined);
+        await this.discardLeftovers(entry).catch(() => undefined);
         this.finish(entry, 'cancelled');
       } else {
         transfer.error = error.toJSON();

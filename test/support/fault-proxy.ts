@@ -24,7 +24,10 @@ export type Fault =
   | { kind: 'drop-range' }
   /** Forward `afterBytes` bytes of the request body (an upload), then destroy both sides. */
   | { kind: 'cut-upload'; afterBytes: number }
-  /** Forward `afterBytes` bytes of the request body, take nothing more for `ms`, then cut. */
+  /**
+   * Forward `afterBytes` bytes of the request body, then drop the rest for `ms` (the proxy
+   * keeps reading, so it still sees the client leave), then cut.
+   */
   | { kind: 'stall-upload'; afterBytes: number; ms: number }
   /** Invert the bits of the request body byte at `atByte` (an upload that arrives corrupted). */
   | { kind: 'flip-upload'; atByte: number };
@@ -117,9 +120,7 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
     client.on('drain', () => {
       if (!stalled) server.resume();
     });
-    server.on('drain', () => {
-      if (!uploadStalled) client.resume();
-    });
+    server.on('drain', () => client.resume());
     const killLater = (ms: number) => {
       const timer = setTimeout(
         () => {
@@ -143,6 +144,7 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
     let uploadStalled = false;
 
     client.on('data', (data: Buffer) => {
+      if (uploadStalled) return;
       if (opaque) {
         toServer(data);
         return;
@@ -162,7 +164,6 @@ export async function startFaultProxy(target: string | URL): Promise<FaultProxy>
             if (fault.kind === 'cut-upload') killBoth();
             else {
               uploadStalled = true;
-              client.pause();
               killLater(fault.ms);
             }
             return;

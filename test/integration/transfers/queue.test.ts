@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Transfer, TransferProgressEvent, UploadRequest } from '../../../common/transfer';
 import { TransferQueue, type TransferQueueOptions } from '../../../main/transfers/queue';
+import { failure } from '../../support/app-error';
 import { MiB, randomFile, sha512Of, useProxiedImage, type RandomFile } from './helpers';
 
 const bed = inject('testbed');
@@ -249,6 +250,25 @@ describe('downloads in the queue', () => {
     expect(await readdir(fixture.folder)).toEqual([]);
   });
 
+  it('queues a batch in order: copies of one name numbered as listed, a missing image failed', async () => {
+    const queue = await openQueue();
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const queued = await queue.enqueueDownloads({
+      profileId: 'bed',
+      imageIds: [fixture.image.id, missing, fixture.image.id],
+      folder: fixture.folder,
+    });
+    expect(queued.map((t) => [t.imageId, t.state, t.path])).toEqual([
+      [fixture.image.id, 'queued', join(fixture.folder, 'queue test.qcow2')],
+      [missing, 'failed', ''],
+      [fixture.image.id, 'queued', join(fixture.folder, 'queue test (2).qcow2')],
+    ]);
+    expect(queued[1]?.error?.kind).toBe('not-found');
+    for (const t of [queued[0], queued[2]]) {
+      await expectVerifiedFile(await waitFor(queue, t?.id ?? '', isFinished));
+    }
+  });
+
   it('sets a corrupt list file aside and starts empty', async () => {
     await writeFile(join(dataDir, 'transfers.json'), '{"version": 1, "transfers": [');
     const queue = await openQueue();
@@ -347,6 +367,52 @@ describe('uploads in the queue', () => {
     expect(done.state).toBe('done');
     expect(done.imageId).toBe(failed.imageId); // the same image, not a second one
     expect(done.verification?.ok).toBe(true);
+  });
+
+  /** Queues an upload that the proxy holds after 4 MiB; resolves once those are sent. */
+  async function uploadHeld(
+    queue: TransferQueue,
+    into: Pick<UploadRequest, 'imageId' | 'create'>,
+  ): Promise<Transfer> {
+    fixture.proxy.addRule({
+      match: uploadRequest,
+      fault: { kind: 'stall-upload', afterBytes: 4 * MiB, ms: 30_000 },
+    });
+    const t = await queue.enqueueUpload({ profileId: 'bed', sourcePath: upload.path, ...into });
+    return waitFor(queue, t.id, (x) => x.imageId !== '' && x.bytesDone >= 4 * MiB);
+  }
+
+  it('cancel deletes the image the upload created, while empty; a retry creates a new one', async () => {
+    const queue = await openQueue();
+    const held = await uploadHeld(queue, {
+      create: { name: 'cancelled upload', disk_format: 'raw', container_format: 'bare' },
+    });
+    fixture.track(held.imageId);
+    await queue.cancel(held.id);
+    expect(queue.get(held.id)).toMatchObject({ state: 'cancelled', imageId: '' });
+    await failure(fixture.adminGlance.getImage(held.imageId), 'not-found');
+
+    await queue.retry(held.id);
+    const done = await waitFor(queue, held.id, isFinished);
+    expect(done.state).toBe('done');
+    expect(done.imageId).not.toBe(held.imageId);
+    expect((await track(done.imageId)).os_hash_value).toBe(upload.sha512);
+  });
+
+  it('cancel keeps an existing image the user chose to upload into', async () => {
+    const target = await fixture.adminGlance.createImage({
+      name: 'chosen target',
+      disk_format: 'raw',
+      container_format: 'bare',
+    });
+    fixture.track(target.id);
+    const queue = await openQueue();
+    const held = await uploadHeld(queue, { imageId: target.id });
+    await queue.cancel(held.id);
+    expect(queue.get(held.id)).toMatchObject({ state: 'cancelled', imageId: target.id });
+    await expect
+      .poll(async () => (await fixture.adminGlance.getImage(target.id)).status, { timeout: 10_000 })
+      .toBe('queued');
   });
 
   it('a missing source file is a filesystem error', async () => {

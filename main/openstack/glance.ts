@@ -14,6 +14,7 @@ import type {
 } from '../../common/image';
 import { diffImage } from '../../common/patch';
 import type { OpenStackSession, ServiceRequest } from './keystone';
+import type { HttpResponse } from '../net/transport';
 import {
   createImageBody,
   imageListParams,
@@ -24,7 +25,8 @@ import {
 
 export interface ImageDownload {
   status: 200 | 206;
-  body: Readable;
+  /** undici's body: a Readable with `dump()` to discard it without an error. */
+  body: HttpResponse['body'];
   contentLength: number | null;
   /** Glance sends the image's md5 checksum (hex) here. */
   contentMd5: string | null;

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../common/errors';
 import type { Image } from '../../common/image';
@@ -142,15 +142,29 @@ export async function downloadImage(
     );
   } catch (error) {
     const appError = toAppError(error);
-    if (appError.kind === 'integrity' || appError.details?.code === 'ENOSPC') {
+    // Bad bytes and a full disk leave nothing; a failure before the first byte leaves no
+    // empty .part in the user's folder (a retry claims a name again). A pause keeps it.
+    if (
+      appError.kind === 'integrity' ||
+      appError.details?.code === 'ENOSPC' ||
+      (!signal.aborted && (await isEmptyFile(plan.partPath)))
+    ) {
       await part?.close().catch(() => undefined);
       part = null;
-      await rm(plan.partPath, { force: true });
+      // The error says what went wrong; one more (e.g. a read-only folder) would hide it.
+      await rm(plan.partPath, { force: true }).catch(() => undefined);
     }
     throw appError;
   } finally {
     await part?.close().catch(() => undefined);
   }
+}
+
+async function isEmptyFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.size === 0,
+    () => false,
+  );
 }
 
 /** One request: stream the body into the `.part` from where it ends. */
@@ -181,7 +195,7 @@ async function receive(
     if (offset > 0 && response.status === 200) {
       await part.reset(); // the server ignored the Range: take the whole body from the start
     } else if (offset > 0 && response.contentRange?.start !== offset) {
-      response.body.destroy();
+      await response.body.dump(); // discard it (destroy() would emit an unhandled error)
       await part.reset();
       throw new AppError({
         kind: 'network',

@@ -14,6 +14,7 @@ import {
 } from '../../../main/transfers/download';
 import { reserveDownloadTarget, safeFileName } from '../../../main/transfers/file-names';
 import type { ImageData } from '../../../main/transfers/image-data';
+import { issueToken } from '../../support/keystone-admin';
 import { dataFor, imageWithData, MiB, randomFile, sha512Of, useProxiedImage } from './helpers';
 import { canMountTmpfs, mountTmpfs, remountReadOnly, unmount } from './mounts';
 
@@ -107,6 +108,15 @@ async function expectIdenticalAndVerified(run: Run): Promise<void> {
   expect(await readdir(fixture.folder)).toEqual(['fault test_ 镜像_1.raw']);
 }
 
+/** The image's JSON exactly as Glance sends it. */
+async function rawImage(id: string): Promise<Record<string, unknown>> {
+  const token = await issueToken(bed, bed.admin);
+  const response = await fetch(`${bed.glanceUrl}/v2/images/${id}`, {
+    headers: { 'x-auth-token': token },
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
 function resumedOffsets(ranges: string[]): number[] {
   return ranges.slice(1).map((range) => Number(/^bytes=(\d+)-$/.exec(range)?.[1]));
 }
@@ -187,6 +197,43 @@ describe('downloads through a faulty connection', () => {
     expect(fixture.proxy.requests.filter((r) => r.fault === 'drop-range')).toHaveLength(1);
   });
 
+  it('starts over when a resume is answered with another range', async () => {
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 25 * MiB } });
+    fixture.proxy.addRule({
+      match: fileRequest,
+      fault: {
+        kind: 'respond',
+        status: 206,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-range': `bytes 0-0/${fixture.source.size}`,
+        },
+        body: 'x',
+      },
+    });
+    const run = await download(fixture.viaProxy, fixture.image);
+    await expectIdenticalAndVerified(run);
+    expect(run.retries[1]?.message).toMatch(/with another range; starting over/);
+    expect(rangesSent().at(-1)).toBe(''); // the last request took the whole image again
+  });
+
+  it('verifies against the response’s Content-MD5 when the image declares no hash', async () => {
+    const { checksum, os_hash_algo, os_hash_value, ...unhashed } = await rawImage(fixture.image.id);
+    expect([checksum, os_hash_algo, os_hash_value]).not.toContain(undefined);
+    fixture.proxy.addRule({
+      match: new RegExp(`^GET /v2/images/${fixture.image.id}$`),
+      fault: { kind: 'respond', status: 200, body: JSON.stringify(unhashed) },
+    });
+    const run = await download(fixture.viaProxy, fixture.image);
+    expect(run.error).toBeUndefined();
+    expect(run.result?.verification).toEqual({
+      algorithm: 'md5',
+      expected: fixture.source.md5,
+      actual: fixture.source.md5,
+      ok: true,
+    });
+  });
+
   it('reports a hash mismatch naming both hashes, and never keeps the bad bytes', async () => {
     fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'flip', atByte: 50 * MiB } });
     const run = await download(fixture.viaProxy, fixture.image);
@@ -219,7 +266,7 @@ describe('images that cannot be downloaded fail at once with a clear message', (
         '“no data yet” has no data to download (status: queued). Upload its data first.',
       );
       expect(run.retries).toEqual([]);
-      expect(await readdir(fixture.folder)).toEqual(['no data yet.raw.part']);
+      expect(await readdir(fixture.folder)).toEqual([]); // no empty .part left behind
     } finally {
       await fixture.adminGlance.deleteImage(empty.id);
     }
@@ -252,6 +299,11 @@ describe('images that cannot be downloaded fail at once with a clear message', (
   });
 });
 
+if (!canMountTmpfs) {
+  console.warn(
+    'Skipping the full-disk and read-only folder tests: they mount a tmpfs, which needs root.',
+  );
+}
 describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mounts)', () => {
   let mountPoint: string;
   beforeEach(async () => {

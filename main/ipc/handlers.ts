@@ -168,7 +168,7 @@ export function createHandlers(services: Services): Handlers {
           await transfers.retry(id);
           break;
         case 'remove':
-          transfers.remove(id);
+          await transfers.remove(id);
           break;
       }
     },

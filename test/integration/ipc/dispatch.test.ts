@@ -244,6 +244,12 @@ describe('images and transfers through dispatch', () => {
     expect(reveal).toMatchObject({ ok: false, error: { kind: 'conflict' } });
     const unknown = await main.call('startDragTransfer', { id: 'no-such-transfer' });
     expect(unknown).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+
+    const removeUnknown = { id: 'no-such-transfer', action: 'remove' } as const;
+    const notRemoved = await main.call('controlTransfer', removeUnknown);
+    expect(notRemoved).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    await main.value('controlTransfer', { id: failed.id, action: 'remove' });
+    expect(main.services.transfers.list().map((t) => t.id)).not.toContain(failed.id);
   });
 
   it('deletes in bulk, one result per image, a protected one explained', async () => {

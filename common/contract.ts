@@ -210,7 +210,7 @@ export const calls = {
   chooseFiles: call<string[]>()(
     z
       .object({
-        purpose: z.enum(['image', 'clouds-yaml', 'openrc']),
+        purpose: z.enum(['image', 'clouds-yaml', 'openrc', 'ca-file']),
         multiple: z.boolean().optional(),
       })
       .strict(),

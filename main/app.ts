@@ -21,7 +21,7 @@ import {
 import { imageDataFor } from './transfers/image-data';
 import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
 
-export type FilePurpose = 'image' | 'clouds-yaml' | 'openrc';
+export type FilePurpose = 'image' | 'clouds-yaml' | 'openrc' | 'ca-file';
 
 /** Native dialogs (the shell parents them to the app window). */
 export interface DialogAdapter {

@@ -31,12 +31,14 @@ const filters: Record<FilePurpose, FileFilter[]> = {
   'clouds-yaml': [{ name: 'clouds.yaml', extensions: ['yaml', 'yml'] }, allFiles],
   // openrc files often have no extension at all ("admin-openrc").
   openrc: [allFiles, { name: 'Shell scripts', extensions: ['sh'] }],
+  'ca-file': [{ name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] }, allFiles],
 };
 
 const fileTitles: Record<FilePurpose, string> = {
   image: 'Choose the image file to upload',
   'clouds-yaml': 'Choose a clouds.yaml file',
   openrc: 'Choose an openrc file',
+  'ca-file': 'Choose the CA certificate (PEM) the cloud’s TLS certificate is signed by',
 };
 
 export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdapter {

@@ -321,13 +321,19 @@ describe('uploads in the queue', () => {
     expect(stored).toMatchObject({ status: 'active', size: upload.size, checksum: upload.md5 });
   });
 
-  it('uploads into an existing queued image', async () => {
-    const target = await fixture.adminGlance.createImage({
-      name: 'empty target',
+  /** A new image without data (queued), deleted when the file ends. */
+  async function emptyImage(name: string) {
+    const image = await fixture.adminGlance.createImage({
+      name,
       disk_format: 'raw',
       container_format: 'bare',
     });
-    fixture.track(target.id);
+    fixture.track(image.id);
+    return image;
+  }
+
+  it('uploads into an existing queued image', async () => {
+    const target = await emptyImage('empty target');
     const queue = await openQueue();
     const done = await uploadTo(queue, { imageId: target.id });
     expect(done.state).toBe('done');
@@ -400,12 +406,7 @@ describe('uploads in the queue', () => {
   });
 
   it('cancel keeps an existing image the user chose to upload into', async () => {
-    const target = await fixture.adminGlance.createImage({
-      name: 'chosen target',
-      disk_format: 'raw',
-      container_format: 'bare',
-    });
-    fixture.track(target.id);
+    const target = await emptyImage('chosen target');
     const queue = await openQueue();
     const held = await uploadHeld(queue, { imageId: target.id });
     await queue.cancel(held.id);

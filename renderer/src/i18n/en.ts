@@ -154,6 +154,12 @@ export const en = {
   'details.backToEdit': 'Back to editing',
   'details.send': 'Save to cloud',
   'details.saved': 'Saved “{name}”.',
+  'details.sizeBytes': '{size} ({bytes} bytes)',
+  'details.discardTitle': 'Discard your changes?',
+  'details.discardQuestion':
+    'Your changes to “{name}” are not saved. Discard them, or keep editing?',
+  'details.keepEditing': 'Keep editing',
+  'details.discard': 'Discard changes',
 
   'create.title': 'New image',
   'create.choose': 'Choose…',
@@ -173,6 +179,12 @@ export const en = {
   'create.createUpload': 'Create and upload',
   'create.createImport': 'Create and import',
   'create.importStarted': 'The cloud is importing “{name}” from the URL.',
+  'create.createdNoData':
+    'The image “{name}” ({id}) was created, but its data did not arrive, so it is empty (queued). Sending again puts the data into this same image; its other fields can be edited later in its details.',
+  'create.uploadInto': 'Upload into this image',
+  'create.importInto': 'Import into this image',
+  'create.leftEmpty':
+    '“{name}” stays in the list without data (queued). Delete it, or open New image again to create another.',
 
   'validation.name': 'Enter a name.',
   'validation.diskFormat': 'Choose a disk format.',
@@ -222,6 +234,19 @@ export const en = {
   'transfers.verified': 'Verified ({algorithm})',
   'transfers.mismatch':
     'Verification failed ({algorithm}): expected {expected}, got {actual}. The file was not kept.',
+  'transfers.actionOn': '{action} “{name}”',
+  'transfers.confirmCancelTitle': 'Cancel the download?',
+  'transfers.confirmCancel':
+    'Cancel “{name}” and delete the {size} downloaded so far? A new download would start again from the beginning.',
+  'transfers.confirmRemoveTitle': 'Delete the partial download?',
+  'transfers.confirmRemove':
+    'Remove “{name}” from the list and delete the {size} downloaded so far? Retry could resume from it.',
+  'transfers.confirmClear':
+    'Clearing the finished transfers deletes {size} of failed downloads that Retry could resume from. Clear them anyway?',
+  'transfers.keepDownloading': 'Keep downloading',
+  'transfers.keep': 'Keep',
+  'transfers.cancelAndDelete': 'Cancel and delete',
+  'transfers.removeAndDelete': 'Remove and delete',
 
   'state.queued': 'Queued',
   'state.running': 'Running',
@@ -231,6 +256,21 @@ export const en = {
   'state.done': 'Done',
   'state.failed': 'Failed',
   'state.cancelled': 'Cancelled',
+
+  'imageStatus.queued': 'queued',
+  'imageStatus.saving': 'saving',
+  'imageStatus.uploading': 'uploading',
+  'imageStatus.importing': 'importing',
+  'imageStatus.active': 'active',
+  'imageStatus.deactivated': 'deactivated',
+  'imageStatus.killed': 'killed',
+  'imageStatus.deleted': 'deleted',
+  'imageStatus.pending_delete': 'pending delete',
+
+  'visibility.public': 'public',
+  'visibility.private': 'private',
+  'visibility.shared': 'shared',
+  'visibility.community': 'community',
 
   'folders.title': 'Download to',
   'folders.profile': 'Profile folder',
@@ -348,6 +388,12 @@ export const en = {
   'toast.downloadsStartedIn#one': 'Started 1 download into {folder}.',
   'toast.deleted': 'Deleted {count} images.',
   'toast.deleted#one': 'Deleted 1 image.',
+  'toast.imported': 'Imported “{name}”: its data is in the cloud.',
+  'toast.importFailed':
+    'The cloud could not import “{name}” from the URL (status: {status}). Check that the address can be reached from the cloud, then delete the image or import it again.',
+  'toast.importStillRunning':
+    'The cloud is still importing “{name}”. Refresh the list later to see whether it finished.',
+  'toast.importUnknown': 'Could not check the import of “{name}”: {reason}',
 
   'error.auth':
     'The cloud did not accept these credentials. Check the user name, password and project.',
@@ -365,6 +411,31 @@ export const en = {
   'error.integrity': 'The downloaded data does not match what the cloud says it should be.',
   'error.filesystem': 'Could not write the file.',
   'error.settings': 'The settings file could not be read.',
+  'error.noData': 'This image has no data to download yet: upload its data first.',
+  'error.deactivated':
+    'This image is deactivated: only a cloud administrator can download it until it is reactivated.',
+  'error.alreadyHasData':
+    'The image already has data (status: {status}). Glance accepts data only for an image that is still queued; create a new image instead.',
+  'error.stalled': 'The transfer stalled: no data for {seconds} s.',
+  'error.stalledGaveUp':
+    'The transfer stalled: no data for {seconds} s. Gave up after {count} retries.',
+  'error.stalledGaveUp#one':
+    'The transfer stalled: no data for {seconds} s. Gave up after 1 retry.',
+  'error.downloadHashMismatch':
+    'The downloaded data does not match its {algorithm}: expected {expected}, got {actual}. The file was not kept.',
+  'error.uploadHashMismatch':
+    'Glance stored different data than this file: its {algorithm} is {expected}, the file’s is {actual}. Delete the image and upload again.',
+  'error.downloadSizeMismatch':
+    'The download has {actual} bytes but the image has {expected}. The file was not kept.',
+  'error.uploadSizeMismatch':
+    'Glance stored {stored} bytes but the file has {file}. Delete the image and upload again.',
+  'error.diskFull':
+    'The disk is full: there is not enough free space for {path}. Free some space or choose another folder, then retry.',
+  'error.quotaFull':
+    'Your disk quota is used up: there is no room for {path}. Free some space or choose another folder, then retry.',
+  'error.readOnly': '{path} is on a read-only disk. Choose another folder.',
+  'error.noPermission':
+    'Glance Desk is not allowed to use {path}. Choose another folder or file, or change its permissions.',
 } as const;
 
 export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;

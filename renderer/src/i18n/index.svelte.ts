@@ -4,12 +4,15 @@
  * locale (reactive), so a switch re-renders every string at once. The work is done by the
  * plain functions in translate.ts and lib/format.ts.
  */
+import { isAppErrorData } from '../../../common/errors';
 import * as format from '../lib/format';
+import { knownErrorMessage, type ErrorContext } from './known-errors';
+import * as labels from './labels';
 import { errorMessage, translate, type MessageKey } from './translate';
 
 export type { UiLocale } from '../lib/format';
 export { uiLocaleFor } from '../lib/format';
-export type { MessageKey };
+export type { ErrorContext, MessageKey };
 
 let current = $state<format.UiLocale>('en');
 
@@ -26,9 +29,29 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(current, key, params);
 }
 
-/** An error's plain message in the UI language (see translate.ts, errorMessage). */
-export function errorText(error: unknown): string {
-  return errorMessage(current, error);
+/**
+ * An error's plain message in the UI language: a known failure (known-errors.ts) in the
+ * dictionary's words, otherwise as translate.ts's errorMessage says it.
+ */
+export function errorText(error: unknown, context: ErrorContext = {}): string {
+  const known = isAppErrorData(error) ? knownErrorMessage(t, error, context) : undefined;
+  return known ?? errorMessage(current, error);
+}
+
+export function statusLabel(status: string): string {
+  return labels.statusLabel(t, status);
+}
+
+export function visibilityLabel(visibility: string): string {
+  return labels.visibilityLabel(t, visibility);
+}
+
+export function formatQuantity(value: number, unit: labels.FieldUnit): string {
+  return labels.formatQuantity(current, value, unit);
+}
+
+export function unitName(unit: labels.FieldUnit): string {
+  return labels.unitName(current, unit);
 }
 
 export function formatNumber(value: number): string {

@@ -148,6 +148,11 @@ export const zhCN: Record<MessageKey, string> = {
   'details.backToEdit': '返回编辑',
   'details.send': '保存到云端',
   'details.saved': '已保存“{name}”。',
+  'details.sizeBytes': '{size}（{bytes} 字节）',
+  'details.discardTitle': '放弃更改？',
+  'details.discardQuestion': '对“{name}”的更改尚未保存。要放弃这些更改，还是继续编辑？',
+  'details.keepEditing': '继续编辑',
+  'details.discard': '放弃更改',
 
   'create.title': '新建镜像',
   'create.choose': '请选择…',
@@ -167,6 +172,12 @@ export const zhCN: Record<MessageKey, string> = {
   'create.createUpload': '创建并上传',
   'create.createImport': '创建并导入',
   'create.importStarted': '云端正在从 URL 导入“{name}”。',
+  'create.createdNoData':
+    '镜像“{name}”（{id}）已创建，但数据没有传到，因此它是空的（排队中）。再次发送会把数据放进同一个镜像；其他字段可稍后在详情中编辑。',
+  'create.uploadInto': '上传到此镜像',
+  'create.importInto': '导入到此镜像',
+  'create.leftEmpty':
+    '“{name}”仍在列表中，但没有数据（排队中）。可将其删除，或重新打开“新建镜像”再创建一个。',
 
   'validation.name': '请输入名称。',
   'validation.diskFormat': '请选择磁盘格式。',
@@ -211,6 +222,17 @@ export const zhCN: Record<MessageKey, string> = {
   'transfers.attempts': '第 {count} 次尝试',
   'transfers.verified': '校验通过（{algorithm}）',
   'transfers.mismatch': '校验失败（{algorithm}）：应为 {expected}，实际为 {actual}。文件未保留。',
+  'transfers.actionOn': '{action}“{name}”',
+  'transfers.confirmCancelTitle': '取消下载？',
+  'transfers.confirmCancel': '取消“{name}”并删除已下载的 {size}？重新下载将从头开始。',
+  'transfers.confirmRemoveTitle': '删除未完成的下载？',
+  'transfers.confirmRemove': '从列表中移除“{name}”并删除已下载的 {size}？“重试”本可以从这里继续。',
+  'transfers.confirmClear':
+    '清除已结束的传输会删除失败下载中已下载的 {size}（“重试”本可以从这里继续）。仍要清除吗？',
+  'transfers.keepDownloading': '继续下载',
+  'transfers.keep': '保留',
+  'transfers.cancelAndDelete': '取消并删除',
+  'transfers.removeAndDelete': '移除并删除',
 
   'state.queued': '排队中',
   'state.running': '进行中',
@@ -220,6 +242,21 @@ export const zhCN: Record<MessageKey, string> = {
   'state.done': '已完成',
   'state.failed': '失败',
   'state.cancelled': '已取消',
+
+  'imageStatus.queued': '排队中',
+  'imageStatus.saving': '保存中',
+  'imageStatus.uploading': '上传中',
+  'imageStatus.importing': '导入中',
+  'imageStatus.active': '正常',
+  'imageStatus.deactivated': '已停用',
+  'imageStatus.killed': '失败',
+  'imageStatus.deleted': '已删除',
+  'imageStatus.pending_delete': '待删除',
+
+  'visibility.public': '公共',
+  'visibility.private': '私有',
+  'visibility.shared': '共享',
+  'visibility.community': '社区',
 
   'folders.title': '下载到',
   'folders.profile': '配置的文件夹',
@@ -330,6 +367,11 @@ export const zhCN: Record<MessageKey, string> = {
   'toast.downloadsStarted': '已开始 {count} 个下载。',
   'toast.downloadsStartedIn': '已开始 {count} 个下载，保存到 {folder}。',
   'toast.deleted': '已删除 {count} 个镜像。',
+  'toast.imported': '已导入“{name}”：数据已在云中。',
+  'toast.importFailed':
+    '云无法从该 URL 导入“{name}”（状态：{status}）。请确认云能访问该地址，然后删除镜像或重新导入。',
+  'toast.importStillRunning': '云仍在导入“{name}”。请稍后刷新列表查看是否完成。',
+  'toast.importUnknown': '无法检查“{name}”的导入情况：{reason}',
 
   'error.auth': '云端不接受这些凭据。请检查用户名、密码和项目。',
   'error.forbidden': '你无权在此云上执行此操作。',
@@ -346,4 +388,21 @@ export const zhCN: Record<MessageKey, string> = {
   'error.integrity': '下载的数据与云端给出的校验值不一致。',
   'error.filesystem': '无法写入文件。',
   'error.settings': '无法读取设置文件。',
+  'error.noData': '此镜像还没有可下载的数据：请先上传数据。',
+  'error.deactivated': '此镜像已停用：在重新激活之前，只有云管理员可以下载它。',
+  'error.alreadyHasData':
+    '镜像已有数据（状态：{status}）。Glance 只接受仍处于排队状态的镜像的数据；请新建一个镜像。',
+  'error.stalled': '传输停滞：{seconds} 秒内没有收到数据。',
+  'error.stalledGaveUp': '传输停滞：{seconds} 秒内没有收到数据。重试 {count} 次后放弃。',
+  'error.downloadHashMismatch':
+    '下载的数据与其 {algorithm} 不符：应为 {expected}，实为 {actual}。文件未保留。',
+  'error.uploadHashMismatch':
+    'Glance 存储的数据与此文件不同：其 {algorithm} 为 {expected}，文件的为 {actual}。请删除镜像后重新上传。',
+  'error.downloadSizeMismatch': '下载得到 {actual} 字节，但镜像有 {expected} 字节。文件未保留。',
+  'error.uploadSizeMismatch':
+    'Glance 存储了 {stored} 字节，但文件有 {file} 字节。请删除镜像后重新上传。',
+  'error.diskFull': '磁盘已满：没有足够空间存放 {path}。请释放空间或选择其他文件夹，然后重试。',
+  'error.quotaFull': '磁盘配额已用完：没有空间存放 {path}。请释放空间或选择其他文件夹，然后重试。',
+  'error.readOnly': '{path} 位于只读磁盘上。请选择其他文件夹。',
+  'error.noPermission': 'Glance Desk 无权使用 {path}。请选择其他文件夹或文件，或更改其权限。',
 };

@@ -1,0 +1,96 @@
+/**
+ * The failures main marks with machine-readable details (main/transfers: no data, a
+ * deactivated image, a stall, a hash or size mismatch, a full or read-only disk, no
+ * permission), said in the UI's own words with the details filled in. Main's English
+ * message stays the fallback for everything else.
+ */
+import type { AppErrorData } from '../../../common/errors';
+import type { TransferKind } from '../../../common/transfer';
+import { statusLabel, type Say } from './labels';
+
+/** Where the error happened, when the words depend on it. */
+export interface ErrorContext {
+  /** The error is a transfer's: a mismatch means something else for a download than for an upload. */
+  transfer?: TransferKind;
+}
+
+/** The dictionary's message for `error` (in `say`'s language), or undefined when it is not a known one. */
+export function knownErrorMessage(
+  say: Say,
+  error: AppErrorData,
+  context: ErrorContext = {},
+): string | undefined {
+  const details = error.details ?? {};
+  const text = (key: string) => {
+    const value = details[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const count = (key: string) => {
+    const value = details[key];
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  switch (error.kind) {
+    case 'conflict': {
+      if (text('reason') === 'no-data') return say('error.noData');
+      const status = text('imageStatus');
+      if (context.transfer === 'upload' && status && status !== 'queued') {
+        return say('error.alreadyHasData', { status: statusLabel(say, status) });
+      }
+      return undefined;
+    }
+    case 'forbidden':
+      if (text('reason') === 'deactivated' || text('imageStatus') === 'deactivated') {
+        return say('error.deactivated');
+      }
+      return undefined;
+    case 'timeout': {
+      const seconds = count('seconds');
+      if (text('reason') !== 'stalled' || seconds === undefined) return undefined;
+      const retries = count('retries');
+      return retries === undefined
+        ? say('error.stalled', { seconds })
+        : say('error.stalledGaveUp', { seconds, count: retries });
+    }
+    case 'integrity': {
+      const [algorithm, expected, actual] = [text('algorithm'), text('expected'), text('actual')];
+      if (algorithm && expected && actual) {
+        if (context.transfer === 'download') {
+          return say('error.downloadHashMismatch', { algorithm, expected, actual });
+        }
+        if (context.transfer === 'upload') {
+          return say('error.uploadHashMismatch', { algorithm, expected, actual });
+        }
+        return undefined;
+      }
+      const [expectedBytes, actualBytes] = [count('expectedBytes'), count('actualBytes')];
+      if (expectedBytes === undefined || actualBytes === undefined) return undefined;
+      if (context.transfer === 'download') {
+        return say('error.downloadSizeMismatch', { expected: expectedBytes, actual: actualBytes });
+      }
+      if (context.transfer === 'upload') {
+        // main/transfers/upload.ts: expected = the file's bytes, actual = what Glance stored.
+        return say('error.uploadSizeMismatch', { file: expectedBytes, stored: actualBytes });
+      }
+      return undefined;
+    }
+    case 'filesystem': {
+      const path = text('path');
+      if (!path) return undefined;
+      switch (text('code')) {
+        case 'ENOSPC':
+          return say('error.diskFull', { path });
+        case 'EDQUOT':
+          return say('error.quotaFull', { path });
+        case 'EROFS':
+          return say('error.readOnly', { path });
+        case 'EACCES':
+        case 'EPERM':
+          return say('error.noPermission', { path });
+        default:
+          return undefined;
+      }
+    }
+    default:
+      return undefined;
+  }
+}

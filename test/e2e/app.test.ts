@@ -443,6 +443,10 @@ describe('Glance Desk in Chromium', () => {
     const running = page.locator(`[data-testid="transfer"][data-state="running"]`);
     await poll(() => running.count(), 30_000).toBe(1);
     await running.getByRole('button', { name: 'Cancel' }).click();
+    // With bytes already on disk the app asks before deleting them (safety.test.ts covers it).
+    if (await dialog().isVisible()) {
+      await dialog().getByRole('button', { name: 'Cancel and delete' }).click();
+    }
     await poll(() => page.locator('[data-testid="transfer"][data-state="cancelled"]').count()).toBe(
       1,
     );

@@ -19,6 +19,22 @@ export interface Toast {
 
 const finished = new Set(['done', 'failed', 'cancelled']);
 
+export type TransferAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
+
+/**
+ * Downloaded bytes that `action` would delete, to ask before: cancelling a download deletes
+ * its `.part`, and so does removing a failed one (main keeps the `.part` of a failed
+ * download for a retry, except after bad data or a full disk, when it deleted it already).
+ */
+export function bytesLostBy(transfer: Transfer, action: TransferAction): number {
+  if (transfer.kind !== 'download' || transfer.bytesDone === 0) return 0;
+  if (action === 'cancel') return transfer.state === 'done' ? 0 : transfer.bytesDone;
+  if (action !== 'remove' || transfer.state !== 'failed') return 0;
+  const partGone =
+    transfer.error?.kind === 'integrity' || transfer.error?.details?.code === 'ENOSPC';
+  return partGone ? 0 : transfer.bytesDone;
+}
+
 /** How long to wait before each look at an image being imported: about 3 minutes in all. */
 const importCheckDelaysMs = [2, 3, 5, 10, 15, 25, 40, 40, 40].map((s) => s * 1000);
 

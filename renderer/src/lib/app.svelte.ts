@@ -173,7 +173,8 @@ class AppState {
       try {
         image = await api.getImage({ profileId, imageId });
       } catch (error) {
-        this.toast('error', t('toast.importUnknown', { name: imageId, reason: errorText(error) }));
+        const name = image?.name || imageId;
+        this.toast('error', t('toast.importUnknown', { name, reason: errorText(error) }));
         return 'unknown';
       }
       onupdate(image);

@@ -45,7 +45,12 @@ function bytes(value: number | null | undefined, unit: Filters['sizeUnit']): num
 }
 
 export function toQuery(filters: Filters, sort: ImageSort): ImageListQuery {
-  const query: ImageListQuery = { sort: [sort] };
+  return { ...filterQuery(filters), sort: [sort] };
+}
+
+/** The Glance filters the form asks for: blank fields, and bounds that cannot be sizes or dates, ask for nothing. */
+function filterQuery(filters: Filters): ImageListQuery {
+  const query: ImageListQuery = {};
   const name = filters.name.trim();
   if (name) query.name = name;
   if (filters.status) query.status = filters.status;
@@ -74,10 +79,7 @@ export function toQuery(filters: Filters, sort: ImageSort): ImageListQuery {
   return query;
 }
 
-/** How many filters differ from the defaults (shown on the Filters button). */
+/** How many filters the list is narrowed by (shown on the Filters button): exactly those sent to Glance. */
 export function activeFilterCount(filters: Filters): number {
-  const empty = emptyFilters();
-  return (Object.keys(empty) as (keyof Filters)[]).filter(
-    (key) => key !== 'sizeUnit' && String(filters[key] ?? '').trim() !== String(empty[key] ?? ''),
-  ).length;
+  return Object.keys(filterQuery(filters)).length;
 }

@@ -51,6 +51,7 @@ function explainOpenError(error: AppError, image: Image): AppError {
       {
         ...error.toJSON(),
         message: `“${name}” has no data to download (status: ${image.status}). Upload its data first.`,
+        details: { ...error.details, imageStatus: image.status },
       },
       { cause: error },
     );
@@ -60,6 +61,7 @@ function explainOpenError(error: AppError, image: Image): AppError {
       {
         ...error.toJSON(),
         message: `“${name}” is deactivated: only a cloud administrator can download it until it is reactivated.`,
+        details: { ...error.details, reason: 'deactivated', imageStatus: image.status },
       },
       { cause: error },
     );
@@ -177,9 +179,11 @@ async function receive(
   learnedExpected: (expected: ExpectedHash) => void,
 ): Promise<void> {
   const stall = new AbortController();
+  const seconds = Math.round(options.stallTimeoutMs / 1000);
   const stallError = new AppError({
     kind: 'timeout',
-    message: `The download stalled: no data for ${Math.round(options.stallTimeoutMs / 1000)} s.`,
+    message: `The download stalled: no data for ${seconds} s.`,
+    details: { reason: 'stalled', seconds },
   });
   const timer = setTimeout(() => stall.abort(stallError), options.stallTimeoutMs);
   const signal = AbortSignal.any([options.signal, stall.signal]);

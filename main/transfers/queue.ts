@@ -351,7 +351,8 @@ export class TransferQueue {
       if (plan.partPath !== '') await rm(plan.partPath, { force: true });
       return;
     }
-    if (plan.create === null || plan.imageId === null) return;
+    // An id the user chose is kept: Glance never gives a deleted image's id out again.
+    if (plan.create === null || plan.create.id !== undefined || plan.imageId === null) return;
     const data = await this.options.clientFor(entry.transfer.profileId);
     if ((await settled(data, plan.imageId)).status !== 'queued') return;
     await data.deleteImage(plan.imageId);

@@ -49,6 +49,7 @@ export async function withRetries<T>(
           {
             ...error.toJSON(),
             message: `${error.message} Gave up after ${options.policy.maxRetries} retries.`,
+            details: { ...error.details, retries: options.policy.maxRetries },
           },
           { cause: error },
         );

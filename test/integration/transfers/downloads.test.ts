@@ -152,6 +152,7 @@ describe('downloads through a faulty connection', () => {
     expect(run.retries).toHaveLength(1);
     expect(run.retries[0]?.kind).toBe('timeout');
     expect(run.retries[0]?.message).toContain('stalled');
+    expect(run.retries[0]?.details).toEqual({ reason: 'stalled', seconds: 2 });
     expect(resumedOffsets(rangesSent())[0]).toBeGreaterThan(29 * MiB);
   });
 
@@ -172,6 +173,7 @@ describe('downloads through a faulty connection', () => {
     const run = await download(fixture.viaProxy, fixture.image);
     expect(run.error?.kind).toBe('server');
     expect(run.error?.message).toContain('Gave up after 4 retries');
+    expect(run.error?.details?.retries).toBe(4);
     // The cut made progress, so it starts the count: it and three 503s are retried, the
     // fourth 503 is the fifth failure in a row.
     expect(run.retries.map((e) => e.kind)).toEqual(['network', 'server', 'server', 'server']);
@@ -265,6 +267,7 @@ describe('images that cannot be downloaded fail at once with a clear message', (
       expect(run.error?.message).toBe(
         '“no data yet” has no data to download (status: queued). Upload its data first.',
       );
+      expect(run.error?.details).toMatchObject({ reason: 'no-data', imageStatus: 'queued' });
       expect(run.retries).toEqual([]);
       expect(await readdir(fixture.folder)).toEqual([]); // no empty .part left behind
     } finally {
@@ -283,6 +286,10 @@ describe('images that cannot be downloaded fail at once with a clear message', (
       const run = await download(dataFor(bed, bed.member), shared);
       expect(run.error?.kind).toBe('forbidden');
       expect(run.error?.message).toContain('“deactivated one” is deactivated');
+      expect(run.error?.details).toMatchObject({
+        reason: 'deactivated',
+        imageStatus: 'deactivated',
+      });
       expect(run.retries).toEqual([]);
     } finally {
       await fixture.adminGlance.deleteImage(shared.id);

@@ -1,6 +1,7 @@
 // The transfer queue against the real Glance (through the fault proxy where a download must
 // be held mid-way): pause, resume, cancel, retry, restart, concurrency, the event stream,
 // and uploads with verification.
+import { randomUUID } from 'node:crypto';
 import { open as openFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -403,6 +404,20 @@ describe('uploads in the queue', () => {
     expect(done.state).toBe('done');
     expect(done.imageId).not.toBe(held.imageId);
     expect((await track(done.imageId)).os_hash_value).toBe(upload.sha512);
+  });
+
+  it('cancel keeps a new image whose id the user chose (Glance never reuses an id)', async () => {
+    const queue = await openQueue();
+    const id = randomUUID();
+    const held = await uploadHeld(queue, {
+      create: { id, name: 'chosen id', disk_format: 'raw', container_format: 'bare' },
+    });
+    fixture.track(id);
+    await queue.cancel(held.id);
+    expect(queue.get(held.id)).toMatchObject({ state: 'cancelled', imageId: id });
+    await expect
+      .poll(async () => (await fixture.adminGlance.getImage(id)).status, { timeout: 10_000 })
+      .toBe('queued');
   });
 
   it('cancel keeps an existing image the user chose to upload into', async () => {

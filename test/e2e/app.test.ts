@@ -89,6 +89,9 @@ const button = (name: string | RegExp) =>
 const dialog = () => page.locator('dialog[open]');
 const statusLine = () => page.locator('.toolbar .status');
 const rows = () => page.locator('.content [role="row"]');
+// The table recycles a fixed set of row elements, so the DOM order of rows is not the list
+// order: the n-th row of the list (from 0) is the one with aria-rowindex n + 2 (the header is 1).
+const rowAt = (n: number) => page.locator(`.content [role="row"][aria-rowindex="${n + 2}"]`);
 const rowNamed = (name: string) => page.locator('.content [role="row"]', { hasText: name });
 
 async function showFilters(): Promise<Locator> {
@@ -215,8 +218,8 @@ describe('Glance Desk in Chromium', () => {
     // Virtualised: only the rows in view are in the DOM.
     expect(await rows().count()).toBeLessThan(80);
     // Newest first by default: the seed creates index 0 first.
-    await poll(() => rows().first().getAttribute('data-id')).toBeTruthy();
-    expect(await rows().first().textContent()).toContain(`${prefix}-00299`);
+    await poll(() => rowAt(0).getAttribute('data-id')).toBeTruthy();
+    expect(await rowAt(0).textContent()).toContain(`${prefix}-00299`);
 
     const form = await showFilters();
     await form.locator('[name="disk_format"]').selectOption('qcow2');
@@ -231,18 +234,48 @@ describe('Glance Desk in Chromium', () => {
 
     // Server-side sort by clicking the header: ascending, then descending.
     await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
-    await poll(() => rows().first().textContent()).toContain(`${prefix}-00000`);
+    await poll(() => rowAt(0).textContent()).toContain(`${prefix}-00000`);
     expect(await page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe(
       'ascending',
     );
     await page.getByRole('columnheader', { name: 'Name' }).getByRole('button').click();
-    await poll(() => rows().first().textContent()).toContain(`${prefix}-00299`);
+    await poll(() => rowAt(0).textContent()).toContain(`${prefix}-00299`);
     await poll(() => statusLine().textContent()).toMatch(/^\s*300 images\s*$/);
 
-    // Scrolling to the end renders the last rows.
-    await page.locator('[role="grid"]').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
-    await poll(() => rows().last().textContent()).toContain(`${prefix}-00000`);
-    await page.locator('[role="grid"]').evaluate((grid) => (grid.scrollTop = 0));
+    // Scrolling renders the rows in view, each where it belongs, from the same few elements.
+    const grid = page.locator('[role="grid"]');
+    // Mark the row elements there are now: scrolling must reuse them, not replace them.
+    const count = await rows().evaluateAll((elements) => {
+      for (const element of elements) element.setAttribute('data-seen', '');
+      return elements.length;
+    });
+    await grid.evaluate((element) => (element.scrollTop = 150 * 30));
+    await poll(() => rowAt(150).textContent()).toContain(`${prefix}-00149`);
+    // All of them but perhaps one: the table keeps one row more than fits, which may be empty.
+    expect(await page.locator('.content [role="row"][data-seen]').count()).toBeGreaterThanOrEqual(
+      count - 1,
+    );
+    // Assistive technology gets the rows in list order (aria-owns), whatever their DOM order.
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const rowNames = nodes
+      .filter((node) => node.role?.value === 'row' && !node.ignored)
+      .map((node) => /-(\d{5})/.exec(String(node.name?.value ?? ''))?.[1])
+      .filter((name) => name !== undefined);
+    expect(rowNames.length).toBe(await rows().count());
+    expect(rowNames).toEqual([...rowNames].sort().reverse());
+    await cdp.detach();
+    await grid.evaluate((element) => (element.scrollTop = element.scrollHeight));
+    await poll(() => rowAt(299).textContent()).toContain(`${prefix}-00000`);
+    for (const row of await rows().all()) {
+      const index = Number(await row.getAttribute('data-index'));
+      expect(await row.getAttribute('aria-rowindex')).toBe(String(index + 2));
+      expect(await row.textContent()).toContain(
+        `${prefix}-${String(299 - index).padStart(5, '0')}`,
+      );
+      expect(await row.getAttribute('style')).toContain(`translateY(${index * 30}px)`);
+    }
+    await grid.evaluate((element) => (element.scrollTop = 0));
 
     // Quick search over what is loaded.
     await page.keyboard.press('Control+f');
@@ -251,13 +284,9 @@ describe('Glance Desk in Chromium', () => {
     expect(await rows().count()).toBe(10);
 
     // Multi-select: click, shift-click, ctrl-click.
-    await rows().nth(0).click();
-    await rows()
-      .nth(3)
-      .click({ modifiers: ['Shift'] });
-    await rows()
-      .nth(7)
-      .click({ modifiers: ['Control'] });
+    await rowAt(0).click();
+    await rowAt(3).click({ modifiers: ['Shift'] });
+    await rowAt(7).click({ modifiers: ['Control'] });
     await poll(() => statusLine().textContent()).toContain('5 selected');
     await page.locator('.search').fill('');
     await screenshotBothThemes(page, 'images');
@@ -324,7 +353,7 @@ describe('Glance Desk in Chromium', () => {
     expect(body.seed_index).toBeUndefined();
     expect([...(body.tags as string[])].sort()).toEqual(['golden', 'odd', prefix].sort());
     // The list shows the change without a reload.
-    expect(await rows().first().textContent()).toContain(`${target.name}-edited`);
+    expect(await rowAt(0).textContent()).toContain(`${target.name}-edited`);
     await page.keyboard.press('Escape');
     await page.locator('.search').fill('');
   });
@@ -474,7 +503,7 @@ describe('Glance Desk in Chromium', () => {
     await page.getByRole('button', { name: 'Images' }).click();
     await filterByTag(`${prefix}-p`);
     await poll(() => statusLine().textContent()).toMatch(/^\s*1 image\b/);
-    await rows().first().click();
+    await rowAt(0).click();
     await page.keyboard.press('Delete');
     const note = dialog().getByTestId('protected-note');
     await poll(() => note.textContent()).toContain('Unprotect it first');
@@ -509,7 +538,7 @@ describe('Glance Desk in Chromium', () => {
     await filterByTag(prefix);
     await poll(() => statusLine().textContent()).toMatch(/^\s*300 images/);
     await page.locator('.search').fill(`${prefix}-0029`);
-    await rows().first().click();
+    await rowAt(0).click();
     await page.keyboard.press('Control+a');
     await poll(() => statusLine().textContent()).toContain('10 selected');
     await page.keyboard.press('Delete');

@@ -220,6 +220,17 @@ describe('Glance Desk in Chromium', () => {
     // Newest first by default: the seed creates index 0 first.
     await poll(() => rowAt(0).getAttribute('data-id')).toBeTruthy();
     expect(await rowAt(0).textContent()).toContain(`${prefix}-00299`);
+    // Every cell lines up with its column header.
+    const edges = (cells: Locator) =>
+      cells.evaluateAll((elements) =>
+        elements.map((element) => {
+          const box = element.getBoundingClientRect();
+          return [Math.round(box.left), Math.round(box.width)];
+        }),
+      );
+    const headerEdges = await edges(page.getByRole('columnheader'));
+    expect(headerEdges).toHaveLength(10);
+    expect(await edges(rowAt(0).getByRole('gridcell'))).toEqual(headerEdges);
 
     const form = await showFilters();
     await form.locator('[name="disk_format"]').selectOption('qcow2');

@@ -160,7 +160,16 @@ export const calls = {
   getSecretStorageStatus: call<SecretStorageStatus>()(none),
 
   // Images
-  listImages: call<ImagePage>()(z.object({ profileId, query: imageListQuerySchema }).strict()),
+  /** With `nextLimit`, main starts loading the next page (that many images) at once. */
+  listImages: call<ImagePage>()(
+    z
+      .object({
+        profileId,
+        query: imageListQuerySchema,
+        nextLimit: z.int().min(1).max(1000).optional(),
+      })
+      .strict(),
+  ),
   getImage: call<Image>()(z.object({ profileId, imageId }).strict()),
   createImage: call<Image>()(z.object({ profileId, fields: imageCreateSchema }).strict()),
   updateImage: call<Image>()(

@@ -9,6 +9,7 @@ import type { AppError } from '../common/errors';
 import type { Transfer } from '../common/transfer';
 import { PathGrants } from './ipc/path-grants';
 import { GlanceClient } from './openstack/glance';
+import { PagePrefetcher } from './openstack/page-prefetch';
 import { OpenStackSession } from './openstack/keystone';
 import type { SecretBox } from './profiles/secret-box';
 import { ProfileStore } from './profiles/store';
@@ -69,6 +70,8 @@ export interface ServiceDeps {
 export interface ProfileClients {
   session: OpenStackSession;
   glance: GlanceClient;
+  /** Image list pages, the next one fetched ahead for the renderer's paging. */
+  pages: PagePrefetcher;
 }
 
 /**
@@ -85,7 +88,12 @@ export class ClientCache {
     let clients = this.#clients.get(profileId);
     if (clients === undefined) {
       const session = new OpenStackSession(this.profiles.resolveConnection(profileId));
-      clients = { session, glance: new GlanceClient(session) };
+      const glance = new GlanceClient(session);
+      clients = {
+        session,
+        glance,
+        pages: new PagePrefetcher((query) => glance.listImages(query)),
+      };
       this.#clients.set(profileId, clients);
     }
     return clients;

@@ -111,7 +111,8 @@ export function createHandlers(services: Services): Handlers {
     },
     getSecretStorageStatus: async () => profiles.secretStorageStatus(),
 
-    listImages: ({ profileId, query }) => glance(profileId).listImages(query),
+    listImages: ({ profileId, query, nextLimit }) =>
+      clients.get(profileId).pages.page(query, nextLimit),
     getImage: ({ profileId, imageId }) => glance(profileId).getImage(imageId),
     createImage: ({ profileId, fields }) => glance(profileId).createImage(fields),
     // z.json() checked every value is JSON, which is what PropertyValue describes.

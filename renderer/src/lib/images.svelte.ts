@@ -61,6 +61,7 @@ export class ImageList {
         const page = await api.listImages({
           profileId,
           query: { ...query, limit, ...(marker ? { marker } : {}) },
+          nextLimit: PAGE, // main fetches the next page while this one travels and renders
         });
         if (!current()) return;
         this.images = this.images.length ? this.images.concat(page.images) : page.images;

@@ -53,6 +53,8 @@ describe('dispatch', () => {
       ['listProfiles', { sneaky: 'payload' }],
       ['openExternal', { url: 'javascript:alert(1)' }],
       ['controlTransfer', { id: 't', action: 'explode' }],
+      ['listImages', { profileId: 'p', query: {}, nextLimit: 0 }],
+      ['listImages', { profileId: 'p', query: {}, nextLimit: 100_000 }],
     ];
     for (const [name, payload] of payloads) {
       const result = await dispatch(handlers, name, payload);

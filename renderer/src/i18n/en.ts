@@ -160,6 +160,9 @@ export const en = {
     'Your changes to “{name}” are not saved. Discard them, or keep editing?',
   'details.keepEditing': 'Keep editing',
   'details.discard': 'Discard changes',
+  'details.uploadData': 'Upload data…',
+  'details.uploading': 'Uploading… {percent}%',
+  'details.uploadStarted': 'Uploading data into “{name}”: see Transfers for its progress.',
 
   'create.title': 'New image',
   'create.choose': 'Choose…',

@@ -153,6 +153,9 @@ export const zhCN: Record<MessageKey, string> = {
   'details.discardQuestion': '对“{name}”的更改尚未保存。要放弃这些更改，还是继续编辑？',
   'details.keepEditing': '继续编辑',
   'details.discard': '放弃更改',
+  'details.uploadData': '上传数据…',
+  'details.uploading': '正在上传… {percent}%',
+  'details.uploadStarted': '正在向“{name}”上传数据：进度见“传输”。',
 
   'create.title': '新建镜像',
   'create.choose': '请选择…',

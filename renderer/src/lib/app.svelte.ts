@@ -19,6 +19,18 @@ export interface Toast {
 
 const finished = new Set(['done', 'failed', 'cancelled']);
 
+/** True once a transfer has ended: done, failed or cancelled. */
+export function isFinished(transfer: Transfer): boolean {
+  return finished.has(transfer.state);
+}
+
+/** A step that would drop unsaved edits, waiting for the user's answer. */
+export interface LeaveQuestion {
+  /** The edited image's name, to say whose changes would go. */
+  name: string;
+  go: () => void;
+}
+
 export type TransferAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
 
 /**
@@ -68,8 +80,36 @@ class AppState {
   toasts = $state<Toast[]>([]);
   ready = $state(false);
   startupError = $state<string | undefined>();
+  /** Set while the user is asked whether unsaved edits may be dropped. */
+  leaving = $state.raw<LeaveQuestion | undefined>();
 
   #nextToast = 1;
+  #unsaved: (() => string | undefined) | undefined;
+
+  /**
+   * Registers the one place that may hold unsaved edits (the details panel): `check`
+   * answers the edited image's name while there are unsaved changes. Returns the removal.
+   */
+  guardUnsaved(check: () => string | undefined): () => void {
+    this.#unsaved = check;
+    return () => {
+      if (this.#unsaved === check) this.#unsaved = undefined;
+    };
+  }
+
+  /** Runs `go`, a step that would drop unsaved edits, at once if there are none, else once the user agrees. */
+  leave(go: () => void): void {
+    const name = this.#unsaved?.();
+    if (name === undefined) go();
+    else this.leaving = { name, go };
+  }
+
+  /** The answer to `leaving`: drop the edits and take the step, or keep editing. */
+  answerLeave(discard: boolean): void {
+    const question = this.leaving;
+    this.leaving = undefined;
+    if (discard) question?.go();
+  }
 
   async start(): Promise<void> {
     onEvent('transfersChanged', ({ transfers }) => this.mergeTransfers(transfers));

@@ -3,11 +3,15 @@
  * and keeps the result, so scrolling back over rows costs no Intl work.
  */
 import type { Image } from '../../../common/image';
-import { formatBytes, formatDate, formatNumber, type UiLocale } from './format';
+import { formatQuantity, statusLabel, visibilityLabel, type Say } from '../i18n/labels';
+import { translate } from '../i18n/translate';
+import { formatBytes, formatDate, type UiLocale } from './format';
 
 export interface ImageCells {
   /** The status dot's colour: 'ok', 'warn', 'bad', or '' for a status we do not know. */
   tone: 'ok' | 'warn' | 'bad' | '';
+  status: string;
+  visibility: string;
   format: string;
   size: string;
   min: string;
@@ -29,11 +33,14 @@ const statusTone: Partial<Record<string, ImageCells['tone']>> = {
 };
 
 export function imageCells(image: Image, locale: UiLocale): ImageCells {
+  const say: Say = (key, params) => translate(locale, key, params);
   return {
     tone: (Object.hasOwn(statusTone, image.status) && statusTone[image.status]) || '',
+    status: statusLabel(say, image.status),
+    visibility: visibilityLabel(say, image.visibility),
     format: `${image.disk_format ?? '—'} / ${image.container_format ?? '—'}`,
-    size: image.size ? formatBytes(image.size, locale) : '—',
-    min: `${formatNumber(image.min_disk, locale)} GB / ${formatNumber(image.min_ram, locale)} MB`,
+    size: image.size === null ? '—' : formatBytes(image.size, locale),
+    min: `${formatQuantity(locale, image.min_disk, 'gigabyte')} / ${formatQuantity(locale, image.min_ram, 'megabyte')}`,
     owner: image.owner ?? '—',
     tags: image.tags.join(', '),
     updated: formatDate(image.updated_at, locale),

@@ -41,6 +41,15 @@ describe('imageCells', () => {
     expect(imageCells(image(), 'zh-CN').updated).toMatch(/^2026年11月28日 /);
   });
 
+  test('status and visibility in the locale’s words; a size of 0 is 0, not unknown', () => {
+    const zh = imageCells(image({ status: 'queued', visibility: 'public', size: 0 }), 'zh-CN');
+    expect(zh.status).not.toBe('queued');
+    expect(zh.visibility).not.toBe('public');
+    expect(zh.size).not.toBe('—');
+    expect(zh.min).toBe('20 GB / 2,048 MB');
+    expect(imageCells(image({ status: 'frozen' }), 'zh-CN').status).toBe('frozen');
+  });
+
   test('the status tone: ok, in progress, bad', () => {
     expect(imageCells(image({ status: 'queued' }), 'en').tone).toBe('warn');
     expect(imageCells(image({ status: 'importing' }), 'en').tone).toBe('warn');
@@ -66,7 +75,7 @@ describe('imageCells', () => {
       'en',
     );
     expect(cells).toMatchObject({ format: '— / —', size: '—', owner: '—', tags: '', updated: '—' });
-    // An image without data reports size 0 on some clouds: no size either.
-    expect(imageCells(image({ size: 0 }), 'en').size).toBe('—');
+    // Glance reports no size (null) for an image without data; 0 is an empty image's size.
+    expect(imageCells(image({ size: 0 }), 'en').size).toBe('0 byte');
   });
 });

@@ -140,12 +140,19 @@ describe('Glance Desk in Chromium', () => {
     await poll(() => result.textContent()).toContain('Connected in');
     expect(await result.textContent()).toContain(bed.glanceUrl.replace(/\/$/, ''));
 
+    // Paths are chosen, not typed: main only takes paths its own dialogs handed out.
     main.dialogAnswers.folder = downloads;
-    await dialog()
-      .locator('.with-button', { has: page.locator('[name="downloadFolder"]') })
-      .getByRole('button')
-      .click();
-    await poll(() => dialog().locator('[name="downloadFolder"]').inputValue()).toBe(downloads);
+    const folderField = dialog().locator('[name="downloadFolder"]');
+    const folderButtons = dialog().locator('.with-button', {
+      has: page.locator('[name="downloadFolder"]'),
+    });
+    expect(await folderField.getAttribute('readonly')).not.toBeNull();
+    await folderButtons.getByRole('button', { name: 'Choose…' }).click();
+    await poll(() => folderField.inputValue()).toBe(downloads);
+    await folderButtons.getByRole('button', { name: 'Remove' }).click();
+    await poll(() => folderField.inputValue()).toBe('');
+    await folderButtons.getByRole('button', { name: 'Choose…' }).click();
+    await poll(() => folderField.inputValue()).toBe(downloads);
     await screenshotBothThemes(page, 'profile-form');
     await button('Save').click();
     await poll(() => dialog().count()).toBe(0);

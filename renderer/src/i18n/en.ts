@@ -6,6 +6,7 @@ export const en = {
   'common.back': 'Back',
   'common.cancel': 'Cancel',
   'common.choose': 'Choose…',
+  'common.remove': 'Remove',
   'common.close': 'Close',
   'common.delete': 'Delete',
   'common.dismiss': 'Dismiss',

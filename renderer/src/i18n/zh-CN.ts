@@ -5,6 +5,7 @@ export const zhCN: Record<MessageKey, string> = {
   'common.back': '返回',
   'common.cancel': '取消',
   'common.choose': '选择…',
+  'common.remove': '移除',
   'common.close': '关闭',
   'common.delete': '删除',
   'common.dismiss': '关闭提示',

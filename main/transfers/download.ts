@@ -258,7 +258,7 @@ async function finish(
   }
   let verification: Verification | undefined;
   if (plan.expected !== null) {
-    const actual = part.digest();
+    const actual = await part.digest();
     verification = {
       algorithm: plan.expected.algorithm,
       expected: plan.expected.value,

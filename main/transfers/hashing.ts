@@ -42,18 +42,8 @@ export function expectedFromContentMd5(header: string): ExpectedHash {
 export class MultiHash {
   private readonly hashes: Map<string, Hash>;
 
-  constructor(algorithms: readonly string[], from?: Map<string, Hash>) {
-    this.hashes = new Map(
-      algorithms.map((algorithm) => [
-        algorithm,
-        from?.get(algorithm)?.copy() ?? createHash(algorithm),
-      ]),
-    );
-  }
-
-  /** An independent copy of the state so far. */
-  copy(): MultiHash {
-    return new MultiHash([...this.hashes.keys()], this.hashes);
+  constructor(algorithms: readonly string[]) {
+    this.hashes = new Map(algorithms.map((algorithm) => [algorithm, createHash(algorithm)]));
   }
 
   update(chunk: Uint8Array): void {

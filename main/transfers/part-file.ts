@@ -1,51 +1,35 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { MultiHash } from './hashing';
+import { FileHasher } from './file-hasher';
 
 const writeBatch = 1 << 20;
 const flushEvery = 64 << 20;
 
 /**
- * The `.part` file of one download and the running hash of what is in it. A batch is hashed
- * while it is being written and counted once written (the hash is rolled back if the write
- * fails), so after any failure `size` and the hash describe exactly the bytes on disk, and
- * a retry can append from there.
+ * The `.part` file of one download and the running hash of what is in it. A batch is
+ * counted, and handed to the hasher, only once it is written, so after any failure `size`
+ * and the hash describe exactly the bytes on disk, and a retry can append from there.
  */
 export class PartFile {
-  private hash: MultiHash;
   /** The write in progress, if any: a failed pipeline does not wait for it. */
   private inFlight: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | null = null;
   private flushedAt = 0;
   private constructor(
     private readonly handle: FileHandle,
-    private algorithm: string,
+    private readonly hasher: FileHasher,
     public size: number,
-  ) {
-    this.hash = new MultiHash([algorithm]);
-  }
+  ) {}
 
-  /** Opens (or creates) the `.part` and hashes what it already holds. */
+  /** Opens (or creates) the `.part`; what it already holds is hashed in the background. */
   static async open(path: string, algorithm: string): Promise<PartFile> {
     const handle = await open(path, constants.O_RDWR | constants.O_CREAT);
     try {
       const { size } = await handle.stat();
-      const part = new PartFile(handle, algorithm, size);
-      if (size > 0) {
-        await pipeline(
-          handle.createReadStream({ start: 0, end: size - 1, autoClose: false }),
-          new Writable({
-            highWaterMark: writeBatch,
-            write(chunk: Buffer, _encoding, callback) {
-              part.hash.update(chunk);
-              callback();
-            },
-          }),
-        );
-      }
-      return part;
+      const hasher = new FileHasher(handle.fd, algorithm);
+      hasher.extend(size);
+      return new PartFile(handle, hasher, size);
     } catch (error) {
       await handle.close();
       throw error;
@@ -68,13 +52,12 @@ export class PartFile {
   }
 
   /** Throws away the content: a download that must start over. */
-  async reset(algorithm = this.algorithm): Promise<void> {
+  async reset(algorithm?: string): Promise<void> {
     await this.settled();
     await this.handle.truncate(0);
     this.size = 0;
     this.flushedAt = 0;
-    this.algorithm = algorithm;
-    this.hash = new MultiHash([algorithm]);
+    this.hasher.reset(algorithm);
   }
 
   /**
@@ -84,17 +67,9 @@ export class PartFile {
   sink(onWritten: (size: number) => void): Writable {
     const append = async (chunks: Buffer[]): Promise<void> => {
       const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      // Hash while the write runs in libuv's thread pool; undo the hash if the write fails.
-      const before = this.hash.copy();
-      const writing = this.writeAt(chunks, this.size);
-      for (const chunk of chunks) this.hash.update(chunk);
-      try {
-        await writing;
-      } catch (error) {
-        this.hash = before;
-        throw error;
-      }
+      await this.writeAt(chunks, this.size);
       this.size += total;
+      this.hasher.extend(this.size);
       onWritten(this.size);
       this.flushInBackground();
     };
@@ -137,10 +112,9 @@ export class PartFile {
       });
   }
 
-  digest(): string {
-    const digest = this.hash.digest()[this.algorithm];
-    if (digest === undefined) throw new Error(`no ${this.algorithm} digest`);
-    return digest;
+  /** The hex digest of the bytes in the file, once the hasher has caught up. */
+  digest(): Promise<string> {
+    return this.hasher.digest();
   }
 
   /** Flushes the data to the disk: only a durable file is renamed into place. */
@@ -150,6 +124,7 @@ export class PartFile {
   }
 
   async close(): Promise<void> {
+    await this.hasher.close();
     await this.handle.close();
   }
 }

@@ -43,7 +43,10 @@ function hasherMain(): void {
             Math.min(buffer.length, message.to - hashed),
             hashed,
           );
-          if (read === 0) problem = { type: 'shrunk', at: hashed };
+          if (read === 0) {
+            problem = { type: 'shrunk', at: hashed };
+            break;
+          }
           hash.update(buffer.subarray(0, read));
           hashed += read;
         }

@@ -230,7 +230,9 @@ describe('Safety and clarity in Chromium', () => {
     await poll(async () => {
       const transfers = (await main.value('listTransfers')) as Transfer[];
       return transfers.find((tr) => tr.imageName === name)?.bytesDone ?? 0;
-    }).toBeGreaterThan(0);
+    }).toBeGreaterThan(MiB);
+    // The question names what the row shows: wait for the row to have caught up with main.
+    await poll(() => row.locator('.facts span').first().textContent()).toMatch(/^[\d.]+ MB \//);
     expect(await row.getByRole('button', { name: `Pause “${name}”`, exact: true }).count()).toBe(1);
 
     const cancel = row.getByRole('button', { name: `Cancel “${name}”`, exact: true });

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { ChannelCallName, EventName } from './channels';
 import type { AppErrorData } from './errors';
-import type { Image, ImageMember, ImagePage } from './image';
+import type { Image, ImagePage } from './image';
 import { imageSortKeys } from './image';
 import {
   appSettingsSchema,
@@ -133,7 +133,6 @@ export const calls = {
   updateSettings: call<AppSettings>()(appSettingsSchema.partial().strict()),
   /** Problems found at start-up (a corrupt settings file that was backed up, …), shown once. */
   getStartupProblems: call<AppErrorData[]>()(none),
-  openExternal: call<undefined>()(z.object({ url: z.url({ protocol: /^https?$/ }) }).strict()),
 
   // Profiles
   listProfiles: call<Profile[]>()(none),
@@ -179,7 +178,6 @@ export const calls = {
     z.object({ profileId, imageIds: z.array(imageId).min(1).max(1000) }).strict(),
   ),
   setImageActive: call<undefined>()(z.object({ profileId, imageId, active: z.boolean() }).strict()),
-  listImageMembers: call<ImageMember[]>()(z.object({ profileId, imageId }).strict()),
   getImageSchema: call<ImageSchemaInfo>()(z.object({ profileId }).strict()),
   /** Import methods the cloud advertises (e.g. 'glance-direct', 'web-download'). */
   getImportMethods: call<string[]>()(z.object({ profileId }).strict()),

@@ -42,8 +42,6 @@ export interface OsAdapter {
    */
   startDrag(path: string, sender: unknown): void;
   notify(title: string, body: string): void;
-  /** Opens an http(s) URL in the user's browser; refuses anything else. */
-  openExternal(url: string): Promise<void>;
 }
 
 export interface ServiceDeps {

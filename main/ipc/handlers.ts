@@ -56,9 +56,6 @@ export function createHandlers(services: Services): Handlers {
       return settings.update(patch);
     },
     getStartupProblems: async () => services.startupProblems.map((problem) => problem.toJSON()),
-    openExternal: async ({ url }) => {
-      await os.openExternal(url);
-    },
 
     listProfiles: async () => profiles.list(),
     saveProfile: async ({ id, profile }) => {
@@ -123,7 +120,6 @@ export function createHandlers(services: Services): Handlers {
       if (active) await glance(profileId).reactivateImage(imageId);
       else await glance(profileId).deactivateImage(imageId);
     },
-    listImageMembers: ({ profileId, imageId }) => glance(profileId).listMembers(imageId),
     getImageSchema: async ({ profileId }) =>
       imageSchemaInfo(await glance(profileId).getImageSchema()),
     getImportMethods: async ({ profileId }) => (await glance(profileId).getImportInfo()).methods,

@@ -1,6 +1,7 @@
 /**
  * The real dialog and OS adapters createServices takes, over Electron's dialog, shell,
- * Notification and WebContents.startDrag.
+ * Notification and WebContents.startDrag, and the shell's own link opener (the Help menu's
+ * links; the page has no call that opens one).
  */
 import {
   dialog,
@@ -15,7 +16,6 @@ import {
 import { AppError } from '../../common/errors';
 import type { DialogAdapter, FilePurpose, OsAdapter } from '../app';
 import { dragIconDataUrl } from './drag-icon';
-import { isHttpUrl } from './window';
 
 const allFiles: FileFilter = { name: 'All files', extensions: ['*'] };
 
@@ -85,14 +85,34 @@ export function osAdapter(): OsAdapter {
     notify(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
-    async openExternal(url) {
-      if (!isHttpUrl(url)) {
-        throw new AppError({
-          kind: 'validation',
-          message: 'Only web (http/https) links can be opened.',
-        });
-      }
-      await shell.openExternal(url);
-    },
   };
+}
+
+/** The only sites the app opens in the browser: where its Help menu points. */
+export const externalHosts: readonly string[] = ['docs.openstack.org'];
+
+/** Opens an https link to one of `externalHosts` in the user's browser; refuses anything else. */
+export async function openExternal(url: string): Promise<void> {
+  if (!isExternalLink(url)) {
+    throw new AppError({
+      kind: 'validation',
+      message: `Only links to ${externalHosts.join(', ')} are opened in the browser.`,
+    });
+  }
+  await shell.openExternal(url);
+}
+
+function isExternalLink(url: string): boolean {
+  let link: URL;
+  try {
+    link = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    link.protocol === 'https:' &&
+    link.username === '' &&
+    link.password === '' &&
+    externalHosts.includes(link.hostname)
+  );
 }

@@ -2,7 +2,9 @@
  * The Electron main process: app lifecycle around the plain-Node services. One instance
  * (a second launch focuses the first window), the usual menus, services built with
  * electron-store, safeStorage and the real dialog / OS adapters, the IPC handlers, and the
- * window, whose size and position are remembered.
+ * window, whose size and position are remembered. A packaged app (`app.isPackaged`) takes
+ * no orders from its environment (no dev server page, no other data folder) and has no
+ * DevTools.
  */
 import { app, BrowserWindow, Menu, safeStorage, type MenuItemConstructorOptions } from 'electron';
 import Store from 'electron-store';
@@ -12,7 +14,7 @@ import { createServices, type Services } from '../app';
 import { createHandlers } from '../ipc/handlers';
 import { scrubSecrets } from '../net/scrub';
 import { safeStorageSecretBox } from '../profiles/secret-box';
-import { dialogAdapter, osAdapter } from './adapters';
+import { dialogAdapter, openExternal, osAdapter } from './adapters';
 import { registerIpc, sendEvent } from './ipc';
 import { appUrl, registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
@@ -25,33 +27,48 @@ function log(line: string): void {
   console.error(`[glance-desk] ${line}`);
 }
 
-function buildMenu(openExternal: (url: string) => void): Menu {
+/** Electron's View menu without Toggle Developer Tools, for a packaged app. */
+const viewMenuWithoutDevTools: MenuItemConstructorOptions = {
+  label: 'View',
+  submenu: [
+    { role: 'reload' },
+    { role: 'forceReload' },
+    { type: 'separator' },
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  ],
+};
+
+function buildMenu(packaged: boolean): Menu {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
     { role: 'fileMenu' },
     { role: 'editMenu' },
-    { role: 'viewMenu' },
+    packaged ? viewMenuWithoutDevTools : { role: 'viewMenu' },
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: 'Glance Image API Reference', click: () => openExternal(apiReference) }],
+      submenu: [{ label: 'Glance Image API Reference', click: () => openLink(apiReference) }],
     },
   ];
   return Menu.buildFromTemplate(template);
 }
 
+function openLink(url: string): void {
+  openExternal(url).catch((error: unknown) => log(`Could not open ${url}: ${String(error)}`));
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
-  const os = osAdapter();
-  const openExternal = (url: string) => {
-    os.openExternal(url).catch((error: unknown) => log(`Could not open ${url}: ${String(error)}`));
-  };
   const services: Services = await createServices({
     dataDir: app.getPath('userData'),
     createSettingsStore: (options) => new Store<Settings>(options),
     secretBox: safeStorageSecretBox(safeStorage),
     dialogs: dialogAdapter(() => window),
-    os,
+    os: osAdapter(),
     appInfo: {
       version: app.getVersion(),
       platform: process.platform,
@@ -59,7 +76,7 @@ async function start(): Promise<void> {
     },
     log,
   });
-  const url = appUrl();
+  const url = appUrl(app.isPackaged);
   serveRenderer(join(import.meta.dirname, '../renderer'));
   registerIpc({
     handlers: createHandlers(services),
@@ -69,14 +86,15 @@ async function start(): Promise<void> {
     log,
   });
   services.transfers.onChange((event) => sendEvent(window, 'transfersChanged', event));
-  Menu.setApplicationMenu(buildMenu(openExternal));
+  Menu.setApplicationMenu(buildMenu(app.isPackaged));
 
   const openWindow = () => {
     const bounds = services.settings.get('windowBounds');
     window = createMainWindow({
       url,
+      devTools: !app.isPackaged,
       ...(bounds === undefined ? {} : { bounds }),
-      openExternal,
+      openExternal: openLink,
       onClose: (closing) => services.settings.set('windowBounds', closing),
     });
     window.on('closed', () => {
@@ -112,9 +130,10 @@ async function start(): Promise<void> {
   });
 }
 
-// A separate data folder (settings, transfer queue) for tests or a portable setup. Set
+// A separate data folder (settings, transfer queue) for tests and development, never for a
+// packaged app (its environment must not point it at other settings or secrets). Set
 // before the lock, which lives in the data folder: each folder is its own instance.
-const dataDir = process.env['GLANCE_DESK_DATA_DIR'];
+const dataDir = app.isPackaged ? undefined : process.env['GLANCE_DESK_DATA_DIR'];
 if (dataDir) app.setPath('userData', dataDir);
 
 if (app.requestSingleInstanceLock()) {

@@ -23,9 +23,14 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The renderer's URL: the Vite dev server under `electron-vite dev`, else the app scheme. */
-export function appUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env['ELECTRON_RENDERER_URL'] || `${appOrigin}/index.html`;
+/**
+ * The renderer's URL: the Vite dev server under `electron-vite dev`, else the app scheme. A
+ * packaged app always loads its own page: whoever sets its environment must not be able to
+ * hand `window.api` to a page of their choosing.
+ */
+export function appUrl(packaged: boolean, env: NodeJS.ProcessEnv = process.env): string {
+  const devServer = packaged ? undefined : env['ELECTRON_RENDERER_URL'];
+  return devServer || `${appOrigin}/index.html`;
 }
 
 /** Must run before the app is ready. */

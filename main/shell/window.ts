@@ -3,7 +3,8 @@
  * renderer without Node; a strict CSP (a header on the dev server's answers; the app
  * scheme sends its own, see protocol.ts); no new windows (http(s) links open in the browser);
  * no navigation away from the app; no webviews; every permission denied except writing
- * text to the clipboard from the app's own page.
+ * text to the clipboard from the app's own page; no DevTools in a packaged app (by no menu
+ * item, shortcut or call: Electron's `devTools` preference turns them off).
  */
 import { BrowserWindow, screen, type Rectangle, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
@@ -39,6 +40,8 @@ export function isHttpUrl(url: string): boolean {
 
 export interface MainWindowOptions {
   url: string;
+  /** Whether DevTools can be opened at all (only when the app is not packaged). */
+  devTools: boolean;
   /** Saved bounds, if any; ignored when they no longer fit on any display. */
   bounds?: WindowBounds;
   /** Opens an http(s) link in the user's browser. */
@@ -67,6 +70,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      devTools: options.devTools,
     },
   });
   if (saved?.maximized) window.maximize();

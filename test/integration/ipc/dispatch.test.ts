@@ -320,11 +320,4 @@ describe('app calls through dispatch', () => {
       '/b.qcow2',
     ]);
   });
-
-  it('opens only http(s) URLs', async () => {
-    await main.value('openExternal', { url: 'https://docs.openstack.org/glance/' });
-    const refused = await main.call('openExternal', { url: 'file:///etc/passwd' });
-    expect(refused).toMatchObject({ ok: false, error: { kind: 'validation' } });
-    expect(main.os.opened).toEqual(['https://docs.openstack.org/glance/']);
-  });
 });

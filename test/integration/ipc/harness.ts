@@ -29,7 +29,6 @@ export interface OsRecord {
   revealed: string[];
   dragged: { path: string; sender: unknown }[];
   notifications: { title: string; body: string }[];
-  opened: string[];
 }
 
 export interface TestMain {
@@ -61,7 +60,7 @@ export async function startTestMain(
   } = {},
 ): Promise<TestMain> {
   const dataDir = options.dataDir ?? tempFolder('data');
-  const os: OsRecord = { revealed: [], dragged: [], notifications: [], opened: [] };
+  const os: OsRecord = { revealed: [], dragged: [], notifications: [] };
   const dialogAnswers: TestMain['dialogAnswers'] = { folder: tempFolder('downloads'), files: [] };
   const dialogs: DialogAdapter = {
     chooseFolder: async () => dialogAnswers.folder,
@@ -72,7 +71,6 @@ export async function startTestMain(
     revealInFolder: (path) => void os.revealed.push(path),
     startDrag: (path, sender) => void os.dragged.push({ path, sender }),
     notify: (title, body) => void os.notifications.push({ title, body }),
-    openExternal: async (url) => void os.opened.push(url),
   };
   const services = await createServices({
     dataDir,

@@ -51,7 +51,7 @@ describe('dispatch', () => {
       ['deleteProfile', { id: 42 }],
       ['deleteProfile', undefined],
       ['listProfiles', { sneaky: 'payload' }],
-      ['openExternal', { url: 'javascript:alert(1)' }],
+      ['importImageFromUrl', { profileId: 'p', imageId: 'i', url: 'javascript:alert(1)' }],
       ['controlTransfer', { id: 't', action: 'explode' }],
       ['listImages', { profileId: 'p', query: {}, nextLimit: 0 }],
       ['listImages', { profileId: 'p', query: {}, nextLimit: 100_000 }],

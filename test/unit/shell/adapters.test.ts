@@ -1,7 +1,7 @@
 // The real dialog and OS adapters over a mocked electron.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { dialogAdapter, osAdapter } from '../../../main/shell/adapters';
+import { dialogAdapter, openExternal, osAdapter } from '../../../main/shell/adapters';
 import { BrowserWindow, dialog, FakeWebContents, Notification, shell } from './electron-mock';
 
 vi.mock('electron', () => import('./electron-mock'));
@@ -15,11 +15,20 @@ beforeEach(() => {
 describe('OS adapter', () => {
   const os = osAdapter();
 
-  it('opens only http(s) URLs in the browser', async () => {
-    await os.openExternal('https://docs.openstack.org/');
-    expect(shell.openExternal).toHaveBeenCalledWith('https://docs.openstack.org/');
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share', 'x']) {
-      await expect(os.openExternal(url), url).rejects.toBeInstanceOf(AppError);
+  it('opens only https links to the fixed list of hosts in the browser', async () => {
+    await openExternal('https://docs.openstack.org/api-ref/image/v2/');
+    expect(shell.openExternal).toHaveBeenCalledWith('https://docs.openstack.org/api-ref/image/v2/');
+    for (const url of [
+      'http://docs.openstack.org/',
+      'https://evil.example/',
+      'https://docs.openstack.org.evil.example/',
+      'https://user:pass@docs.openstack.org/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://server/share',
+      'x',
+    ]) {
+      await expect(openExternal(url), url).rejects.toBeInstanceOf(AppError);
     }
     expect(shell.openExternal).toHaveBeenCalledTimes(1);
   });

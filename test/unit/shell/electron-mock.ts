@@ -133,6 +133,8 @@ export const app = {
   listeners: new Map<string, ((...args: unknown[]) => unknown)[]>(),
   /** What requestSingleInstanceLock answers. */
   lock: true,
+  /** False when run as `electron .` (development, tests), true in an installed build. */
+  isPackaged: false,
   userData: '',
   whenReady: vi.fn(async () => undefined),
   requestSingleInstanceLock: vi.fn(() => app.lock),

@@ -1,7 +1,8 @@
 // main/shell/index.ts, the app's lifecycle, over a mocked electron (and conf in place of
 // electron-store, which is conf underneath): single instance, menus, IPC for every call,
-// the window and its remembered bounds, a clean quit.
-import { mkdtemp, rm } from 'node:fs/promises';
+// the window and its remembered bounds, a clean quit; a packaged app that takes no orders
+// from its environment and has no DevTools.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -27,14 +28,22 @@ afterEach(async () => {
     await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
   }
   delete process.env['GLANCE_DESK_DATA_DIR'];
+  delete process.env['ELECTRON_RENDERER_URL'];
   await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true })));
 });
 
+async function tempFolder(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'glance-desk-shell-'));
+  folders.push(folder);
+  return folder;
+}
+
 /**
- * Loads the main process afresh, as `electron .` would, with its own data folder, and
- * returns the mocked electron it sees (cleared of what earlier launches recorded).
+ * Loads the main process afresh, as `electron .` would (or an installed build, when
+ * `packaged`), with GLANCE_DESK_DATA_DIR naming its own data folder, and returns the mocked
+ * electron it sees (cleared of what earlier launches recorded).
  */
-async function launch({ lock = true } = {}): Promise<Electron> {
+async function launch({ lock = true, packaged = false } = {}): Promise<Electron> {
   vi.resetModules();
   const electron = (await import('electron')) as unknown as Electron;
   vi.clearAllMocks();
@@ -44,9 +53,10 @@ async function launch({ lock = true } = {}): Promise<Electron> {
   electron.protocol.handlers.clear();
   electron.app.listeners.clear();
   electron.app.lock = lock;
-  const dataDir = await mkdtemp(join(tmpdir(), 'glance-desk-shell-'));
-  folders.push(dataDir);
-  process.env['GLANCE_DESK_DATA_DIR'] = dataDir;
+  electron.app.isPackaged = packaged;
+  // Electron's own default data folder, for a launch that does not set one.
+  electron.app.userData = await tempFolder();
+  process.env['GLANCE_DESK_DATA_DIR'] = await tempFolder();
   await import('../../../main/shell/index');
   if (lock) {
     await vi.waitFor(() => expect(electron.BrowserWindow.instances).toHaveLength(1));
@@ -81,6 +91,19 @@ function dropFile(electron: Electron, path: string): unknown {
   };
   listener(event, path);
   return event.returnValue;
+}
+
+interface MenuItem {
+  role?: string;
+  submenu?: MenuItem[];
+}
+
+/** Every role in the application menu, submenus included. */
+function menuRoles(electron: Electron): string[] {
+  const [[template]] = electron.Menu.buildFromTemplate.mock.calls as unknown as [[MenuItem[]]];
+  const roles = (items: MenuItem[]): string[] =>
+    items.flatMap((item) => [...(item.role ? [item.role] : []), ...roles(item.submenu ?? [])]);
+  return roles(template);
 }
 
 describe('app lifecycle', () => {
@@ -155,6 +178,39 @@ describe('app lifecycle', () => {
         expect.objectContaining({ transfers: expect.any(Array) }),
       ),
     );
+  });
+
+  it('in development, loads the dev server page and keeps the View menu with DevTools', async () => {
+    process.env['ELECTRON_RENDERER_URL'] = 'http://localhost:5173/';
+    const electron = await launch();
+    const [window] = electron.BrowserWindow.instances;
+    expect(window?.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
+    expect(window?.options.webPreferences).toMatchObject({ devTools: true });
+    expect(menuRoles(electron)).toContain('viewMenu');
+  });
+
+  it('when packaged, takes no page or data folder from its environment and has no DevTools', async () => {
+    process.env['ELECTRON_RENDERER_URL'] = 'https://evil.example/';
+    const electron = await launch({ packaged: true });
+    const ordered = process.env['GLANCE_DESK_DATA_DIR'] as string;
+
+    expect(electron.app.setPath).not.toHaveBeenCalled();
+    expect(await readdir(ordered)).toEqual([]);
+    const [window] = electron.BrowserWindow.instances;
+    expect(window?.loadURL).toHaveBeenCalledExactlyOnceWith('glance-desk://app/index.html');
+    // Only the app's own page may call main.
+    expect(await invoke(electron, 'getAppInfo')).toMatchObject({ ok: true });
+    if (window) window.webContents.mainFrame.url = 'https://evil.example/';
+    expect(await invoke(electron, 'getAppInfo')).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
+
+    expect(window?.options.webPreferences).toMatchObject({ devTools: false });
+    const roles = menuRoles(electron);
+    expect(roles).not.toContain('viewMenu');
+    expect(roles).not.toContain('toggleDevTools');
+    expect(roles).toEqual(expect.arrayContaining(['zoomIn', 'zoomOut', 'togglefullscreen']));
   });
 
   it('focuses the existing window when the app is launched again', async () => {

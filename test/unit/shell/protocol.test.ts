@@ -40,9 +40,15 @@ describe('the app scheme', () => {
   });
 
   it('points the app at the dev server under electron-vite dev, else at the scheme', () => {
-    expect(appUrl({})).toBe('glance-desk://app/index.html');
-    expect(appUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173/' })).toBe(
+    expect(appUrl(false, {})).toBe('glance-desk://app/index.html');
+    expect(appUrl(false, { ELECTRON_RENDERER_URL: 'http://localhost:5173/' })).toBe(
       'http://localhost:5173/',
+    );
+  });
+
+  it('loads its own page when packaged, whatever the environment says', () => {
+    expect(appUrl(true, { ELECTRON_RENDERER_URL: 'https://evil.example/' })).toBe(
+      'glance-desk://app/index.html',
     );
   });
 

@@ -11,11 +11,12 @@ vi.mock('electron', () => import('./electron-mock'));
 
 const appPage = 'glance-desk://app/index.html';
 
-function open(bounds?: WindowBounds) {
+function open(bounds?: WindowBounds, { devTools = true } = {}) {
   const openExternal = vi.fn();
   const onClose = vi.fn();
   const window = createMainWindow({
     url: appPage,
+    devTools,
     openExternal,
     onClose,
     ...(bounds === undefined ? {} : { bounds }),
@@ -42,6 +43,14 @@ describe('the main window', () => {
     });
     expect(String(window.options.webPreferences?.preload)).toMatch(/[/\\]preload[/\\]index\.cjs$/);
     expect(window.loadURL).toHaveBeenCalledWith(appPage);
+  });
+
+  it('has DevTools only when asked (the app asks when it is not packaged)', () => {
+    expect(open().window.options.webPreferences).toMatchObject({ devTools: true });
+    // Off in the preference: no menu item, shortcut or call can open them.
+    expect(open(undefined, { devTools: false }).window.options.webPreferences).toMatchObject({
+      devTools: false,
+    });
   });
 
   it('denies every new window; http(s) links open in the browser instead', () => {

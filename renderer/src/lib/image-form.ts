@@ -1,0 +1,257 @@
+/**
+ * The two image forms (the details panel's edit form and the create dialog): their values
+ * as typed, and what those become — the JSON patch that saves an edit (computed by
+ * common/patch.ts), the fields of a new image — or the problems that keep them from being
+ * sent. Pure: a problem is a dictionary key, worded by the field that shows it.
+ */
+import {
+  coreImageFields,
+  type Image,
+  type ImageCreate,
+  type PatchOperation,
+  type PropertyValue,
+  type Visibility,
+} from '../../../common/image';
+import { diffImage } from '../../../common/patch';
+import type { MessageKey } from '../i18n/en';
+import type { FieldUnit } from '../i18n/labels';
+
+/** Why a value cannot be sent: a dictionary key and its parameters. */
+export interface Problem {
+  key: MessageKey;
+  params?: Record<string, string>;
+}
+
+/** Problems by the name of the field they are about; a property row's is `propertyField(row)`. */
+export type Problems = Record<string, Problem>;
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problems: Problems };
+
+/** Glance counts min_disk in gigabytes and min_ram in megabytes. */
+export const countUnits = {
+  min_disk: 'gigabyte',
+  min_ram: 'megabyte',
+} as const satisfies Record<string, FieldUnit>;
+
+/** Comma-separated tags: each one trimmed, blanks and repeats left out. */
+export function parseTags(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+export function tagsText(tags: readonly string[]): string {
+  return tags.join(', ');
+}
+
+/**
+ * Whether a number field's value is a min disk / RAM Glance takes: a whole number, 0 or
+ * more. A blank field or one the browser cannot read as a number gives null.
+ */
+export function isCount(value: number | null): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+/** A property's value as the form shows it: a string as it is, anything else as JSON. */
+export function propertyText(value: PropertyValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function checkCounts(form: { min_disk: number | null; min_ram: number | null }, found: Problems) {
+  if (!isCount(form.min_disk)) found.min_disk = { key: 'validation.count' };
+  if (!isCount(form.min_ram)) found.min_ram = { key: 'validation.count' };
+}
+
+const checked = <T>(found: Problems, value: () => T): Checked<T> =>
+  Object.keys(found).length > 0 ? { ok: false, problems: found } : { ok: true, value: value() };
+
+// The edit form
+
+export interface PropertyRow {
+  key: string;
+  value: string;
+  /** The server's value and how it was shown, so an untouched non-string value is kept as it was. */
+  original?: { key: string; text: string; value: PropertyValue };
+}
+
+export interface EditForm {
+  name: string;
+  visibility: string;
+  protected: boolean;
+  os_hidden: boolean;
+  tags: string;
+  disk_format: string;
+  container_format: string;
+  min_disk: number | null;
+  min_ram: number | null;
+  description: string;
+  properties: PropertyRow[];
+}
+
+/** An image's custom properties in key order (description among them). */
+export function sortedProperties(image: Image): [string, PropertyValue][] {
+  return Object.entries(image.properties).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** The edit form filled with an image's values; its description has a field of its own. */
+export function editForm(image: Image): EditForm {
+  const description = image.properties.description;
+  return {
+    name: image.name ?? '',
+    visibility: image.visibility,
+    protected: image.protected,
+    os_hidden: image.os_hidden,
+    tags: tagsText(image.tags),
+    disk_format: image.disk_format ?? '',
+    container_format: image.container_format ?? '',
+    min_disk: image.min_disk,
+    min_ram: image.min_ram,
+    description: description === undefined ? '' : propertyText(description),
+    properties: sortedProperties(image)
+      .filter(([key]) => key !== 'description')
+      .map(([key, value]) => ({
+        key,
+        value: propertyText(value),
+        original: { key, text: propertyText(value), value },
+      })),
+  };
+}
+
+export const propertyField = (row: number): string => `property-${row}`;
+
+const reservedKeys = new Set<string>([...coreImageFields, 'description']);
+
+/** The image as the edit form describes it. */
+export function editedImage(before: Image, form: EditForm): Checked<Image> {
+  const found: Problems = {};
+  checkCounts(form, found);
+  // A Map, so that keys such as `toString` or `__proto__` are keys like any other.
+  const properties = new Map<string, PropertyValue>();
+  form.properties.forEach((row, i) => {
+    const key = row.key.trim();
+    if (!key && !row.value) return;
+    if (!key) found[propertyField(i)] = { key: 'validation.propertyKey' };
+    else if (reservedKeys.has(key)) {
+      found[propertyField(i)] = { key: 'validation.propertyReserved', params: { key } };
+    } else if (properties.has(key)) {
+      found[propertyField(i)] = { key: 'validation.propertyDuplicate', params: { key } };
+    } else {
+      const untouched = row.original && row.original.text === row.value;
+      properties.set(key, untouched && row.original ? row.original.value : row.value);
+    }
+  });
+  // A cleared description is left out, so the patch removes it.
+  if (form.description !== '') properties.set('description', form.description);
+  return checked(found, () => ({
+    ...before,
+    name: form.name === '' && before.name === null ? null : form.name,
+    visibility: form.visibility,
+    protected: form.protected,
+    os_hidden: form.os_hidden,
+    tags: parseTags(form.tags),
+    // Formats can be set only while the image has no data; an empty choice keeps what it has.
+    disk_format: form.disk_format || before.disk_format,
+    container_format: form.container_format || before.container_format,
+    min_disk: form.min_disk as number,
+    min_ram: form.min_ram as number,
+    properties: Object.fromEntries(properties),
+  }));
+}
+
+/** The JSON patch that saves the edit form (empty when nothing changed). */
+export function editPatch(before: Image, form: EditForm): Checked<PatchOperation[]> {
+  const after = editedImage(before, form);
+  return after.ok ? { ok: true, value: diffImage(before, after.value) } : after;
+}
+
+// The create form
+
+export interface CreateForm {
+  name: string;
+  disk_format: string;
+  container_format: string;
+  visibility: Visibility;
+  min_disk: number | null;
+  min_ram: number | null;
+  /** Blank for a UUID of Glance's choosing. */
+  id: string;
+  tags: string;
+  description: string;
+  protected: boolean;
+}
+
+export const emptyCreateForm = (): CreateForm => ({
+  name: '',
+  disk_format: '',
+  container_format: 'bare',
+  visibility: 'private',
+  min_disk: 0,
+  min_ram: 0,
+  id: '',
+  tags: '',
+  description: '',
+  protected: false,
+});
+
+/** Where a new image's data comes from: a local file (its path), or a URL the cloud imports. */
+export type ImageSource = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const webAddress = /^https?:\/\/\S+$/;
+
+/** The fields of the image to create, checked together with its source. */
+export function newImageFields(form: CreateForm, source: ImageSource): Checked<ImageCreate> {
+  const found: Problems = {};
+  const name = form.name.trim();
+  const id = form.id.trim();
+  if (!name) found.name = { key: 'validation.name' };
+  if (!form.disk_format) found.disk_format = { key: 'validation.diskFormat' };
+  if (!form.container_format) found.container_format = { key: 'validation.containerFormat' };
+  checkCounts(form, found);
+  if (id && !uuid.test(id)) found.id = { key: 'validation.uuid' };
+  if (source.kind === 'file' && !source.path) found.file = { key: 'validation.file' };
+  if (source.kind === 'url' && !webAddress.test(source.url.trim())) {
+    found.url = { key: 'validation.url' };
+  }
+  return checked(found, () => {
+    const fields: ImageCreate = {
+      name,
+      disk_format: form.disk_format,
+      container_format: form.container_format,
+      visibility: form.visibility,
+      min_disk: form.min_disk as number,
+      min_ram: form.min_ram as number,
+      protected: form.protected,
+    };
+    const tags = parseTags(form.tags);
+    if (tags.length) fields.tags = tags;
+    if (id) fields.id = id.toLowerCase();
+    const description = form.description.trim();
+    if (description) fields.properties = { description };
+    return fields;
+  });
+}
+
+/**
+ * What a chosen file suggests for the fields still blank: its name without the extension,
+ * and its extension as the disk format when the cloud offers that format.
+ */
+export function suggestedByFile(
+  form: CreateForm,
+  path: string,
+  diskFormats: readonly string[],
+): Partial<Pick<CreateForm, 'name' | 'disk_format'>> {
+  const fileName = path.split(/[\\/]/).pop() ?? '';
+  const suggested: Partial<Pick<CreateForm, 'name' | 'disk_format'>> = {};
+  if (!form.name.trim()) suggested.name = fileName.replace(/\.[^.]+$/, '');
+  const extension = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  if (!form.disk_format && extension && diskFormats.includes(extension)) {
+    suggested.disk_format = extension;
+  }
+  return suggested;
+}

@@ -29,6 +29,10 @@ export const callNames = [
   'controlTransfer',
   'revealTransfer',
   'startDragTransfer',
+  'listActivity',
+  'exportActivity',
+  'getDiagnostics',
+  'openLogFolder',
   'chooseFolder',
   'chooseFiles',
 ] as const;

@@ -8,7 +8,9 @@
  * compiler points at everything else.
  */
 import { z } from 'zod';
+import type { ActivityEntry } from './activity';
 import type { ChannelCallName, EventName } from './channels';
+import type { Diagnostics } from './diagnostics';
 import type { AppErrorData } from './errors';
 import type { Image, ImagePage } from './image';
 import { imageSortKeys } from './image';
@@ -209,6 +211,29 @@ export const calls = {
   revealTransfer: call<undefined>()(z.object({ id }).strict()),
   /** Start an OS drag of a finished download's file (call from the row's dragstart). */
   startDragTransfer: call<undefined>()(z.object({ id }).strict()),
+
+  // Activity log and diagnostics
+  /** What the user changed, newest first; of one cloud with `profileId`. */
+  listActivity: call<ActivityEntry[]>()(
+    z
+      .object({ profileId: profileId.optional(), limit: z.int().min(1).max(10_000).optional() })
+      .strict(),
+  ),
+  /** Asks where to save (main's dialog) and writes the activity log there: the path, or null when cancelled. */
+  exportActivity: call<string | null>()(
+    z
+      .object({
+        format: z.enum(['csv', 'json']),
+        profileId: profileId.optional(),
+        /** The save dialog's title, in the UI's language. */
+        title: text(200).optional(),
+      })
+      .strict(),
+  ),
+  /** Versions, platform and the clouds without secrets, for "Copy diagnostics". */
+  getDiagnostics: call<Diagnostics>()(none),
+  /** Shows the folder of the log files in the file manager. */
+  openLogFolder: call<undefined>()(none),
 
   // Dialogs (main owns them; the result is what the user picked, or nothing)
   chooseFolder: call<string | null>()(

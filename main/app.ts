@@ -4,10 +4,16 @@
  * real dialog / shell / notification adapters; tests pass `conf`, an AES SecretBox and
  * test adapters. The same factory can drive a command-line front end.
  */
+import { join } from 'node:path';
 import type { AppInfo } from '../common/contract';
 import type { AppError } from '../common/errors';
 import type { Transfer } from '../common/transfer';
+import { ActivityLog } from './activity/activity-log';
+import { recordUploads } from './activity/image-changes';
 import { PathGrants } from './ipc/path-grants';
+import { AppLog, type AppLogOptions } from './logging/app-log';
+import { logRequestFailures, logTransfers } from './logging/events';
+import type { RequestFailure } from './net/transport';
 import { GlanceClient } from './openstack/glance';
 import { PagePrefetcher } from './openstack/page-prefetch';
 import { OpenStackSession } from './openstack/keystone';
@@ -22,6 +28,8 @@ import {
 import { imageDataFor } from './transfers/image-data';
 import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
 
+export type SavePurpose = 'activity-csv' | 'activity-json';
+
 export type FilePurpose = 'image' | 'clouds-yaml' | 'openrc' | 'ca-file';
 
 /** Native dialogs (the shell parents them to the app window). */
@@ -30,6 +38,12 @@ export interface DialogAdapter {
   chooseFolder(options: { title?: string; defaultPath?: string }): Promise<string | null>;
   /** The files the user picked; empty when they cancelled. */
   chooseFiles(options: { purpose: FilePurpose; multiple?: boolean }): Promise<string[]>;
+  /** Where the user chose to save a new file, or null when they cancelled. */
+  saveFile(options: {
+    purpose: SavePurpose;
+    defaultName: string;
+    title?: string;
+  }): Promise<string | null>;
 }
 
 /** The operating system around the app. */
@@ -42,6 +56,8 @@ export interface OsAdapter {
    */
   startDrag(path: string, sender: unknown): void;
   notify(title: string, body: string): void;
+  /** Opens a folder in the file manager. */
+  openFolder(path: string): Promise<void>;
 }
 
 export interface ServiceDeps {
@@ -53,8 +69,13 @@ export interface ServiceDeps {
   dialogs: DialogAdapter;
   os: OsAdapter;
   appInfo: AppInfo;
-  /** Where unexpected errors are logged (never with secrets). Default: console.error. */
+  /**
+   * Where unexpected errors are reported besides the log file (never with secrets).
+   * Default: console.error.
+   */
   log?: (line: string) => void;
+  /** Log file rotation (tests make it small). */
+  logFiles?: Pick<AppLogOptions, 'maxFileBytes' | 'rotatedFiles'>;
   /** Queue tuning (tests shorten the timings). */
   transfers?: Pick<
     TransferQueueOptions,
@@ -80,12 +101,18 @@ export interface ProfileClients {
 export class ClientCache {
   readonly #clients = new Map<string, ProfileClients>();
 
-  constructor(private readonly profiles: ProfileStore) {}
+  constructor(
+    private readonly profiles: ProfileStore,
+    private readonly onRequestFailed?: (failure: RequestFailure) => void,
+  ) {}
 
   get(profileId: string): ProfileClients {
     let clients = this.#clients.get(profileId);
     if (clients === undefined) {
-      const session = new OpenStackSession(this.profiles.resolveConnection(profileId));
+      const session = new OpenStackSession(
+        this.profiles.resolveConnection(profileId),
+        this.onRequestFailed === undefined ? {} : { onRequestFailed: this.onRequestFailed },
+      );
       const glance = new GlanceClient(session);
       clients = {
         session,
@@ -118,7 +145,12 @@ export interface Services {
   readonly os: OsAdapter;
   /** The paths main accepts from the renderer (dialogs, drops, what the settings hold). */
   readonly pathGrants: PathGrants;
+  /** Logs an unexpected error to the log file and `ServiceDeps.log`. */
   readonly log: (line: string) => void;
+  /** The log file (in `<data folder>/logs`). */
+  readonly appLog: AppLog;
+  /** What the user changed on each cloud. */
+  readonly activity: ActivityLog;
   /** Problems found while opening the settings (already repaired and backed up). */
   readonly startupProblems: readonly AppError[];
   /** Stops the transfers (they resume on the next start) and closes the connections. */
@@ -128,10 +160,20 @@ export interface Services {
 const defaultNotifyAfterMs = 10_000;
 
 export async function createServices(deps: ServiceDeps): Promise<Services> {
-  const log = deps.log ?? ((line: string) => console.error(line));
+  const report = deps.log ?? ((line: string) => console.error(line));
+  const appLog = new AppLog({ dir: join(deps.dataDir, 'logs'), ...deps.logFiles });
+  appLog.info('app.started', { version: deps.appInfo.version, platform: deps.appInfo.platform });
+  const log = (line: string) => {
+    appLog.error('error.unexpected', { message: line });
+    report(line);
+  };
+  const activity = await ActivityLog.open({
+    dataDir: deps.dataDir,
+    onError: (error) => appLog.warn('activity.unwritable', { message: String(error) }),
+  });
   const { store, problems } = openSettingsStore(deps.dataDir, deps.createSettingsStore);
   const profiles = new ProfileStore(store, deps.secretBox, problems);
-  const clients = new ClientCache(profiles);
+  const clients = new ClientCache(profiles, logRequestFailures(appLog));
   const settings = new AppSettingsStore(store);
   const pathGrants = savedPathGrants(profiles, settings);
   const transfers = await TransferQueue.open({
@@ -142,6 +184,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       return Promise.resolve(imageDataFor(session, glance));
     },
   });
+  const stopLoggingTransfers = logTransfers(transfers, appLog);
+  const stopRecordingUploads = recordUploads(transfers, activity, (id) =>
+    profileName(profiles, id),
+  );
   const stopNotifying = notifyWhenLongTransfersEnd(
     transfers,
     deps.os,
@@ -158,13 +204,24 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     os: deps.os,
     pathGrants,
     log,
+    appLog,
+    activity,
     startupProblems: problems,
     async close() {
       stopNotifying();
       await transfers.close();
       await clients.close();
+      stopLoggingTransfers();
+      stopRecordingUploads();
+      await activity.flush();
+      await appLog.close();
     },
   };
+}
+
+/** A profile's name, or '' for one deleted since. */
+export function profileName(profiles: ProfileStore, id: string): string {
+  return profiles.list().find((profile) => profile.id === id)?.name ?? '';
 }
 
 /**

@@ -3,7 +3,7 @@
  * `dispatch`: the single entry point every transport uses (Electron's ipcMain in the
  * shell, Playwright's exposeBinding in the renderer tests). Plain Node.
  */
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import {
   calls,
   type CallInput,
@@ -18,11 +18,15 @@ import { AppError, isAppError, type AppErrorData } from '../../common/errors';
 import type { PatchOperation } from '../../common/image';
 import type { ImportResult, ProfileInput } from '../../common/profile';
 import type { Transfer } from '../../common/transfer';
-import type { Services } from '../app';
+import { activityCsv, activityJson } from '../activity/export';
+import { recordedChanges, type ImageChanges } from '../activity/image-changes';
+import { profileName, type Services } from '../app';
+import { diagnostics } from '../logging/diagnostics';
 import { scrubSecrets } from '../net/scrub';
 import { importCloudsYaml, importOpenrc } from '../profiles/import';
 import { testConnection } from '../profiles/test-connection';
 import { validationError } from '../settings/validation';
+import { fileSystemError } from '../transfers/fs-errors';
 import type { PathGrants } from './path-grants';
 
 /** What the transport knows about the caller. */
@@ -45,6 +49,12 @@ const deleteConcurrency = 4;
 export function createHandlers(services: Services): Handlers {
   const { profiles, clients, transfers, settings, dialogs, os, pathGrants } = services;
   const glance = (profileId: string) => clients.get(profileId).glance;
+  /** The calls that change images, recorded in the activity log. */
+  const changes = (profileId: string) =>
+    recordedChanges(glance(profileId), services.activity, {
+      id: profileId,
+      name: profileName(profiles, profileId),
+    });
 
   return {
     getAppInfo: async () => services.appInfo,
@@ -111,20 +121,40 @@ export function createHandlers(services: Services): Handlers {
     listImages: ({ profileId, query, nextLimit }) =>
       clients.get(profileId).pages.page(query, nextLimit),
     getImage: ({ profileId, imageId }) => glance(profileId).getImage(imageId),
-    createImage: ({ profileId, fields }) => glance(profileId).createImage(fields),
+    createImage: ({ profileId, fields }) => changes(profileId).createImage(fields),
     // z.json() checked every value is JSON, which is what PropertyValue describes.
     updateImage: ({ profileId, imageId, ops }) =>
-      glance(profileId).updateImage(imageId, ops as PatchOperation[]),
-    deleteImages: ({ profileId, imageIds }) => deleteImages(glance(profileId), imageIds),
+      changes(profileId).updateImage(imageId, ops as PatchOperation[]),
+    deleteImages: ({ profileId, imageIds }) => deleteImages(changes(profileId), imageIds),
     setImageActive: async ({ profileId, imageId, active }) => {
-      if (active) await glance(profileId).reactivateImage(imageId);
-      else await glance(profileId).deactivateImage(imageId);
+      await changes(profileId).setActive(imageId, active);
     },
     getImageSchema: async ({ profileId }) =>
       imageSchemaInfo(await glance(profileId).getImageSchema()),
     getImportMethods: async ({ profileId }) => (await glance(profileId).getImportInfo()).methods,
     importImageFromUrl: async ({ profileId, imageId, url }) => {
-      await glance(profileId).importImage(imageId, { method: 'web-download', uri: url });
+      await changes(profileId).importFromUrl(imageId, url);
+    },
+
+    listActivity: async (filter) => services.activity.list(filter),
+    // Main writes the file the user chose in its own save dialog: no path comes from the page.
+    exportActivity: async ({ format, profileId, title }) => {
+      const entries = services.activity.list(profileId === undefined ? {} : { profileId });
+      const path = await dialogs.saveFile({
+        purpose: format === 'csv' ? 'activity-csv' : 'activity-json',
+        defaultName: `glance-desk-activity-${new Date().toISOString().slice(0, 10)}.${format}`,
+        ...(title === undefined ? {} : { title }),
+      });
+      if (path === null) return null;
+      const text = format === 'csv' ? activityCsv(entries) : activityJson(entries);
+      await writeFile(path, text).catch((error: unknown) => {
+        throw fileSystemError(error, path);
+      });
+      return path;
+    },
+    getDiagnostics: async () => diagnostics(services.appInfo, profiles.list()),
+    openLogFolder: async () => {
+      await os.openFolder(services.appLog.dir);
     },
 
     listTransfers: async () => transfers.list(),
@@ -199,7 +229,7 @@ function checkProfilePaths(pathGrants: PathGrants, profile: ProfileInput): void 
 }
 
 async function deleteImages(
-  glance: ReturnType<Services['clients']['get']>['glance'],
+  glance: Pick<ImageChanges, 'deleteImage'>,
   imageIds: string[],
 ): Promise<DeleteResult[]> {
   const results: DeleteResult[] = [];

@@ -27,6 +27,13 @@ export interface HttpRequest {
   explanations?: StatusExplanations;
 }
 
+/** A request that failed, as the transport reports it to its observer (the app's log). */
+export interface RequestFailure {
+  method: HttpMethod;
+  url: string;
+  error: AppError;
+}
+
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -118,10 +125,13 @@ async function readErrorBody(body: HttpResponse['body']): Promise<string> {
 export class Transport {
   readonly #dispatcher: Dispatcher;
   readonly #secrets: string[];
+  /** Hears of every request that fails, with its AppError (already scrubbed): the app's log. */
+  readonly #onFailure: ((failure: RequestFailure) => void) | undefined;
 
-  constructor(config: TransportConfig) {
+  constructor(config: TransportConfig, onFailure?: (failure: RequestFailure) => void) {
     this.#dispatcher = createDispatcher(config);
     this.#secrets = proxySecrets(config.proxy);
+    this.#onFailure = onFailure;
   }
 
   /**
@@ -131,6 +141,15 @@ export class Transport {
    * failure.
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.#send(req);
+    } catch (error) {
+      if (isAppError(error)) this.#onFailure?.({ method: req.method, url: String(req.url), error });
+      throw error;
+    }
+  }
+
+  async #send(req: HttpRequest): Promise<HttpResponse> {
     const headers = req.headers ?? {};
     const secrets = [
       ...this.#secrets,

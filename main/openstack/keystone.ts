@@ -8,7 +8,13 @@ import type { Readable } from 'node:stream';
 import { AppError, isAppError } from '../../common/errors';
 import type { AuthConfig, ConnectionConfig, DomainScoped } from '../../common/connection';
 import type { StatusExplanations } from '../net/errors';
-import { readJson, Transport, type HttpRequest, type HttpResponse } from '../net/transport';
+import {
+  readJson,
+  Transport,
+  type HttpRequest,
+  type HttpResponse,
+  type RequestFailure,
+} from '../net/transport';
 import { normalizeImageEndpoint, pickImageEndpoint, type CatalogService } from './catalog';
 
 export interface SessionOptions {
@@ -16,6 +22,8 @@ export interface SessionOptions {
   refreshMarginMs?: number;
   /** The clock used for token expiry (milliseconds since the epoch). */
   now?: () => number;
+  /** Hears of every request of this session that fails (the app's log). */
+  onRequestFailed?: (failure: RequestFailure) => void;
 }
 
 /** A request to the image service: `path` is relative to its endpoint, e.g. `/v2/images`. */
@@ -113,7 +121,7 @@ export class OpenStackSession {
       });
     }
     this.#config = config;
-    this.#transport = new Transport(config);
+    this.#transport = new Transport(config, options.onRequestFailed);
     this.#refreshMargin = options.refreshMarginMs ?? defaultRefreshMargin;
     this.#now = options.now ?? Date.now;
     this.#secrets = secretsOf(config.auth);

@@ -11,10 +11,11 @@ import {
   type BrowserWindow,
   type FileFilter,
   type OpenDialogOptions,
+  type SaveDialogOptions,
   type WebContents,
 } from 'electron';
 import { AppError } from '../../common/errors';
-import type { DialogAdapter, FilePurpose, OsAdapter } from '../app';
+import type { DialogAdapter, FilePurpose, OsAdapter, SavePurpose } from '../app';
 import { dragIconDataUrl } from './drag-icon';
 
 const allFiles: FileFilter = { name: 'All files', extensions: ['*'] };
@@ -41,6 +42,11 @@ const fileTitles: Record<FilePurpose, string> = {
   'ca-file': 'Choose the CA certificate (PEM) the cloud’s TLS certificate is signed by',
 };
 
+const saveFilters: Record<SavePurpose, FileFilter[]> = {
+  'activity-csv': [{ name: 'CSV', extensions: ['csv'] }],
+  'activity-json': [{ name: 'JSON', extensions: ['json'] }],
+};
+
 export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdapter {
   const open = (options: OpenDialogOptions) => {
     const window = getWindow();
@@ -63,6 +69,19 @@ export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdap
       });
       return result.canceled ? [] : result.filePaths;
     },
+    async saveFile({ purpose, defaultName, title }) {
+      const options: SaveDialogOptions = {
+        title: title ?? 'Save as',
+        defaultPath: defaultName,
+        filters: saveFilters[purpose],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      };
+      const window = getWindow();
+      const result = window
+        ? await dialog.showSaveDialog(window, options)
+        : await dialog.showSaveDialog(options);
+      return result.canceled || result.filePath === '' ? null : result.filePath;
+    },
   };
 }
 
@@ -84,6 +103,16 @@ export function osAdapter(): OsAdapter {
     },
     notify(title, body) {
       if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
+    async openFolder(path) {
+      const problem = await shell.openPath(path);
+      if (problem !== '') {
+        throw new AppError({
+          kind: 'filesystem',
+          message: `Could not open ${path}: ${problem}`,
+          details: { path },
+        });
+      }
     },
   };
 }

@@ -42,7 +42,7 @@ const viewMenuWithoutDevTools: MenuItemConstructorOptions = {
   ],
 };
 
-function buildMenu(packaged: boolean): Menu {
+function buildMenu(packaged: boolean, openLogFolder: () => void): Menu {
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
     { role: 'fileMenu' },
@@ -51,7 +51,10 @@ function buildMenu(packaged: boolean): Menu {
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: 'Glance Image API Reference', click: () => openLink(apiReference) }],
+      submenu: [
+        { label: 'Glance Image API Reference', click: () => openLink(apiReference) },
+        { label: 'Open Log Folder', click: openLogFolder },
+      ],
     },
   ];
   return Menu.buildFromTemplate(template);
@@ -83,10 +86,16 @@ async function start(): Promise<void> {
     grantDroppedFile: (path) => services.pathGrants.grant('file', path),
     getWindow: () => window,
     url,
-    log,
+    // Refused senders and unexpected errors go to the log file too.
+    log: services.log,
   });
   services.transfers.onChange((event) => sendEvent(window, 'transfersChanged', event));
-  Menu.setApplicationMenu(buildMenu(app.isPackaged));
+  const openLogFolder = () => {
+    services.os
+      .openFolder(services.appLog.dir)
+      .catch((error: unknown) => log(`Could not open the log folder: ${String(error)}`));
+  };
+  Menu.setApplicationMenu(buildMenu(app.isPackaged, openLogFolder));
 
   const openWindow = () => {
     const bounds = services.settings.get('windowBounds');

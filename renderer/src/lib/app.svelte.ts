@@ -9,7 +9,7 @@ import type { Transfer } from '../../../common/transfer';
 import { api, onEvent } from './api';
 import { errorText, setLocale, statusLabel, t, uiLocaleFor } from '../i18n/index.svelte';
 
-export type View = 'images' | 'transfers' | 'profiles' | 'settings';
+export type View = 'images' | 'transfers' | 'profiles' | 'activity' | 'settings';
 
 export interface Toast {
   id: number;

@@ -29,6 +29,8 @@ export interface OsRecord {
   revealed: string[];
   dragged: { path: string; sender: unknown }[];
   notifications: { title: string; body: string }[];
+  /** Folders opened in the file manager. */
+  folders: string[];
 }
 
 export interface TestMain {
@@ -38,7 +40,7 @@ export interface TestMain {
   dataDir: string;
   os: OsRecord;
   /** What the dialogs answer next; change them at will. */
-  dialogAnswers: { folder: string | null; files: string[] };
+  dialogAnswers: { folder: string | null; files: string[]; saveAs: string | null };
   call<N extends CallName>(name: N, payload?: unknown): Promise<Envelope<CallResult<N>>>;
   /** Like `call`, but returns the value and throws the error data of a failed call. */
   value<N extends CallName>(name: N, payload?: unknown): Promise<CallResult<N>>;
@@ -60,17 +62,23 @@ export async function startTestMain(
   } = {},
 ): Promise<TestMain> {
   const dataDir = options.dataDir ?? tempFolder('data');
-  const os: OsRecord = { revealed: [], dragged: [], notifications: [] };
-  const dialogAnswers: TestMain['dialogAnswers'] = { folder: tempFolder('downloads'), files: [] };
+  const os: OsRecord = { revealed: [], dragged: [], notifications: [], folders: [] };
+  const dialogAnswers: TestMain['dialogAnswers'] = {
+    folder: tempFolder('downloads'),
+    files: [],
+    saveAs: null,
+  };
   const dialogs: DialogAdapter = {
     chooseFolder: async () => dialogAnswers.folder,
     chooseFiles: async ({ multiple }) =>
       multiple ? dialogAnswers.files : dialogAnswers.files.slice(0, 1),
+    saveFile: async () => dialogAnswers.saveAs,
   };
   const osAdapter: OsAdapter = {
     revealInFolder: (path) => void os.revealed.push(path),
     startDrag: (path, sender) => void os.dragged.push({ path, sender }),
     notify: (title, body) => void os.notifications.push({ title, body }),
+    openFolder: async (path) => void os.folders.push(path),
   };
   const services = await createServices({
     dataDir,
@@ -85,7 +93,7 @@ export async function startTestMain(
   });
   const handlers = createHandlers(services);
   const call = <N extends CallName>(name: N, payload?: unknown) =>
-    dispatch(handlers, name, payload, { sender: 'test-sender' });
+    dispatch(handlers, name, payload, { sender: 'test-sender', log: services.log });
   const value = async <N extends CallName>(name: N, payload?: unknown) => {
     const result = await call(name, payload);
     if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);

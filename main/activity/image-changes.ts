@@ -1,0 +1,141 @@
+/**
+ * The image changes the user makes through the handlers, each recorded in the activity log
+ * with its outcome: created, edited (with the patch), deleted, (de)activated, imported from
+ * a URL. Uploads are recorded when their transfer ends (recordUploads). Where the change's
+ * answer does not name the image, it is read first, so the log says which image it was.
+ */
+import type { ActivityAction } from '../../common/activity';
+import { AppError } from '../../common/errors';
+import type { Image, ImageCreate, PatchOperation } from '../../common/image';
+import type { TransferProgressEvent } from '../../common/transfer';
+import type { GlanceClient } from '../openstack/glance';
+import { failedOutcome, type ActivityLog } from './activity-log';
+
+type ChangingCalls = Pick<
+  GlanceClient,
+  | 'getImage'
+  | 'createImage'
+  | 'updateImage'
+  | 'deleteImage'
+  | 'deactivateImage'
+  | 'reactivateImage'
+  | 'importImage'
+>;
+
+export interface CloudRef {
+  id: string;
+  name: string;
+}
+
+export interface ImageChanges {
+  createImage(fields: ImageCreate): Promise<Image>;
+  updateImage(imageId: string, ops: PatchOperation[]): Promise<Image>;
+  deleteImage(imageId: string): Promise<void>;
+  setActive(imageId: string, active: boolean): Promise<void>;
+  importFromUrl(imageId: string, url: string): Promise<void>;
+}
+
+interface Change {
+  action: ActivityAction;
+  imageId: string;
+  imageName: string;
+  patch?: PatchOperation[];
+}
+
+export function recordedChanges(
+  glance: ChangingCalls,
+  activity: ActivityLog,
+  cloud: CloudRef,
+): ImageChanges {
+  const record = async <T>(
+    change: Change,
+    run: () => Promise<T>,
+    answered?: (result: T) => Image,
+  ): Promise<T> => {
+    const base = { profileId: cloud.id, profileName: cloud.name, ...change };
+    try {
+      const result = await run();
+      const image = answered?.(result);
+      activity.record({
+        ...base,
+        ...(image === undefined ? {} : { imageId: image.id, imageName: image.name ?? '' }),
+        outcome: { ok: true },
+      });
+      return result;
+    } catch (error) {
+      activity.record({ ...base, outcome: failedOutcome(error) });
+      throw error;
+    }
+  };
+  /** The image's name before the change; '' when it cannot be read (the change will say why). */
+  const nameOf = (imageId: string) =>
+    glance.getImage(imageId).then(
+      (image) => image.name ?? '',
+      () => '',
+    );
+  const same = (image: Image) => image;
+
+  return {
+    createImage: (fields) =>
+      record(
+        { action: 'created', imageId: fields.id ?? '', imageName: fields.name ?? '' },
+        () => glance.createImage(fields),
+        same,
+      ),
+    updateImage: (imageId, ops) =>
+      record(
+        { action: 'edited', imageId, imageName: '', patch: ops },
+        () => glance.updateImage(imageId, ops),
+        same,
+      ),
+    deleteImage: async (imageId) =>
+      record({ action: 'deleted', imageId, imageName: await nameOf(imageId) }, () =>
+        glance.deleteImage(imageId),
+      ),
+    setActive: async (imageId, active) =>
+      record(
+        {
+          action: active ? 'reactivated' : 'deactivated',
+          imageId,
+          imageName: await nameOf(imageId),
+        },
+        () => (active ? glance.reactivateImage(imageId) : glance.deactivateImage(imageId)),
+      ),
+    importFromUrl: async (imageId, url) =>
+      record({ action: 'imported', imageId, imageName: await nameOf(imageId) }, () =>
+        glance.importImage(imageId, { method: 'web-download', uri: url }),
+      ),
+  };
+}
+
+/**
+ * Records each upload when its transfer ends (done, failed or cancelled), from the queue's
+ * change events. Returns the unsubscribe.
+ */
+export function recordUploads(
+  transfers: { onChange(listener: (event: TransferProgressEvent) => void): () => void },
+  activity: ActivityLog,
+  cloudName: (profileId: string) => string,
+): () => void {
+  const recorded = new Set<string>();
+  return transfers.onChange(({ transfers: changed }) => {
+    for (const transfer of changed) {
+      if (transfer.kind !== 'upload' || transfer.finishedAt === undefined) continue;
+      if (!['done', 'failed', 'cancelled'].includes(transfer.state)) continue;
+      const key = `${transfer.id} ${transfer.finishedAt}`;
+      if (recorded.has(key)) continue;
+      recorded.add(key);
+      activity.record({
+        profileId: transfer.profileId,
+        profileName: cloudName(transfer.profileId),
+        action: 'uploaded',
+        imageId: transfer.imageId,
+        imageName: transfer.imageName,
+        outcome:
+          transfer.state === 'done'
+            ? { ok: true }
+            : failedOutcome(transfer.error ?? new AppError({ kind: 'cancelled' })),
+      });
+    }
+  });
+}

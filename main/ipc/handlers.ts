@@ -22,7 +22,9 @@ import { activityCsv, activityJson } from '../activity/export';
 import { recordedChanges, type ImageChanges } from '../activity/image-changes';
 import { profileName, type Services } from '../app';
 import { diagnostics } from '../logging/diagnostics';
+import { logRequestFailures } from '../logging/events';
 import { scrubSecrets } from '../net/scrub';
+import { OpenStackSession } from '../openstack/keystone';
 import { importCloudsYaml, importOpenrc } from '../profiles/import';
 import { testConnection } from '../profiles/test-connection';
 import { validationError } from '../settings/validation';
@@ -93,7 +95,11 @@ export function createHandlers(services: Services): Handlers {
         }
         throw error;
       }
-      return testConnection(config);
+      // Its failed requests go to the log file like every other: support asks for them first.
+      const onRequestFailed = logRequestFailures(services.appLog);
+      return testConnection(config, {
+        openSession: (tested) => new OpenStackSession(tested, { onRequestFailed }),
+      });
     },
     importProfiles: async ({ kind, path }) => {
       if (path !== undefined) pathGrants.check('file', path, 'file to import');

@@ -156,6 +156,24 @@ describe('log file', () => {
     expect(text).not.toContain(bed.admin.password);
   });
 
+  it('has the failed sign-in of a connection test, without the password tried', async () => {
+    const wrong = `wrong-password-${runId}`;
+    const result = await main.value('testConnection', {
+      profile: passwordProfile(bed, bed.member, { secret: wrong }),
+    });
+    expect(result).toMatchObject({ ok: false, step: 'auth' });
+    await main.services.appLog.flush();
+    const text = await readFile(main.services.appLog.file, 'utf8');
+    const signIn = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.event === 'request.failed' && line.path === '/v3/auth/tokens');
+    expect(signIn).toMatchObject({ method: 'POST', status: 401, kind: 'auth' });
+    expect(signIn?.requestId).toMatch(/^req-/);
+    expect(text).not.toContain(wrong);
+  });
+
   it('has the unexpected errors dispatch reports', async () => {
     main.services.log('Call listImages failed unexpectedly: TypeError: boom');
     await main.services.appLog.flush();

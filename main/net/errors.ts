@@ -268,3 +268,100 @@ export function toAppError(err: unknown): AppError {
     return build('integrity', 'The file changed size while it was being sent.');
   return build('network', networkMessages[code]);
 }
+
+/** The servers whose answers main reads; errors about an answer name it (`details.service`). */
+export type ServiceName = 'keystone' | 'glance';
+
+/** Where an answer came from. */
+export interface AnswerSource {
+  service: ServiceName;
+  /** `host[:port]` of the URL that answered. */
+  host: string;
+}
+
+const serviceWords: Record<ServiceName, string> = {
+  keystone: 'Keystone',
+  glance: 'The image service',
+};
+
+/** Longest server-made text (a field path, a URL) put in an error. */
+const maxQuoted = 200;
+
+function quoted(text: string): string {
+  return text.length > maxQuoted ? `${text.slice(0, maxQuoted)}…` : text;
+}
+
+function answerError(
+  source: AnswerSource,
+  reason: string,
+  message: string,
+  details: Record<string, string | number> = {},
+  cause?: unknown,
+): AppError {
+  return new AppError(
+    {
+      kind: 'server',
+      message: `${serviceWords[source.service]} at ${source.host} ${message}`,
+      details: { reason, service: source.service, host: source.host, ...details },
+    },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * An answer whose `field` (a path such as `images[3].size`; empty for the whole answer) is
+ * missing or of the wrong type.
+ */
+export function badAnswer(source: AnswerSource, field: string, cause?: unknown): AppError {
+  const what =
+    field === ''
+      ? 'sent an answer that is not what this service sends.'
+      : `sent an answer Glance Desk cannot use: ${quoted(field)} is missing or of the wrong type.`;
+  return answerError(source, 'bad-answer', what, { field: quoted(field) }, cause);
+}
+
+export function notJsonAnswer(source: AnswerSource, cause: unknown): AppError {
+  return answerError(source, 'not-json', 'sent an answer that is not valid JSON.', {}, cause);
+}
+
+export function answerTooLarge(source: AnswerSource, limitBytes: number): AppError {
+  return answerError(
+    source,
+    'answer-too-large',
+    `sent an answer larger than ${limitBytes / 2 ** 20} MiB; it was not read.`,
+    { limitBytes },
+  );
+}
+
+/** The image service answered with another image than the one asked for. */
+export function wrongImage(source: AnswerSource, expected: string, actual: string): AppError {
+  return answerError(
+    source,
+    'wrong-image',
+    `answered with another image (${quoted(actual)}) than the one asked for (${quoted(expected)}).`,
+    { expected: quoted(expected), actual: quoted(actual) },
+  );
+}
+
+/**
+ * A link (a version or catalog URL) from an answer that reached us over https but points
+ * to plain http: following it would send the token unencrypted.
+ */
+export function httpsDowngrade(source: AnswerSource, url: URL): AppError {
+  return answerError(
+    source,
+    'https-downgrade',
+    `points to ${url.origin}, a plain http address, although it was reached over https. Refused, so that the token is not sent unencrypted; if you trust that address, enter it in the profile yourself.`,
+    { url: url.origin },
+  );
+}
+
+/** A link (a version or catalog URL) that is not http(s). */
+export function badScheme(source: AnswerSource, url: URL): AppError {
+  return answerError(
+    source,
+    'bad-scheme',
+    `points to a ${quoted(url.protocol)} address, which is not a web (http or https) address. Refused.`,
+    { scheme: quoted(url.protocol) },
+  );
+}

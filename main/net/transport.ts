@@ -1,14 +1,25 @@
 /**
  * One HTTP transport per connection: a keep-alive undici dispatcher with the profile's TLS
- * and proxy settings, and a `request()` that turns every failure into an AppError.
+ * and proxy settings, a `request()` that turns every failure into an AppError, and
+ * `readJson()`, which reads a bounded JSON answer and checks its shape.
  */
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
 import { AppError, isAppError } from '../../common/errors';
 import type { TransportConfig } from '../../common/connection';
-import { httpError, toAppError, type StatusExplanations } from './errors';
+import {
+  answerTooLarge,
+  badAnswer,
+  httpError,
+  notJsonAnswer,
+  toAppError,
+  type AnswerSource,
+  type ServiceName,
+  type StatusExplanations,
+} from './errors';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -35,6 +46,8 @@ export interface RequestFailure {
 }
 
 export interface HttpResponse {
+  /** The URL that answered. */
+  url: URL;
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
@@ -176,6 +189,7 @@ export class Transport {
       throw toAppError(err);
     }
     const result: HttpResponse = {
+      url: new URL(req.url),
       status: response.statusCode,
       headers: response.headers,
       body: response.body,
@@ -195,25 +209,81 @@ export class Transport {
   }
 }
 
-/** Reads a JSON answer; `undefined` for an empty body (e.g. 204). */
-export async function readJson<T>(res: HttpResponse): Promise<T | undefined> {
-  let text: string;
+/** The largest JSON answer read: a page of 1000 images with many properties is a few MB. */
+export const maxJsonBytes = 32 * 2 ** 20;
+
+/**
+ * Reads a JSON answer and checks it against `schema` (an empty body, e.g. a 204, is
+ * `undefined`, which the schema may allow). An answer over `limit` bytes, not JSON, or not
+ * of the schema's shape is a `server` error that names the service, its host and, for a
+ * wrong shape, the field (see errors.ts).
+ */
+export async function readJson<S extends z.ZodType>(
+  res: HttpResponse,
+  service: ServiceName,
+  schema: S,
+  limit = maxJsonBytes,
+): Promise<z.output<S>> {
+  const source: AnswerSource = { service, host: res.url.host };
+  const text = await readText(res, source, limit);
+  let data: unknown;
+  if (text.trim() !== '') {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw notJsonAnswer(source, err);
+    }
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw badAnswer(source, fieldPath(issue === undefined ? [] : issuePath(issue)), parsed.error);
+  }
+  return parsed.data;
+}
+
+/** The body as text, counted as it streams in: past `limit` bytes the connection is dropped. */
+async function readText(res: HttpResponse, source: AnswerSource, limit: number): Promise<string> {
+  const declared = Number(res.headers['content-length']);
+  if (declared > limit) {
+    res.body.destroy();
+    throw answerTooLarge(source, limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    text = await res.body.text();
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      // Leaving the loop by a throw destroys the body, which closes the connection.
+      if (size > limit) throw answerTooLarge(source, limit);
+      chunks.push(chunk);
+    }
   } catch (err) {
     throw toAppError(err);
   }
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new AppError(
-      {
-        kind: 'server',
-        status: res.status,
-        message: 'The cloud sent an answer that is not valid JSON.',
-      },
-      { cause: err },
-    );
-  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/**
+ * Where an issue is. For a value that fits none of a union's shapes, the deepest place
+ * where one of them failed: the union itself says little (`versions`), that place says
+ * what is wrong (`versions.values[0].links[0].href`).
+ */
+function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
+  if (issue.code !== 'invalid_union') return issue.path;
+  const inner = issue.errors.flat().map(issuePath);
+  const deepest = inner.reduce<PropertyKey[]>((a, b) => (b.length > a.length ? b : a), []);
+  return [...issue.path, ...deepest];
+}
+
+/** A zod issue path as one would write it in JavaScript: `images[3].size`, `token.catalog[0]`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const name = String(key);
+      if (!/^[A-Za-z_$][\w$-]*$/.test(name)) return `[${JSON.stringify(name)}]`;
+      return index === 0 ? name : `.${name}`;
+    })
+    .join('');
 }

@@ -1,18 +1,49 @@
-/** Keystone's service catalog: finding the image service's endpoint in it. */
+/**
+ * Keystone's service catalog: its shape, finding the image service's endpoint in it, and
+ * the rule for every URL Keystone hands out (only http(s), never https → http).
+ */
+import { z } from 'zod';
 import { AppError } from '../../common/errors';
 import type { EndpointInterface } from '../../common/connection';
+import { badAnswer, badScheme, httpsDowngrade, type AnswerSource } from '../net/errors';
 
-export interface CatalogEndpoint {
-  interface: string;
-  region?: string | null;
-  region_id?: string | null;
-  url: string;
-}
+// Loose objects: catalogs carry more (ids, region objects, Huawei's extra fields) than is read.
+const catalogEndpointSchema = z.looseObject({
+  interface: z.string(),
+  region: z.string().nullish(),
+  region_id: z.string().nullish(),
+  url: z.string(),
+});
 
-export interface CatalogService {
-  type: string;
-  name?: string;
-  endpoints: CatalogEndpoint[];
+export const catalogSchema = z.array(
+  z.looseObject({
+    type: z.string(),
+    name: z.string().nullish(),
+    endpoints: z.array(catalogEndpointSchema),
+  }),
+);
+
+export type CatalogEndpoint = z.output<typeof catalogEndpointSchema>;
+export type CatalogService = z.output<typeof catalogSchema>[number];
+
+/**
+ * `link` (a version link or catalog URL, relative to `from` if it is relative) when it is
+ * safe to send a token to: an http(s) URL, and https when `from` is https.
+ * `field` names the link in Keystone's answer, for the error when it is no URL at all.
+ */
+export function trustedLink(link: string, from: string, field: string): URL {
+  const source: AnswerSource = { service: 'keystone', host: new URL(from).host };
+  let url: URL;
+  try {
+    url = new URL(link, from);
+  } catch (err) {
+    throw badAnswer(source, field, err);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badScheme(source, url);
+  if (url.protocol === 'http:' && new URL(from).protocol === 'https:') {
+    throw httpsDowngrade(source, url);
+  }
+  return url;
 }
 
 /**
@@ -27,9 +58,14 @@ function regionOf(endpoint: CatalogEndpoint): string | undefined {
   return endpoint.region_id ?? endpoint.region ?? undefined;
 }
 
-/** The `image` endpoint for an interface (and region, when given), or a plain error saying what is there. */
+/**
+ * The `image` endpoint for an interface (and region, when given), or a plain error saying
+ * what is there. `identityUrl` is the Keystone URL the catalog came from: the endpoint
+ * must pass `trustedLink` against it.
+ */
 export function pickImageEndpoint(
   catalog: readonly CatalogService[],
+  identityUrl: string,
   endpointInterface: EndpointInterface,
   region?: string,
 ): string {
@@ -46,7 +82,12 @@ export function pickImageEndpoint(
       e.interface === endpointInterface &&
       (region === undefined || region === '' || regionOf(e) === region),
   );
-  if (match !== undefined) return normalizeImageEndpoint(match.url);
+  if (match !== undefined) {
+    const service = catalog.findIndex((s) => s.endpoints.includes(match));
+    const index = catalog[service]?.endpoints.indexOf(match);
+    const field = `token.catalog[${service}].endpoints[${index}].url`;
+    return normalizeImageEndpoint(trustedLink(match.url, identityUrl, field).href);
+  }
   const available = endpoints
     .map((e) => `${e.interface}${regionOf(e) === undefined ? '' : ` (${regionOf(e)})`}`)
     .join(', ');

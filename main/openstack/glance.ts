@@ -3,6 +3,7 @@
  * informational calls. Every failure is an AppError (see main/net/errors.ts).
  */
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
 import { AppError } from '../../common/errors';
 import type {
   Image,
@@ -14,13 +15,15 @@ import type {
 } from '../../common/image';
 import { diffImage } from '../../common/patch';
 import type { OpenStackSession, ServiceRequest } from './keystone';
+import { wrongImage } from '../net/errors';
 import type { HttpResponse } from '../net/transport';
 import {
+  checkedImage,
   createImageBody,
   imageListParams,
   markerFromNext,
   parseContentRange,
-  parseImage,
+  toImage,
 } from './image-format';
 
 export interface ImageDownload {
@@ -50,13 +53,47 @@ export interface ImportInfo {
   methods: string[];
 }
 
+// What is read from Glance's answers, checked (see readJson): loose objects, since clouds
+// send more than this.
+const imagePageSchema = z.looseObject({
+  images: z.array(checkedImage),
+  next: z
+    .string()
+    .refine((next) => URL.canParse(next, 'http://glance.invalid'), 'Not a link.')
+    .nullish(),
+});
+
+const memberSchema = z.looseObject({
+  image_id: z.string(),
+  member_id: z.string(),
+  status: z.enum(['pending', 'accepted', 'rejected']),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+/** `/v2/schemas/image`: the create form reads the properties' `enum`s. */
+const imageJsonSchema = z.looseObject({
+  properties: z.record(z.string(), z.looseObject({ enum: z.array(z.unknown()).optional() })),
+});
+
+const importInfoSchema = z.looseObject({
+  'import-methods': z.looseObject({ value: z.array(z.string()) }).optional(),
+});
+
+/** Glance writes some flags as strings: `"default": "true"` in /v2/info/stores. */
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform((value) => value === true || value === 'true');
+
+const storeSchema = z.looseObject({
+  id: z.string(),
+  description: z.string().optional(),
+  default: flag.optional(),
+  read_only: flag.optional(),
+});
+
 /** One entry of `/v2/info/stores`. */
-export interface ImageStore {
-  id: string;
-  description?: string;
-  default?: boolean;
-  read_only?: boolean;
-}
+export type ImageStore = z.output<typeof storeSchema>;
 
 export type ImageMemberStatus = ImageMember['status'];
 
@@ -91,10 +128,6 @@ function repeatedMarker(): AppError {
   });
 }
 
-function missingAnswer(what: string): AppError {
-  return new AppError({ kind: 'server', message: `The cloud answered without ${what}.` });
-}
-
 export class GlanceClient {
   readonly #session: OpenStackSession;
 
@@ -104,14 +137,16 @@ export class GlanceClient {
 
   /** One page of images. */
   async listImages(query: ImageListQuery = {}, signal?: AbortSignal): Promise<ImagePage> {
-    const data = await this.#session.json<{ images?: unknown; next?: unknown }>({
-      method: 'GET',
-      path: '/v2/images',
-      query: imageListParams(query),
-      ...(signal === undefined ? {} : { signal }),
-    });
-    if (!Array.isArray(data?.images)) throw missingAnswer('an image list');
-    const page: ImagePage = { images: data.images.map(parseImage) };
+    const data = await this.#session.json(
+      {
+        method: 'GET',
+        path: '/v2/images',
+        query: imageListParams(query),
+        ...(signal === undefined ? {} : { signal }),
+      },
+      imagePageSchema,
+    );
+    const page: ImagePage = { images: data.images.map(toImage) };
     const nextMarker = markerFromNext(data.next);
     if (nextMarker !== undefined) page.nextMarker = nextMarker;
     return page;
@@ -134,7 +169,7 @@ export class GlanceClient {
   }
 
   async getImage(id: string): Promise<Image> {
-    return this.#image({ method: 'GET', path: imagePath(id) });
+    return this.#image({ method: 'GET', path: imagePath(id) }, id);
   }
 
   async createImage(create: ImageCreate): Promise<Image> {
@@ -146,12 +181,15 @@ export class GlanceClient {
   }
 
   async updateImage(id: string, ops: PatchOperation[]): Promise<Image> {
-    return this.#image({
-      method: 'PATCH',
-      path: imagePath(id),
-      body: JSON.stringify(ops),
-      headers: { 'content-type': jsonPatchType },
-    });
+    return this.#image(
+      {
+        method: 'PATCH',
+        path: imagePath(id),
+        body: JSON.stringify(ops),
+        headers: { 'content-type': jsonPatchType },
+      },
+      id,
+    );
   }
 
   /** Sends the minimal patch from `before` to `after`; with no change, just reads the image. */
@@ -202,11 +240,10 @@ export class GlanceClient {
   }
 
   async listMembers(id: string): Promise<ImageMember[]> {
-    const data = await this.#session.json<{ members?: ImageMember[] }>({
-      method: 'GET',
-      path: imagePath(id, '/members'),
-    });
-    if (!Array.isArray(data?.members)) throw missingAnswer('a member list');
+    const data = await this.#session.json(
+      { method: 'GET', path: imagePath(id, '/members') },
+      z.looseObject({ members: z.array(memberSchema) }),
+    );
     return data.members;
   }
 
@@ -241,23 +278,15 @@ export class GlanceClient {
 
   /** `/v2/schemas/image`: the JSON schema of an image, with this cloud's custom property definitions. */
   async getImageSchema(): Promise<Record<string, unknown>> {
-    const schema = await this.#session.json<Record<string, unknown>>({
-      method: 'GET',
-      path: '/v2/schemas/image',
-    });
-    if (schema === undefined) throw missingAnswer('the image schema');
-    return schema;
+    return this.#session.json({ method: 'GET', path: '/v2/schemas/image' }, imageJsonSchema);
   }
 
   async getImportInfo(): Promise<ImportInfo> {
-    const data = await this.#session.json<{ 'import-methods'?: { value?: unknown } }>({
-      method: 'GET',
-      path: '/v2/info/import',
-    });
-    const methods = data?.['import-methods']?.value;
-    return {
-      methods: Array.isArray(methods) ? methods.filter((m) => typeof m === 'string') : [],
-    };
+    const data = await this.#session.json(
+      { method: 'GET', path: '/v2/info/import' },
+      importInfoSchema,
+    );
+    return { methods: data['import-methods']?.value ?? [] };
   }
 
   /** `/v2/info/stores`; kind `unsupported` when the cloud has multiple stores turned off. */
@@ -266,12 +295,14 @@ export class GlanceClient {
       kind: 'unsupported' as const,
       message: 'This cloud does not list its image stores (multiple stores are not enabled).',
     };
-    const data = await this.#session.json<{ stores?: ImageStore[] }>({
-      method: 'GET',
-      path: '/v2/info/stores',
-      explanations: { 404: unsupported, 410: unsupported },
-    });
-    if (!Array.isArray(data?.stores)) throw missingAnswer('a store list');
+    const data = await this.#session.json(
+      {
+        method: 'GET',
+        path: '/v2/info/stores',
+        explanations: { 404: unsupported, 410: unsupported },
+      },
+      z.looseObject({ stores: z.array(storeSchema) }),
+    );
     return data.stores;
   }
 
@@ -363,16 +394,18 @@ export class GlanceClient {
     }
   }
 
-  async #image(req: ServiceRequest): Promise<Image> {
-    const data = await this.#session.json<unknown>(req);
-    if (data === undefined) throw missingAnswer('an image');
-    return parseImage(data);
+  /** The image a request answers with; it must be `expectedId`, when the request named one. */
+  async #image(req: ServiceRequest, expectedId?: string): Promise<Image> {
+    const image = toImage(await this.#session.json(req, checkedImage));
+    if (expectedId !== undefined && image.id !== expectedId) {
+      const { host } = new URL(await this.#session.imageEndpoint());
+      throw wrongImage({ service: 'glance', host }, expectedId, image.id);
+    }
+    return image;
   }
 
   async #member(req: ServiceRequest): Promise<ImageMember> {
-    const data = await this.#session.json<ImageMember>(req);
-    if (data === undefined) throw missingAnswer('a member');
-    return data;
+    return this.#session.json(req, memberSchema);
   }
 
   async #empty(req: ServiceRequest): Promise<void> {

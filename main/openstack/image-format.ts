@@ -1,8 +1,8 @@
 /**
- * Glance v2's wire format for images: list queries as URL parameters, image JSON to
- * `Image`, `ImageCreate` to a request body. Pure functions, no I/O.
+ * Glance v2's wire format for images: list queries as URL parameters, image JSON checked
+ * and turned into an `Image`, `ImageCreate` to a request body. Pure functions, no I/O.
  */
-import { AppError } from '../../common/errors';
+import { z } from 'zod';
 import {
   coreImageFields,
   type Image,
@@ -76,62 +76,92 @@ export function markerFromNext(next: unknown): string | undefined {
 
 const coreFieldSet: ReadonlySet<string> = new Set(coreImageFields);
 
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function num(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
+const text = z.string().nullish();
+const count = z.int().nonnegative().nullish();
 
 /**
- * An image from Glance's JSON: core fields typed, every other field kept in `properties`.
- * Anything that is not an object with a string `id` is a server error, not an image.
+ * An image as Glance sends it. Only `id` is required; a core field that is there has
+ * Glance's type (null where Glance allows null), and every other field passes untouched
+ * (Huawei IMS's `__image_size` strings, user properties).
  */
-export function parseImage(json: unknown): Image {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw notAnImage('The cloud sent something that is not an image where an image was expected.');
+export const imageSchema = z.looseObject({
+  id: z.string().min(1),
+  name: text,
+  status: text,
+  visibility: text,
+  protected: z.boolean().nullish(),
+  os_hidden: z.boolean().nullish(),
+  tags: z.array(z.string()).nullish(),
+  disk_format: text,
+  container_format: text,
+  size: count,
+  virtual_size: count,
+  min_disk: count,
+  min_ram: count,
+  owner: text,
+  checksum: text,
+  os_hash_algo: text,
+  os_hash_value: text,
+  created_at: text,
+  updated_at: text,
+  locations: z
+    .array(z.looseObject({ url: z.string(), metadata: z.record(z.string(), z.unknown()) }))
+    .nullish(),
+  direct_url: text,
+  stores: text,
+  file: text,
+  self: text,
+  schema: text,
+});
+
+type ImageJson = z.output<typeof imageSchema>;
+
+/**
+ * `imageSchema` as a check only: the image stays the object JSON.parse made. zod's copy of
+ * a 30-field object is several times slower for `toImage` to walk; checking and converting
+ * a page of 1000 images takes about 3 ms this way, 7 ms with the copies.
+ */
+export const checkedImage = z.custom<ImageJson>().superRefine((value, ctx) => {
+  const result = imageSchema.safeParse(value);
+  for (const issue of result.error?.issues ?? []) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   }
-  const raw = json as Record<string, unknown>;
-  if (typeof raw.id !== 'string' || raw.id === '') {
-    throw notAnImage('The cloud sent an image without an id.');
-  }
+});
+
+/** A checked image as an `Image`: core fields typed, every other field in `properties`. */
+export function toImage(raw: ImageJson): Image {
   const properties: Record<string, PropertyValue> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!coreFieldSet.has(key)) properties[key] = value as PropertyValue;
   }
   const image: Image = {
     id: raw.id,
-    name: str(raw.name),
-    status: str(raw.status) ?? 'unknown',
-    visibility: str(raw.visibility) ?? 'private',
+    name: raw.name ?? null,
+    status: raw.status ?? 'unknown',
+    visibility: raw.visibility ?? 'private',
     protected: raw.protected === true,
     os_hidden: raw.os_hidden === true,
-    tags: Array.isArray(raw.tags) ? raw.tags.filter((t) => typeof t === 'string') : [],
-    disk_format: str(raw.disk_format),
-    container_format: str(raw.container_format),
-    size: num(raw.size),
-    virtual_size: num(raw.virtual_size),
-    min_disk: num(raw.min_disk) ?? 0,
-    min_ram: num(raw.min_ram) ?? 0,
-    owner: str(raw.owner),
-    checksum: str(raw.checksum),
-    os_hash_algo: str(raw.os_hash_algo),
-    os_hash_value: str(raw.os_hash_value),
-    created_at: str(raw.created_at) ?? '',
-    updated_at: str(raw.updated_at) ?? '',
+    tags: raw.tags ?? [],
+    disk_format: raw.disk_format ?? null,
+    container_format: raw.container_format ?? null,
+    size: raw.size ?? null,
+    virtual_size: raw.virtual_size ?? null,
+    min_disk: raw.min_disk ?? 0,
+    min_ram: raw.min_ram ?? 0,
+    owner: raw.owner ?? null,
+    checksum: raw.checksum ?? null,
+    os_hash_algo: raw.os_hash_algo ?? null,
+    os_hash_value: raw.os_hash_value ?? null,
+    created_at: raw.created_at ?? '',
+    updated_at: raw.updated_at ?? '',
     properties,
   };
-  if (Array.isArray(raw.locations)) image.locations = raw.locations as Image['locations'];
+  if (raw.locations != null) image.locations = raw.locations as Image['locations'];
   for (const key of ['direct_url', 'stores', 'file', 'self', 'schema'] as const) {
-    const value = str(raw[key]);
-    if (value !== null) image[key] = value;
+    const value = raw[key];
+    if (value != null) image[key] = value;
   }
   return image;
-}
-
-function notAnImage(message: string): AppError {
-  return new AppError({ kind: 'server', message });
 }
 
 /** The `POST /v2/images` body: the seed's fields plus custom properties at the top level. */

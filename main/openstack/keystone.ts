@@ -5,6 +5,7 @@
  * requests to the image service with the token attached.
  */
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
 import { AppError, isAppError } from '../../common/errors';
 import type { AuthConfig, ConnectionConfig, DomainScoped } from '../../common/connection';
 import type { StatusExplanations } from '../net/errors';
@@ -15,7 +16,13 @@ import {
   type HttpResponse,
   type RequestFailure,
 } from '../net/transport';
-import { normalizeImageEndpoint, pickImageEndpoint, type CatalogService } from './catalog';
+import {
+  catalogSchema,
+  normalizeImageEndpoint,
+  pickImageEndpoint,
+  trustedLink,
+  type CatalogService,
+} from './catalog';
 
 export interface SessionOptions {
   /** Renew the token this long before its `expires_at`. Default: 5 minutes. */
@@ -40,18 +47,70 @@ interface AuthState {
   projectId: string | null;
 }
 
-interface TokenBody {
-  token?: {
-    expires_at?: string;
-    catalog?: CatalogService[];
-    project?: { id?: string };
-  };
+// What is read from Keystone's answers, checked; loose objects, since Keystone and its
+// look-alikes (Huawei IAM) send more than this.
+export const tokenBodySchema = z.looseObject({
+  token: z.looseObject({
+    expires_at: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'Not a date.')
+      .nullish(),
+    catalog: catalogSchema.optional(),
+    project: z.looseObject({ id: z.string() }).nullish(),
+  }),
+});
+type TokenBody = z.output<typeof tokenBodySchema>;
+
+const versionSchema = z.looseObject({
+  id: z.string().optional(),
+  status: z.string().optional(),
+  links: z
+    .array(z.looseObject({ rel: z.string().optional(), href: z.string().optional() }))
+    .optional(),
+});
+type VersionEntry = z.output<typeof versionSchema>;
+
+/**
+ * Keystone: {"versions": {"values": [...]}} (or {"version": {...}} at /v3); other services,
+ * e.g. Glance: {"versions": [...]}.
+ */
+export const discoverySchema = z
+  .looseObject({
+    versions: z
+      .union([z.array(versionSchema), z.looseObject({ values: z.array(versionSchema).optional() })])
+      .optional(),
+    version: versionSchema.optional(),
+  })
+  .optional();
+
+/** The versions a discovery answer lists, each with its place in the answer (for errors). */
+function listedVersions(body: DiscoveryAnswer): { version: VersionEntry; field: string }[] {
+  if (Array.isArray(body?.versions)) {
+    return body.versions.map((version, i) => ({ version, field: `versions[${i}]` }));
+  }
+  const values = body?.versions?.values;
+  if (values !== undefined) {
+    return values.map((version, i) => ({ version, field: `versions.values[${i}]` }));
+  }
+  return body?.version === undefined ? [] : [{ version: body.version, field: 'version' }];
 }
 
-interface VersionEntry {
-  id?: string;
-  status?: string;
-  links?: { rel?: string; href?: string }[];
+export type DiscoveryAnswer = z.output<typeof discoverySchema>;
+
+/**
+ * The Keystone v3 URL (no trailing slash) that a version-discovery answer from `authUrl`
+ * names, or undefined when it names none. The link decides where the password goes next,
+ * so it must pass `trustedLink`: only http(s), and no https → http.
+ */
+export function identityFromDiscovery(body: DiscoveryAnswer, authUrl: string): string | undefined {
+  const v3 = listedVersions(body).find(
+    ({ version }) => version.id?.startsWith('v3') && version.status !== 'deprecated',
+  );
+  const links = v3?.version.links ?? [];
+  const self = links.findIndex((link) => link.rel === 'self');
+  const href = links[self]?.href;
+  if (v3 === undefined || href === undefined) return undefined;
+  return trustedLink(href, authUrl, `${v3.field}.links[${self}].href`).href.replace(/\/+$/, '');
 }
 
 const defaultRefreshMargin = 5 * 60_000;
@@ -150,7 +209,12 @@ export class OpenStackSession {
           'The token is not scoped to a project, so Keystone sent no service catalog. Choose a project in the profile.',
       });
     }
-    return pickImageEndpoint(catalog, this.#config.interface, this.#config.region);
+    return pickImageEndpoint(
+      catalog,
+      await this.#identity(),
+      this.#config.interface,
+      this.#config.region,
+    );
   }
 
   /**
@@ -186,9 +250,9 @@ export class OpenStackSession {
     }
   }
 
-  /** `request()` plus JSON parsing of the answer (`undefined` for an empty body). */
-  async json<T>(req: ServiceRequest): Promise<T | undefined> {
-    return readJson<T>(await this.request(req));
+  /** `request()` plus reading its JSON answer, checked against `schema` (see readJson). */
+  async json<S extends z.ZodType>(req: ServiceRequest, schema: S): Promise<z.output<S>> {
+    return readJson(await this.request(req), 'glance', schema);
   }
 
   /** Forget the token: the next call signs in again. */
@@ -293,7 +357,7 @@ export class OpenStackSession {
     });
     const subject = res.headers['x-subject-token'];
     const token = Array.isArray(subject) ? subject[0] : subject;
-    const body = await readJson<TokenBody>(res);
+    const body = await readJson(res, 'keystone', tokenBodySchema);
     if (token === undefined || token === '') {
       throw new AppError({
         kind: 'server',
@@ -312,7 +376,7 @@ export class OpenStackSession {
       secrets: this.#secrets,
       explanations: this.#authExplanations(),
     });
-    return this.#stateFrom(token, await readJson<TokenBody>(res));
+    return this.#stateFrom(token, await readJson(res, 'keystone', tokenBodySchema));
   }
 
   #authExplanations(): StatusExplanations {
@@ -324,13 +388,12 @@ export class OpenStackSession {
     };
   }
 
-  #stateFrom(token: string, body: TokenBody | undefined): AuthState {
-    const expires = Date.parse(body?.token?.expires_at ?? '');
+  #stateFrom(token: string, { token: body }: TokenBody): AuthState {
     return {
       token,
-      expiresAt: Number.isNaN(expires) ? null : expires,
-      catalog: body?.token?.catalog ?? null,
-      projectId: body?.token?.project?.id ?? null,
+      expiresAt: body.expires_at == null ? null : Date.parse(body.expires_at),
+      catalog: body.catalog ?? null,
+      projectId: body.project?.id ?? null,
     };
   }
 
@@ -356,17 +419,13 @@ export class OpenStackSession {
       headers: { accept: 'application/json' },
       explanations: { 404: { kind: 'unsupported', message: notKeystone.message } },
     });
-    // Keystone: {"versions": {"values": [...]}} (or {"version": {...}} at /v3); other
-    // services, e.g. Glance: {"versions": [...]}.
-    const body = await readJson<{
-      versions?: { values?: VersionEntry[] } | VersionEntry[];
-      version?: VersionEntry;
-    }>(res).catch(() => undefined);
-    const listed = Array.isArray(body?.versions) ? body.versions : body?.versions?.values;
-    const versions = listed ?? (body?.version === undefined ? [] : [body.version]);
-    const v3 = versions.find((v) => v.id?.startsWith('v3') && v.status !== 'deprecated');
-    const href = v3?.links?.find((link) => link.rel === 'self')?.href;
-    if (href === undefined) throw notKeystone;
-    return href.replace(/\/+$/, '');
+    const body = await readJson(res, 'keystone', discoverySchema).catch((err: unknown) => {
+      // A web page, say: simply not Keystone.
+      if (isAppError(err) && err.details?.reason === 'not-json') throw notKeystone;
+      throw err;
+    });
+    const identity = identityFromDiscovery(body, authUrl);
+    if (identity === undefined) throw notKeystone;
+    return identity;
   }
 }

@@ -485,3 +485,18 @@ export const en = {
 } as const;
 
 export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;
+  'error.service.glance': 'the image service',
+  'error.service.keystone': 'Keystone',
+  'error.badAnswer':
+    'The answer from {service} at {host} cannot be used: its field {field} is missing or of the wrong type.',
+  'error.badAnswerShape':
+    'The answer from {service} at {host} cannot be used: it is not what this service sends.',
+  'error.notJson': 'The answer from {service} at {host} is not valid JSON.',
+  'error.answerTooLarge':
+    'The answer from {service} at {host} is larger than {size} MiB, so it was not read.',
+  'error.wrongImage':
+    'The image service at {host} answered with another image ({actual}) than the one asked for ({expected}).',
+  'error.httpsDowngrade':
+    'Keystone at {host} points to {url}, a plain http address, although it was reached over https. Glance Desk refused, so that your token is not sent unencrypted. If you trust that address, enter it in the profile yourself.',
+  'error.badScheme':
+    'Keystone at {host} points to a {scheme} address, which is not a web (http or https) address. Glance Desk refused it.',

@@ -90,7 +90,66 @@ export function knownErrorMessage(
           return undefined;
       }
     }
+    case 'server':
+      return badAnswerMessage(say, text, count('limitBytes'));
     default:
       return undefined;
   }
+}
+
+/**
+ * A server's answer main refused (main/net/errors.ts): not JSON, too large, of the wrong
+ * shape, another image than asked for, a link to plain http or to another scheme.
+ */
+function badAnswerMessage(
+  say: Say,
+  text: (key: string) => string | undefined,
+  limitBytes: number | undefined,
+): string | undefined {
+  const host = text('host');
+  if (host === undefined) return undefined;
+  const service = say(
+    text('service') === 'keystone' ? 'error.service.keystone' : 'error.service.glance',
+  );
+  switch (text('reason')) {
+    case 'bad-answer': {
+      const field = text('field');
+      return field === undefined
+        ? say('error.badAnswerShape', { service, host })
+        : say('error.badAnswer', { service, host, field });
+    }
+    case 'not-json':
+      return say('error.notJson', { service, host });
+    case 'answer-too-large':
+      return limitBytes === undefined
+        ? undefined
+        : say('error.answerTooLarge', { service, host, size: limitBytes / 2 ** 20 });
+    case 'wrong-image': {
+      const [expected, actual] = [text('expected'), text('actual')];
+      return expected && actual ? say('error.wrongImage', { host, expected, actual }) : undefined;
+    }
+    case 'https-downgrade': {
+      const url = text('url');
+      return url ? say('error.httpsDowngrade', { host, url }) : undefined;
+    }
+    case 'bad-scheme': {
+      const scheme = text('scheme');
+      return scheme ? say('error.badScheme', { host, scheme }) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Main's refusal to use a saved secret where it was not entered for (main/profiles/store.ts). */
+export function secretNeededMessage(say: Say, needed: SecretNeededDetails): string {
+  if (needed.secret === 'proxy-credentials') {
+    return needed.changed === undefined
+      ? say('error.proxyCredentialsGone')
+      : say('error.proxyCredentialsNeeded');
+  }
+  const secret = say(`secret.${needed.secret}`);
+  return needed.changed === undefined
+    ? say('error.secretGone', { secret })
+    : say('error.secretNeeded', { secret, setting: say(`setting.${needed.changed}`) });
 }

@@ -451,3 +451,15 @@ export const zhCN: Record<MessageKey, string> = {
   'error.readOnly': '{path} 位于只读磁盘上。请选择其他文件夹。',
   'error.noPermission': 'Glance Desk 无权使用 {path}。请选择其他文件夹或文件，或更改其权限。',
 };
+  'error.service.glance': '镜像服务',
+  'error.service.keystone': '身份认证服务（Keystone）',
+  'error.badAnswer': '{host} 上的{service}返回的应答无法使用：字段 {field} 缺失或类型不对。',
+  'error.badAnswerShape': '{host} 上的{service}返回的应答无法使用：它不是该服务应有的格式。',
+  'error.notJson': '{host} 上的{service}返回的应答不是有效的 JSON。',
+  'error.answerTooLarge': '{host} 上的{service}返回的应答超过 {size} MiB，因此没有读取。',
+  'error.wrongImage':
+    '{host} 上的镜像服务返回了另一个镜像（{actual}），而不是所请求的镜像（{expected}）。',
+  'error.httpsDowngrade':
+    '{host} 上的 Keystone 通过 https 访问，却指向明文 http 地址 {url}。为避免令牌以未加密方式发送，Glance Desk 已拒绝。如果你信任该地址，请自己在配置中填写。',
+  'error.badScheme':
+    '{host} 上的 Keystone 指向一个 {scheme} 地址，它不是网页（http 或 https）地址，Glance Desk 已拒绝。',

@@ -77,10 +77,10 @@ describe('PagePrefetcher', () => {
     const pages = new PagePrefetcher((query) => glance.listImages(query));
     proxy.addRule({ match: /marker=/, fault: { kind: 'respond', status: 200, body: '{' } });
     const first = await pages.page({ ...byName, limit: 2 }, 2);
-    await failure(
+    const err = await failure(
       pages.page({ ...byName, limit: 2, marker: first.nextMarker }),
       'server',
-      'The cloud sent an answer that is not valid JSON.',
     );
+    expect(err.details).toMatchObject({ reason: 'not-json', service: 'glance' });
   });
 });

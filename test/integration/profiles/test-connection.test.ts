@@ -211,14 +211,32 @@ describe('testConnection against the real Keystone + Glance', () => {
     });
 
     it('connects once the CA file is given, or when verification is switched off', async () => {
+      // The catalog's plain-http Glance is used only when the user enters it (next test).
       const trusted = await testConnection(
-        passwordConfig(bed, bed.member, { authUrl, caFile: certificates.caFile }),
+        passwordConfig(bed, bed.member, {
+          authUrl,
+          caFile: certificates.caFile,
+          imageEndpoint: glanceUrl,
+        }),
       );
       expect(trusted).toMatchObject({ ok: true, imageEndpoint: glanceUrl });
       const unverified = await testConnection(
-        passwordConfig(bed, bed.member, { authUrl, insecure: true }),
+        passwordConfig(bed, bed.member, { authUrl, insecure: true, imageEndpoint: glanceUrl }),
       );
       expect(unverified).toMatchObject({ ok: true });
+    });
+
+    it('refuses the plain-http image endpoint of the catalog of an https Keystone', async () => {
+      const result = failure(
+        await testConnection(
+          passwordConfig(bed, bed.member, { authUrl, caFile: certificates.caFile }),
+        ),
+      );
+      expect(result.step).toBe('catalog');
+      expect(result.error.details).toMatchObject({
+        reason: 'https-downgrade',
+        service: 'keystone',
+      });
     });
 
     it('says when the CA file cannot be read', async () => {

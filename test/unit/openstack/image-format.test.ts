@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
+  checkedImage,
   createImageBody,
   imageListParams,
+  imageSchema,
   markerFromNext,
   parseContentRange,
-  parseImage,
+  toImage,
 } from '../../../main/openstack/image-format';
 
 const params = (q: Parameters<typeof imageListParams>[0]): [string, string][] => [
@@ -135,7 +138,10 @@ const raw = {
   hw_disk_bus: 'virtio',
 };
 
-describe('parseImage', () => {
+/** What GlanceClient does with an image answer: check it, then type it. */
+const parseImage = (json: unknown) => toImage(imageSchema.parse(json));
+
+describe('imageSchema and toImage', () => {
   it('types the core fields and keeps every other field in properties', () => {
     const image = parseImage(raw);
     expect(image.name).toBe('中文镜像');
@@ -148,47 +154,94 @@ describe('parseImage', () => {
     });
   });
 
-  it('accepts a size of 0 and missing optional fields', () => {
+  it('accepts a size of 0, missing optional fields, and null where Glance allows it', () => {
     const image = parseImage({ id: 'i', size: 0, status: 'active' });
     expect(image.size).toBe(0);
     expect(image.tags).toEqual([]);
     expect(image.min_disk).toBe(0);
     expect(image.properties).toEqual({});
     expect('locations' in image).toBe(false);
+    expect(parseImage({ id: 'i', name: null, min_ram: null, direct_url: null })).toMatchObject({
+      name: null,
+      min_ram: 0,
+    });
   });
 
-  it('refuses what is not an image, as a server error', () => {
-    for (const value of [null, 'image', 42, [], ['id']]) {
-      expect(() => parseImage(value)).toThrow(
-        expect.objectContaining({ kind: 'server', message: expect.stringMatching(/not an image/) }),
-      );
+  it('takes Huawei IMS extras: string sizes and flags beside the typed fields', () => {
+    const image = parseImage({
+      ...raw,
+      size: 2147483648,
+      __image_size: '2147483648',
+      __isregistered: 'true',
+      __platform: 'Ubuntu',
+      __support_kvm: 'true',
+      __quick_start: false,
+      __description: null,
+    });
+    expect(image.size).toBe(2147483648);
+    expect(image.properties).toMatchObject({
+      __image_size: '2147483648',
+      __isregistered: 'true',
+      __quick_start: false,
+      __description: null,
+    });
+  });
+
+  it('keeps locations as sent', () => {
+    const locations = [{ url: 'file:///var/lib/glance/images/i', metadata: { store: 'local' } }];
+    expect(parseImage({ id: 'i', locations }).locations).toEqual(locations);
+  });
+
+  it('refuses what is not an image, or has no id', () => {
+    for (const value of [null, 'image', 42, [], ['id'], undefined]) {
+      const result = imageSchema.safeParse(value);
+      expect(result.success, JSON.stringify(value)).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual([]);
     }
     for (const id of [undefined, '', 7, null]) {
-      expect(() => parseImage({ id, name: 'x' })).toThrow(
-        expect.objectContaining({
-          kind: 'server',
-          message: 'The cloud sent an image without an id.',
-        }),
-      );
+      const result = imageSchema.safeParse({ id, name: 'x' });
+      expect(result.success, String(id)).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(['id']);
     }
   });
 
-  it('ignores wrongly typed fields instead of trusting them', () => {
-    const image = parseImage({
-      id: 'i',
-      size: '12',
-      min_disk: -Infinity,
-      tags: ['ok', 3, null],
-      protected: 'yes',
-      name: 5,
-    });
-    expect(image).toMatchObject({
-      size: null,
-      min_disk: 0,
-      tags: ['ok'],
-      protected: false,
-      name: null,
-    });
+  it('refuses a wrongly typed core field instead of guessing, naming the field', () => {
+    for (const [field, value] of [
+      ['size', '12'],
+      ['size', -1],
+      ['size', 1.5],
+      ['virtual_size', 'big'],
+      ['min_disk', -Infinity],
+      ['min_ram', true],
+      ['tags', ['ok', 3]],
+      ['tags', 'a,b'],
+      ['protected', 'yes'],
+      ['os_hidden', 1],
+      ['name', 5],
+      ['status', {}],
+      ['checksum', 123],
+      ['created_at', 0],
+      ['locations', [{ url: 5, metadata: {} }]],
+      ['locations', {}],
+      ['self', []],
+    ] as const) {
+      const result = imageSchema.safeParse({ id: 'i', [field]: value });
+      expect(result.success, `${field}: ${JSON.stringify(value)}`).toBe(false);
+      expect(result.error?.issues[0]?.path[0]).toBe(field);
+    }
+  });
+});
+
+describe('checkedImage', () => {
+  it('checks as imageSchema does, and hands back the very object it was given', () => {
+    const page = z.object({ images: z.array(checkedImage) });
+    const input = { images: [raw, { ...raw, id: 'b' }] };
+    const checked = page.parse(input);
+    expect(checked.images[1]).toBe(input.images[1]);
+
+    const wrong = page.safeParse({ images: [raw, raw, raw, { ...raw, size: '12' }] });
+    expect(wrong.error?.issues.map((issue) => issue.path)).toEqual([['images', 3, 'size']]);
+    expect(page.safeParse({ images: [null] }).error?.issues[0]?.path).toEqual(['images', 0]);
   });
 });
 

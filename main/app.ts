@@ -232,7 +232,7 @@ function savedPathGrants(profiles: ProfileStore, settings: AppSettingsStore): Pa
   const grants = new PathGrants();
   for (const { downloadFolder, caFile } of profiles.list()) {
     if (downloadFolder !== undefined) grants.grant('folder', downloadFolder);
-    if (caFile !== undefined) grants.grant('file', caFile);
+    if (caFile !== undefined) grants.grant('ca-file', caFile);
   }
   for (const folder of settings.get('pinnedFolders')) grants.grant('folder', folder);
   return grants;

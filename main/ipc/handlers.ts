@@ -29,7 +29,7 @@ import { importCloudsYaml, importOpenrc } from '../profiles/import';
 import { testConnection } from '../profiles/test-connection';
 import { validationError } from '../settings/validation';
 import { fileSystemError } from '../transfers/fs-errors';
-import type { PathGrants } from './path-grants';
+import { grantForPurpose, type PathGrants } from './path-grants';
 
 /** What the transport knows about the caller. */
 export interface CallContext {
@@ -102,7 +102,7 @@ export function createHandlers(services: Services): Handlers {
       });
     },
     importProfiles: async ({ kind, path }) => {
-      if (path !== undefined) pathGrants.check('file', path, 'file to import');
+      if (path !== undefined) pathGrants.check('import-file', path, 'file to import');
       // Secrets found in the files stay in main; the renderer gets references to them.
       const stashSecret = (secret: string) => profiles.stashSecret(secret);
       let result: ImportResult;
@@ -116,9 +116,10 @@ export function createHandlers(services: Services): Handlers {
       } else {
         result = await importOpenrc(path, { stashSecret });
       }
-      // A CA file named in the imported files is one main handed out: it may be saved.
+      // A CA file named in the imported files is one main handed out, as a CA file only:
+      // it may be saved in a profile, never uploaded.
       for (const { caFile } of result.profiles) {
-        if (caFile !== undefined) pathGrants.grant('file', caFile);
+        if (caFile !== undefined) pathGrants.grant('ca-file', caFile);
       }
       return result;
     },
@@ -179,7 +180,7 @@ export function createHandlers(services: Services): Handlers {
       });
     },
     startUpload: async (input) => {
-      const sourcePath = pathGrants.check('file', input.path, 'file to upload');
+      const sourcePath = pathGrants.check('upload-file', input.path, 'file to upload');
       return transfers.enqueueUpload(
         'imageId' in input
           ? { profileId: input.profileId, sourcePath, imageId: input.imageId }
@@ -212,7 +213,7 @@ export function createHandlers(services: Services): Handlers {
       os.startDrag(await existingFile(transfers.get(id)), sender);
     },
 
-    // What the user picks in main's own dialogs is granted to the renderer.
+    // What the user picks in main's own dialogs is granted to the renderer, for that purpose.
     chooseFolder: async (options) => {
       const folder = await dialogs.chooseFolder(options);
       if (folder !== null) pathGrants.grant('folder', folder);
@@ -220,7 +221,7 @@ export function createHandlers(services: Services): Handlers {
     },
     chooseFiles: async (options) => {
       const files = await dialogs.chooseFiles(options);
-      for (const file of files) pathGrants.grant('file', file);
+      for (const file of files) pathGrants.grant(grantForPurpose[options.purpose], file);
       return files;
     },
   };
@@ -231,7 +232,7 @@ function checkProfilePaths(pathGrants: PathGrants, profile: ProfileInput): void 
   if (profile.downloadFolder !== undefined) {
     pathGrants.check('folder', profile.downloadFolder, 'download folder');
   }
-  if (profile.caFile !== undefined) pathGrants.check('file', profile.caFile, 'CA file');
+  if (profile.caFile !== undefined) pathGrants.check('ca-file', profile.caFile, 'CA file');
 }
 
 async function deleteImages(

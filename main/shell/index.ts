@@ -83,7 +83,7 @@ async function start(): Promise<void> {
   serveRenderer(join(import.meta.dirname, '../renderer'));
   registerIpc({
     handlers: createHandlers(services),
-    grantDroppedFile: (path) => services.pathGrants.grant('file', path),
+    grantDroppedFile: (path) => services.pathGrants.grant('upload-file', path),
     getWindow: () => window,
     url,
     // Refused senders and unexpected errors go to the log file too.

@@ -103,7 +103,7 @@ describe('deactivate and reactivate', () => {
     ).id;
     const file = join(tempFolder('active'), 'disk.raw');
     await writeFile(file, randomBytes(4096));
-    await main.pick('file', file);
+    await main.pick('image', file);
     const upload = await main.value('startUpload', {
       profileId: adminId,
       path: file,

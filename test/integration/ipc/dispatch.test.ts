@@ -128,7 +128,7 @@ describe('import through dispatch', () => {
         '    identity_api_version: 3',
       ].join('\n'),
     );
-    await main.pick('file', cloudsPath);
+    await main.pick('clouds-yaml', cloudsPath);
     const result = await main.value('importProfiles', { kind: 'clouds-yaml', path: cloudsPath });
     expect(result.files).toEqual([cloudsPath]);
     expect(result.profiles).toHaveLength(1);
@@ -145,7 +145,7 @@ describe('import through dispatch', () => {
     const noPath = await main.call('importProfiles', { kind: 'openrc' });
     expect(noPath).toMatchObject({ ok: false, error: { kind: 'validation' } });
     const gone = join(tempFolder('clouds'), 'nope.yaml');
-    await main.pick('file', gone);
+    await main.pick('clouds-yaml', gone);
     const missing = await main.call('importProfiles', { kind: 'clouds-yaml', path: gone });
     expect(missing).toMatchObject({ ok: false, error: { kind: 'filesystem' } });
   });
@@ -168,7 +168,7 @@ describe('images and transfers through dispatch', () => {
     expect(unpicked).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(main.services.transfers.list()).toEqual([]);
 
-    await main.pick('file', source);
+    await main.pick('image', source);
     const started = await main.value('startUpload', request);
     const upload = await waitForTransfer(main, started.id);
     expect(upload.error).toBeUndefined();

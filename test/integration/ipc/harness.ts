@@ -14,12 +14,12 @@ import type { Transfer, TransferState } from '../../../common/transfer';
 import {
   createServices,
   type DialogAdapter,
+  type FilePurpose,
   type OsAdapter,
   type ServiceDeps,
   type Services,
 } from '../../../main/app';
 import { createHandlers, dispatch, type Handlers } from '../../../main/ipc/handlers';
-import type { PathKind } from '../../../main/ipc/path-grants';
 import type { Settings } from '../../../main/settings/settings-file';
 import type { TestbedInfo, TestbedUser } from '../../testbed/types';
 import { aesSecretBox } from '../../unit/profiles/helpers';
@@ -45,10 +45,11 @@ export interface TestMain {
   /** Like `call`, but returns the value and throws the error data of a failed call. */
   value<N extends CallName>(name: N, payload?: unknown): Promise<CallResult<N>>;
   /**
-   * The user picks `path` in main's folder or file dialog, as in the app: from then on main
-   * accepts that path from the renderer (and only then).
+   * The user picks `path` in main's folder dialog, or in its file dialog opened for
+   * `purpose` ('image' to upload, 'ca-file', …), as in the app: from then on main accepts
+   * that path from the renderer for that purpose (and only then).
    */
-  pick(kind: PathKind, path: string): Promise<void>;
+  pick(purpose: 'folder' | FilePurpose, path: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,13 +108,13 @@ export async function startTestMain(
     dialogAnswers,
     call,
     value,
-    async pick(kind, path) {
-      if (kind === 'folder') {
+    async pick(purpose, path) {
+      if (purpose === 'folder') {
         dialogAnswers.folder = path;
         await value('chooseFolder', {});
       } else {
         dialogAnswers.files = [path];
-        await value('chooseFiles', { purpose: 'image' });
+        await value('chooseFiles', { purpose });
       }
     },
     async close() {

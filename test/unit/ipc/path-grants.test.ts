@@ -1,6 +1,7 @@
 // Paths from the renderer: main acts only on the ones it handed out itself (its dialogs, a
-// drop the preload reported, what the settings hold, a CA file an import named). A forged
-// path is refused with a plain error before anything happens; a granted one works.
+// drop the preload reported, what the settings hold, a CA file an import named), and only
+// for the purpose it handed them out for. A forged path is refused with a plain error before
+// anything happens; a granted one works.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,26 +19,34 @@ const checking = (check: () => unknown) => Promise.resolve().then(check);
 describe('PathGrants', () => {
   it('answers only for what was granted, by kind, ignoring a trailing separator or a dot', () => {
     const grants = new PathGrants();
-    grants.grant('file', '/home/me/disk.qcow2');
+    grants.grant('upload-file', '/home/me/disk.qcow2');
     grants.grant('folder', '/home/me/downloads/');
-    expect(grants.has('file', '/home/me/disk.qcow2')).toBe(true);
-    expect(grants.has('file', '/home/me/./disk.qcow2')).toBe(true);
+    grants.grant('ca-file', '/home/me/ca.pem');
+    grants.grant('import-file', '/home/me/clouds.yaml');
+    expect(grants.has('upload-file', '/home/me/disk.qcow2')).toBe(true);
+    expect(grants.has('upload-file', '/home/me/./disk.qcow2')).toBe(true);
     expect(grants.has('folder', '/home/me/downloads')).toBe(true);
     expect(grants.has('folder', '/home/me/disk.qcow2')).toBe(false);
-    expect(grants.has('file', '/home/me/downloads')).toBe(false);
-    expect(grants.has('file', '/home/me/other.qcow2')).toBe(false);
+    expect(grants.has('upload-file', '/home/me/downloads')).toBe(false);
+    expect(grants.has('upload-file', '/home/me/other.qcow2')).toBe(false);
+    // A file granted for one purpose is not granted for another.
+    expect(grants.has('ca-file', '/home/me/ca.pem')).toBe(true);
+    expect(grants.has('upload-file', '/home/me/ca.pem')).toBe(false);
+    expect(grants.has('import-file', '/home/me/ca.pem')).toBe(false);
+    expect(grants.has('ca-file', '/home/me/disk.qcow2')).toBe(false);
+    expect(grants.has('upload-file', '/home/me/clouds.yaml')).toBe(false);
     expect(grants.has('folder', '/home/me/downloads/../.ssh')).toBe(false);
     expect(grants.has('folder', '/home/me/downloads/inside')).toBe(false);
   });
 
   it('check returns a granted path, and refuses any other in plain words', async () => {
     const grants = new PathGrants();
-    grants.grant('file', '/home/me/disk.qcow2');
-    expect(grants.check('file', '/home/me/disk.qcow2', 'file to upload')).toBe(
+    grants.grant('upload-file', '/home/me/disk.qcow2');
+    expect(grants.check('upload-file', '/home/me/disk.qcow2', 'file to upload')).toBe(
       '/home/me/disk.qcow2',
     );
     const file = await failure(
-      checking(() => grants.check('file', secretKey, 'file to upload')),
+      checking(() => grants.check('upload-file', secretKey, 'file to upload')),
       'forbidden',
     );
     expect(file.message).toBe(
@@ -54,9 +63,9 @@ describe('PathGrants', () => {
 
   it('refuses a relative path as a validation error, even one granted', async () => {
     const grants = new PathGrants();
-    grants.grant('file', 'disk.qcow2');
+    grants.grant('upload-file', 'disk.qcow2');
     const error = await failure(
-      checking(() => grants.check('file', 'disk.qcow2', 'file to upload')),
+      checking(() => grants.check('upload-file', 'disk.qcow2', 'file to upload')),
       'validation',
     );
     expect(error.message).toBe('The file to upload must be a full path: disk.qcow2');
@@ -92,22 +101,29 @@ describe('handlers check every path the renderer names', () => {
     await refused(upload(picked), /file dialog or drop it on the window/);
     expect(main.services.transfers.list()).toEqual([]);
 
-    await main.pick('file', picked);
+    await main.pick('image', picked);
     expect(await upload(picked)).toMatchObject({
       ok: true,
       value: { kind: 'upload', path: picked },
     });
     // What the preload reports for a dropped file is granted the same way.
     const dropped = join(tempFolder('drop'), 'dropped.raw');
-    main.services.pathGrants.grant('file', dropped);
+    main.services.pathGrants.grant('upload-file', dropped);
     expect(await upload(dropped)).toMatchObject({
       ok: true,
       value: { kind: 'upload', path: dropped },
     });
-    // A picked folder is not a file to upload.
+    // A picked folder is not a file to upload, nor is a file picked as a CA file or to import.
     const folder = tempFolder('folder');
     await main.pick('folder', folder);
     await refused(upload(folder), /file to upload/);
+    const caFile = join(tempFolder('ca'), 'ca.pem');
+    await main.pick('ca-file', caFile);
+    await refused(upload(caFile), /file to upload/);
+    const openrc = join(tempFolder('openrc'), 'admin-openrc.sh');
+    await main.pick('openrc', openrc);
+    await refused(upload(openrc), /file to upload/);
+    expect(main.services.transfers.list()).toHaveLength(2);
   });
 
   it('downloads only into a picked folder, a pinned one or the profile’s own', async () => {
@@ -142,8 +158,11 @@ describe('handlers check every path the renderer names', () => {
     await refused(main.call('testConnection', { profile: { ...offline, caFile } }), /CA file/);
     expect(await main.value('listProfiles')).toEqual([]);
 
+    // A file picked for upload is not a CA file.
+    await main.pick('image', caFile);
+    await refused(save({ ...offline, caFile }), /CA file/);
     await main.pick('folder', folder);
-    await main.pick('file', caFile);
+    await main.pick('ca-file', caFile);
     const saved = await main.value('saveProfile', {
       profile: { ...offline, downloadFolder: folder, caFile },
     });
@@ -175,7 +194,7 @@ describe('handlers check every path the renderer names', () => {
     const first = await startTestMain({ dataDir });
     await first.pick('folder', folder);
     await first.pick('folder', pinned);
-    await first.pick('file', caFile);
+    await first.pick('ca-file', caFile);
     await first.value('saveProfile', { profile: { ...offline, downloadFolder: folder, caFile } });
     await first.value('updateSettings', { pinnedFolders: [pinned] });
     await first.services.close();
@@ -195,9 +214,14 @@ describe('handlers check every path the renderer names', () => {
       main.call('startUpload', { profileId: profile.id, path: secretKey, imageId: 'i' }),
       /file to upload/,
     );
+    // The saved CA file is accepted as a CA file, not as a file to upload.
+    await refused(
+      main.call('startUpload', { profileId: profile.id, path: caFile, imageId: 'i' }),
+      /file to upload/,
+    );
   });
 
-  it('imports only a picked file, and accepts the CA file the import names', async () => {
+  it('imports only a picked file, and accepts the CA file the import names as a CA file only', async () => {
     main = await startTestMain();
     const folder = tempFolder('clouds');
     const cloudsPath = join(folder, 'clouds.yaml');
@@ -222,13 +246,28 @@ describe('handlers check every path the renderer names', () => {
     );
     await refused(main.call('importProfiles', { kind: 'openrc', path: secretKey }), /import/);
 
-    await main.pick('file', cloudsPath);
+    // Picked to upload is not picked to import.
+    await main.pick('image', cloudsPath);
+    await refused(
+      main.call('importProfiles', { kind: 'clouds-yaml', path: cloudsPath }),
+      /file to import/,
+    );
+    await main.pick('clouds-yaml', cloudsPath);
     const result = await main.value('importProfiles', { kind: 'clouds-yaml', path: cloudsPath });
     const [imported] = result.profiles;
     expect(imported?.caFile).toBe(caFile);
-    expect(await main.call('saveProfile', { profile: imported })).toMatchObject({
-      ok: true,
-      value: { caFile },
+    const saved = await main.value('saveProfile', { profile: imported });
+    expect(saved).toMatchObject({ caFile });
+    // A clouds.yaml can name any file as its CA file: that grants no upload of it.
+    const upload = await main.call('startUpload', {
+      profileId: saved.id,
+      path: caFile,
+      imageId: 'i-1',
     });
+    expect(upload).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden', message: expect.stringMatching(/file to upload/) },
+    });
+    expect(main.services.transfers.list()).toEqual([]);
   });
 });

@@ -49,7 +49,11 @@ export const profileFieldsObject = z.object({
   caFile: text(4096).optional(),
   /** Skip TLS certificate verification (dangerous; the UI flags it). */
   insecure: z.boolean().optional(),
-  /** Proxy URL; when absent, HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
+  /**
+   * Proxy URL; when absent, HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. A user name and
+   * password in it (`http://user:password@proxy:3128`) are a secret: main keeps them
+   * encrypted apart from the profile, and the renderer never gets them back.
+   */
   proxy: httpUrl.optional(),
   /** Where downloads go by default for this profile. */
   downloadFolder: text(4096).optional(),
@@ -90,13 +94,18 @@ export const profileFieldsSchema = profileFieldsObject.superRefine(checkAuthFiel
 
 /**
  * What the profile form sends. `secret` is the password, application-credential secret or
- * token; leave it out (or empty) when editing to keep the one already saved.
- * `importedSecret` stands for a secret an import found: main keeps the secret itself (the
- * renderer never sees it) and uses it on save when `secret` is absent.
+ * token; leave it out (or empty) when editing to keep the one already saved, which main
+ * allows only while the settings it was entered for are unchanged (common/secret-binding.ts).
+ * `importedSecret` and `importedProxyCredentials` stand for secrets an import found: main
+ * keeps the secrets themselves (the renderer never sees them) and uses them on save when
+ * none is typed. Proxy credentials are typed into `proxy`; without them the saved ones are
+ * kept, unless `removeProxyCredentials`.
  */
 export const profileInputObject = profileFieldsObject.extend({
   secret: z.string().min(1).max(16_384).optional(),
   importedSecret: z.uuid().optional(),
+  importedProxyCredentials: z.uuid().optional(),
+  removeProxyCredentials: z.boolean().optional(),
 });
 export type ProfileInput = z.infer<typeof profileInputObject>;
 
@@ -119,10 +128,12 @@ export const profileInputSchema = z.preprocess(
 /** Where a profile's secret is: encrypted in the settings file, in memory until the app quits, or nowhere. */
 export type SecretState = 'stored' | 'session' | 'missing';
 
-/** A saved profile as the renderer sees it: never the secret itself. */
+/** A saved profile as the renderer sees it: never the secret itself, and `proxy` without credentials. */
 export interface Profile extends ProfileFields {
   id: string;
   secretState: SecretState;
+  /** Where the proxy's user name and password are kept, when the proxy has them. */
+  proxyCredentials?: Exclude<SecretState, 'missing'>;
 }
 
 /** Whether secrets can be kept across restarts on this machine, and why not. */

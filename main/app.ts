@@ -171,8 +171,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     dataDir: deps.dataDir,
     onError: (error) => appLog.warn('activity.unwritable', { message: String(error) }),
   });
-  const { store, problems } = openSettingsStore(deps.dataDir, deps.createSettingsStore);
-  const profiles = new ProfileStore(store, deps.secretBox, problems);
+  const { store, problems, heldProxyCredentials } = openSettingsStore(
+    deps.dataDir,
+    deps.createSettingsStore,
+    deps.secretBox,
+  );
+  const profiles = new ProfileStore(store, deps.secretBox, { problems, heldProxyCredentials });
   const clients = new ClientCache(profiles, logRequestFailures(appLog));
   const settings = new AppSettingsStore(store);
   const pathGrants = savedPathGrants(profiles, settings);

@@ -25,7 +25,7 @@ import { diagnostics } from '../logging/diagnostics';
 import { logRequestFailures } from '../logging/events';
 import { scrubSecrets } from '../net/scrub';
 import { OpenStackSession } from '../openstack/keystone';
-import { importCloudsYaml, importOpenrc } from '../profiles/import';
+import { importCloudsYaml, importOpenrc, type StashSecret } from '../profiles/import';
 import { testConnection } from '../profiles/test-connection';
 import { validationError } from '../settings/validation';
 import { fileSystemError } from '../transfers/fs-errors';
@@ -90,6 +90,7 @@ export function createHandlers(services: Services): Handlers {
             : profiles.resolveConnection(input.id);
       } catch (error) {
         // No usable secret (none saved, or it cannot be unlocked): the sign-in step fails.
+        // A saved secret the form would send elsewhere is refused outright ('validation').
         if (isAppError(error) && error.kind === 'auth') {
           return { ok: false, step: 'auth', error: error.toJSON() };
         }
@@ -103,8 +104,10 @@ export function createHandlers(services: Services): Handlers {
     },
     importProfiles: async ({ kind, path }) => {
       if (path !== undefined) pathGrants.check('import-file', path, 'file to import');
-      // Secrets found in the files stay in main; the renderer gets references to them.
-      const stashSecret = (secret: string) => profiles.stashSecret(secret);
+      // Secrets found in the files stay in main, bound to the profile they were found for;
+      // the renderer gets references to them.
+      const stashSecret: StashSecret = (kind, secret, profile) =>
+        profiles.stashSecret(kind, secret, profile);
       let result: ImportResult;
       if (kind === 'clouds-yaml') {
         result = await importCloudsYaml({

@@ -16,12 +16,14 @@ import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { AppError } from '../../common/errors';
 import {
+  profileFieldsObject,
   profileInputSchema,
   type AuthMethod,
   type ImportProblem,
   type ImportResult,
   type ProfileInput,
 } from '../../common/profile';
+import { splitProxyCredentials, type NeededSecret } from '../../common/secret-binding';
 import { isRecord } from '../settings/upgrade';
 import { parseOpenrc } from './openrc';
 
@@ -40,16 +42,27 @@ export interface CloudsYamlOptions {
 }
 
 /**
- * Takes a secret found in a file and returns the reference that replaces it in the result
- * (`ProfileStore.stashSecret`), so that no secret travels with the imported profiles.
+ * Takes a secret found in a file (the profile's own, or the proxy's user name and
+ * password) and returns the reference that replaces it in the result
+ * (`ProfileStore.stashSecret`), so that no secret travels with the imported profiles. The
+ * secret stays bound to the profile it was found for.
  */
-export type StashSecret = (secret: string) => string;
+export type StashSecret = (kind: NeededSecret, secret: string, enteredFor: ProfileInput) => string;
 
-/** Replaces each profile's secret by its stashed reference. */
+/** Replaces each profile's secret and proxy credentials by their stashed references. */
 function withoutSecrets(profiles: ProfileInput[], stashSecret: StashSecret): ProfileInput[] {
-  return profiles.map(({ secret, ...profile }) =>
-    secret === undefined ? profile : { ...profile, importedSecret: stashSecret(secret) },
-  );
+  return profiles.map(({ secret, ...found }) => {
+    const profile: ProfileInput = { ...found };
+    const { proxy, credentials } = splitProxyCredentials(found.proxy ?? '');
+    if (credentials !== undefined) {
+      profile.proxy = proxy;
+      profile.importedProxyCredentials = stashSecret('proxy-credentials', credentials, profile);
+    }
+    if (secret !== undefined) {
+      profile.importedSecret = stashSecret(profile.authMethod, secret, profile);
+    }
+    return profile;
+  });
 }
 
 /** The folders openstacksdk searches, in its order (the first file found wins). */
@@ -220,6 +233,10 @@ export async function importOpenrc(
     return result;
   }
   const found = profilesFromCloud(source, cloud, envName);
+  const proxy = openrcProxy(variables, scalar(cloud.auth_url), (field, message) =>
+    result.problems.push({ cloud: source, field, message }),
+  );
+  if (proxy !== undefined) for (const profile of found.profiles) profile.proxy = proxy;
   // A secret set from an unresolved $VAR is already reported above.
   const reported = new Set(unresolved.keys());
   collect(result, {
@@ -227,6 +244,35 @@ export async function importOpenrc(
     problems: found.problems.filter((problem) => !reported.has(problem.field)),
   });
   return result;
+}
+
+/**
+ * The proxy an openrc file sets for the `openstack` CLI (which, like every Python client,
+ * reads `https_proxy` for https URLs and `http_proxy` for http ones). A profile has one
+ * proxy: the one for the auth URL's scheme. Values are never quoted in problems: a proxy
+ * URL may hold a password.
+ */
+function openrcProxy(
+  variables: ReadonlyMap<string, string>,
+  authUrl: string | undefined,
+  report: (field: string, message: string) => void,
+): string | undefined {
+  const https = ['https_proxy', 'HTTPS_PROXY'];
+  const http = ['http_proxy', 'HTTP_PROXY'];
+  const order = authUrl?.startsWith('http:') ? [...http, ...https] : [...https, ...http];
+  const [chosen, ...others] = order.filter((name) => (variables.get(name) ?? '') !== '');
+  if (chosen === undefined) return undefined;
+  const proxy = variables.get(chosen) ?? '';
+  if (!profileFieldsObject.shape.proxy.safeParse(proxy).success) {
+    report(chosen, 'Not an http:// or https:// proxy address; ignored.');
+    return undefined;
+  }
+  for (const other of others) {
+    if (variables.get(other) !== proxy) {
+      report(other, `A profile has one proxy: the one in ${chosen} is used; this one is ignored.`);
+    }
+  }
+  return proxy;
 }
 
 function collect(result: ImportResult, found: CloudProfiles): void {

@@ -12,21 +12,52 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Options as ConfOptions } from 'conf';
 import { AppError } from '../../common/errors';
+import { splitProxyCredentials } from '../../common/secret-binding';
 import {
   appSettingsSchema,
   defaultAppSettings,
   profileFieldsObject,
   type AppSettings,
 } from '../../common/profile';
-import { currentSettingsVersion, isRecord, settingsVersion, upgradeSettings } from './upgrade';
+import type { SecretBox } from '../profiles/secret-box';
+import {
+  currentSettingsVersion,
+  isRecord,
+  settingsVersion,
+  upgradeSettings,
+  type KeepSecret,
+} from './upgrade';
 
 export const settingsFileName = 'settings';
 
-export const storedProfileSchema = profileFieldsObject.extend({
-  id: z.string().min(1).max(100),
-  /** The secret, encrypted by the SecretBox (base64). Never the plaintext. */
-  secretCipher: z.string().min(1).optional(),
+const origin = z.string().min(1).max(4096);
+
+/** common/secret-binding.ts's SecretBinding, as stored. */
+const secretBindingSchema = z.object({
+  authOrigin: origin.optional(),
+  imageOrigin: origin.optional(),
+  proxyOrigin: origin.optional(),
+  insecure: z.boolean(),
+  caFile: z.string().min(1).max(4096).optional(),
 });
+
+export const storedProfileSchema = profileFieldsObject
+  .extend({
+    id: z.string().min(1).max(100),
+    /** The secret, encrypted by the SecretBox (base64). Never the plaintext. */
+    secretCipher: z.string().min(1).optional(),
+    /**
+     * What the secret (encrypted here, or held for the session) was entered for. A cipher
+     * without one is never used: the secret must be entered again.
+     */
+    secretBinding: secretBindingSchema.optional(),
+    /** The proxy's `user:password`, encrypted by the SecretBox; bound to `proxy`. */
+    proxyCredentialsCipher: z.string().min(1).optional(),
+  })
+  .refine(
+    ({ proxy }) => proxy === undefined || splitProxyCredentials(proxy).credentials === undefined,
+    { path: ['proxy'], message: 'A user name or password in the proxy URL is never stored.' },
+  );
 export type StoredProfile = z.infer<typeof storedProfileSchema>;
 
 export const settingsSchema = z
@@ -82,20 +113,43 @@ export function settingsFilePath(cwd: string): string {
   return join(cwd, `${settingsFileName}.json`);
 }
 
+export interface OpenedSettings<S> {
+  store: S;
+  /** What to tell the user about the file (repaired, backed up). */
+  problems: AppError[];
+  /**
+   * Proxy credentials an upgrade took out of a proxy URL where this machine cannot encrypt
+   * them, by profile id: the profile store holds them for this session.
+   */
+  heldProxyCredentials: Map<string, string>;
+}
+
 /**
  * Repairs and upgrades the settings file in `cwd`, then builds the store with `create`
- * (`(options) => new Store(options)` in the app, `new Conf(options)` in tests).
+ * (`(options) => new Store(options)` in the app, `new Conf(options)` in tests). Secrets an
+ * upgrade takes out of plaintext fields are encrypted with `secretBox`.
  */
 export function openSettingsStore<S extends SettingsStoreLike>(
   cwd: string,
   create: (options: SettingsStoreOptions) => S,
-): { store: S; problems: AppError[] } {
-  const problems = prepareSettingsFile(settingsFilePath(cwd));
-  return { store: create(settingsStoreOptions(cwd)), problems };
+  secretBox: SecretBox,
+): OpenedSettings<S> {
+  const heldProxyCredentials = new Map<string, string>();
+  const keepSecret: KeepSecret = (profileId, secret) => {
+    if (secretBox.canEncrypt()) return secretBox.encrypt(secret);
+    heldProxyCredentials.set(profileId, secret);
+    return undefined;
+  };
+  const problems = prepareSettingsFile(settingsFilePath(cwd), keepSecret);
+  return { store: create(settingsStoreOptions(cwd)), problems, heldProxyCredentials };
 }
 
 /** Makes the file at `path` valid and current (or leaves it absent). Returns what to tell the user. */
-export function prepareSettingsFile(path: string, now = new Date()): AppError[] {
+export function prepareSettingsFile(
+  path: string,
+  keepSecret: KeepSecret,
+  now = new Date(),
+): AppError[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -119,7 +173,7 @@ export function prepareSettingsFile(path: string, now = new Date()): AppError[] 
   if (!isRecord(raw)) return [startOver(path, now, 'it does not hold settings')];
 
   const version = settingsVersion(raw);
-  const upgraded = upgradeSettings(raw);
+  const upgraded = upgradeSettings(raw, keepSecret);
   const parsed = settingsSchema.safeParse(upgraded);
   if (parsed.success) {
     if (version !== currentSettingsVersion) writeSettings(path, parsed.data);

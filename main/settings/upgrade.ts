@@ -8,9 +8,22 @@
  * `username` / `userDomain` / `project` / `projectDomain`, keystoneauth-style
  * `endpointType: "publicURL"`, `verifySsl`, the safeStorage ciphertext in `encryptedPassword`,
  * and app-wide `language` ("en_US" / "zh_CN"), `darkMode` and a single `downloadDir`.
+ *
+ * Version 2 (0.1.0) sent a saved secret wherever the profile pointed, and kept a proxy's
+ * user name and password in plaintext inside its `proxy` URL. Version 3 binds each saved
+ * secret to the settings it was entered for (`secretBinding`, see
+ * common/secret-binding.ts) and keeps proxy credentials encrypted (`proxyCredentialsCipher`).
  */
+import { secretBinding, splitProxyCredentials } from '../../common/secret-binding';
 
-export const currentSettingsVersion = 2;
+export const currentSettingsVersion = 3;
+
+/**
+ * Keeps a secret an upgrade takes out of a plaintext field: returns its cipher for the
+ * file, or undefined where this machine cannot encrypt (the secret is then held in memory
+ * for the session, never written).
+ */
+export type KeepSecret = (profileId: string, secret: string) => string | undefined;
 
 type Json = Record<string, unknown>;
 
@@ -23,17 +36,18 @@ export function settingsVersion(data: Json): number {
   return typeof data.version === 'number' ? data.version : 1;
 }
 
-const upgrades: Record<number, (data: Json) => Json> = {
+const upgrades: Record<number, (data: Json, keepSecret: KeepSecret) => Json> = {
   1: upgradeV1ToV2,
+  2: upgradeV2ToV3,
 };
 
 /** Runs every upgrade from the file's version to the current one. Newer or unknown versions are returned unchanged. */
-export function upgradeSettings(data: Json): Json {
+export function upgradeSettings(data: Json, keepSecret: KeepSecret): Json {
   let result = data;
   for (let version = settingsVersion(result); version < currentSettingsVersion; version++) {
     const upgrade = upgrades[version];
     if (!upgrade) break;
-    result = upgrade(result);
+    result = upgrade(result, keepSecret);
   }
   return result;
 }
@@ -88,4 +102,42 @@ function upgradeV1Profile(profile: Json, downloadDir: string | undefined): Json 
     downloadFolder: downloadDir,
     secretCipher: text(profile.encryptedPassword),
   });
+}
+
+function upgradeV2ToV3(data: Json, keepSecret: KeepSecret): Json {
+  return {
+    ...data,
+    version: 3,
+    profiles: Array.isArray(data.profiles)
+      ? data.profiles.map((profile) =>
+          isRecord(profile) ? upgradeV2Profile(profile, keepSecret) : profile,
+        )
+      : data.profiles,
+  };
+}
+
+function upgradeV2Profile(profile: Json, keepSecret: KeepSecret): Json {
+  const upgraded: Json = { ...profile };
+  const stored = (key: string): string | undefined => {
+    const value = profile[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const { proxy, credentials } = splitProxyCredentials(stored('proxy') ?? '');
+  if (credentials !== undefined) {
+    upgraded.proxy = proxy;
+    const id = stored('id');
+    const cipher = id === undefined ? undefined : keepSecret(id, credentials);
+    if (cipher !== undefined) upgraded.proxyCredentialsCipher = cipher;
+  }
+  // The saved secret was used with these settings until now: they are what it was entered for.
+  if (stored('secretCipher') !== undefined) {
+    upgraded.secretBinding = secretBinding({
+      authUrl: stored('authUrl'),
+      imageEndpoint: stored('imageEndpoint'),
+      proxy: stored('proxy') === undefined ? undefined : proxy,
+      insecure: profile.insecure === true,
+      caFile: stored('caFile'),
+    });
+  }
+  return upgraded;
 }

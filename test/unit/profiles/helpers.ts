@@ -41,9 +41,13 @@ export function tempSettingsFolder(): string {
   return mkdtempSync(join(tmpdir(), 'glance-desk-settings-'));
 }
 
-/** Opens the settings in `cwd` the way the app does, with conf in place of electron-store. */
-export function openConf(cwd: string) {
-  return openSettingsStore(cwd, (options) => new Conf<Settings>(options));
+/**
+ * Opens the settings in `cwd` the way the app does, with conf in place of electron-store.
+ * `secretBox` encrypts what an upgrade takes out of plaintext fields (by default nothing is
+ * encrypted: such secrets are handed back in `heldProxyCredentials`).
+ */
+export function openConf(cwd: string, secretBox: SecretBox = basicTextSecretBox()) {
+  return openSettingsStore(cwd, (options) => new Conf<Settings>(options), secretBox);
 }
 
 /** Every file under `folder`, as text. */

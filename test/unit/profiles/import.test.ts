@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { profileInputSchema, type ImportResult, type ProfileInput } from '../../../common/profile';
+import type { NeededSecret } from '../../../common/secret-binding';
 import {
   configFileCandidates,
   importCloudsYaml,
   importOpenrc,
+  type StashSecret,
 } from '../../../main/profiles/import';
 import { parseOpenrc } from '../../../main/profiles/openrc';
 import { ProfileStore } from '../../../main/profiles/store';
@@ -17,17 +19,19 @@ const fixtures = join(import.meta.dirname, '../../fixtures/profiles');
 const fixture = (name: string) => join(fixtures, name);
 
 /** Stands in for ProfileStore.stashSecret and remembers what it was handed. */
-const stashed = new Map<string, string>();
-function stashSecret(secret: string): string {
+const stashed = new Map<string, { kind: NeededSecret; secret: string; enteredFor: ProfileInput }>();
+const stashSecret: StashSecret = (kind, secret, enteredFor) => {
   const reference = randomUUID();
-  stashed.set(reference, secret);
+  stashed.set(reference, { kind, secret, enteredFor: { ...enteredFor } });
   return reference;
-}
+};
 
 /** The profiles with each secret reference swapped back for the secret, to compare whole profiles. */
 function revealed(result: ImportResult): ProfileInput[] {
   return result.profiles.map(({ importedSecret, ...profile }) =>
-    importedSecret === undefined ? profile : { ...profile, secret: stashed.get(importedSecret) },
+    importedSecret === undefined
+      ? profile
+      : { ...profile, secret: stashed.get(importedSecret)?.secret },
   );
 }
 
@@ -146,7 +150,7 @@ describe('importCloudsYaml', () => {
     const result = await importCloudsYaml({
       cloudsPath: fixture('clouds.yaml'),
       securePath: fixture('secure.yaml'),
-      stashSecret: (secret) => store.stashSecret(secret),
+      stashSecret: (kind, secret, enteredFor) => store.stashSecret(kind, secret, enteredFor),
     });
     const serialised = JSON.stringify(result);
     for (const secret of [
@@ -165,6 +169,17 @@ describe('importCloudsYaml', () => {
     // A reference is good for one save; a restart forgets them all.
     const again = expectValidation(() => store.save(lab));
     expect(again.message).toContain('found by the import is no longer available');
+    // A secret is bound to the cloud it was found for: pointed elsewhere, it must be typed.
+    const staging = result.profiles.find((profile) => profile.name === 'staging');
+    const moved = expectValidation(() =>
+      store.save({ ...staging, authUrl: 'https://keystone.evil.example/v3' }),
+    );
+    expect(moved.details).toEqual({
+      reason: 'secret-needed',
+      secret: 'application-credential',
+      changed: 'authUrl',
+    });
+    expect(store.save(staging).secretState).toBe('stored');
   });
 
   it('reports everything it could not carry over, cloud by cloud', async () => {
@@ -455,6 +470,71 @@ describe('importOpenrc', () => {
     expect(problemsOf(result, 'admin')).toEqual([
       { field: 'OS_COMPUTE_API_VERSION', message: 'Not used by Glance Desk; ignored.' },
       { field: 'OS_PLACEMENT_API_VERSION', message: 'Not used by Glance Desk; ignored.' },
+    ]);
+  });
+
+  it('takes the proxy the file sets, with its user name and password stashed as a secret', async () => {
+    const folder = tempSettingsFolder();
+    const file = join(folder, 'proxied-openrc.sh');
+    writeFileSync(
+      file,
+      [
+        'export OS_AUTH_URL=https://keystone.example.com:5000/v3',
+        'export OS_USERNAME=alice',
+        'export OS_PASSWORD=alice-pass',
+        'export OS_USER_DOMAIN_NAME=Default',
+        'export OS_PROJECT_NAME=images',
+        'export OS_PROJECT_DOMAIN_NAME=Default',
+        'export https_proxy=http://ops:Pr0xy-pass@proxy.corp.example.com:3128',
+        'export http_proxy=http://plain-proxy.corp.example.com:8080',
+        '',
+      ].join('\n'),
+    );
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const result = await importOpenrc(file, {
+      env: {},
+      stashSecret: (kind, secret, enteredFor) => store.stashSecret(kind, secret, enteredFor),
+    });
+    expect(JSON.stringify(result)).not.toContain('Pr0xy-pass');
+    const [profile] = result.profiles;
+    expect(profile).toMatchObject({
+      authUrl: 'https://keystone.example.com:5000/v3',
+      proxy: 'http://proxy.corp.example.com:3128',
+      importedSecret: expect.any(String),
+      importedProxyCredentials: expect.any(String),
+    });
+    // One proxy per profile: the one for the auth URL's scheme; the other is reported, unquoted.
+    expect(result.problems).toEqual([
+      {
+        cloud: 'proxied',
+        field: 'http_proxy',
+        message: 'A profile has one proxy: the one in https_proxy is used; this one is ignored.',
+      },
+    ]);
+    const saved = store.save(profile);
+    expect(saved).toMatchObject({ proxyCredentials: 'stored', secretState: 'stored' });
+    expect(store.resolveConnection(saved.id)).toMatchObject({
+      proxy: 'http://ops:Pr0xy-pass@proxy.corp.example.com:3128/',
+      auth: { password: 'alice-pass' },
+    });
+  });
+
+  it('reports a proxy variable that is no http(s) address without quoting it', async () => {
+    const folder = tempSettingsFolder();
+    const file = join(folder, 'socks-openrc.sh');
+    writeFileSync(
+      file,
+      'export OS_AUTH_URL=http://10.0.0.5:5000/v3\nexport OS_TOKEN=t\nexport HTTP_PROXY=socks5://u:secret@proxy:1080\n',
+    );
+    const result = await importOpenrc(file, { stashSecret, env: {} });
+    expect(result.profiles[0]).not.toHaveProperty('proxy');
+    expect(result.profiles[0]).not.toHaveProperty('importedProxyCredentials');
+    expect(result.problems).toEqual([
+      {
+        cloud: 'socks',
+        field: 'HTTP_PROXY',
+        message: 'Not an http:// or https:// proxy address; ignored.',
+      },
     ]);
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import type { ProfileInput } from '../../../common/profile';
+import { secretNeededDetails, type BoundSetting } from '../../../common/secret-binding';
 import { ProfileStore } from '../../../main/profiles/store';
 import {
   aesSecretBox,
@@ -52,6 +53,13 @@ const ims: ProfileInput = {
   interface: 'public',
   secret: token,
 };
+
+const proxyUser = 'corp-ops';
+const proxyPassword = 'Pr0xy p@ss:wörd';
+const proxyWithout = 'http://proxy.corp.example.com:3128';
+const proxyWith = `http://${proxyUser}:${encodeURIComponent(proxyPassword)}@proxy.corp.example.com:3128`;
+
+const proxied: ProfileInput = { ...prod, name: 'Behind a proxy', proxy: proxyWith };
 
 function expectAppError(action: () => unknown, kind: string): AppError {
   try {
@@ -133,11 +141,20 @@ describe('ProfileStore', () => {
   it('never writes a secret in plaintext under the settings folder', () => {
     const folder = tempSettingsFolder();
     const store = new ProfileStore(openConf(folder).store, aesSecretBox());
-    const ids = [prod, staging, ims].map((input) => store.save(input).id);
+    const ids = [prod, staging, ims, proxied].map((input) => store.save(input).id);
     store.save({ ...prod, name: 'Production (edited)', secret: undefined }, ids[0]);
     store.setSecret(nth(ids, 2), `${token}-renewed`);
     store.delete(nth(ids, 1));
-    assertNoSecretOnDisk(folder, [prodPassword, appCredentialSecret, token, `${token}-renewed`]);
+    store.save({ ...proxied, name: 'Proxied (edited)', proxy: proxyWithout }, ids[3]);
+    assertNoSecretOnDisk(folder, [
+      prodPassword,
+      appCredentialSecret,
+      token,
+      `${token}-renewed`,
+      proxyPassword,
+      encodeURIComponent(proxyPassword),
+      proxyUser,
+    ]);
   });
 
   it('keeps secrets for this session only where the system cannot encrypt them', () => {
@@ -281,5 +298,236 @@ describe('ProfileStore', () => {
     expectAppError(() => store.resolveInput({ ...prod, secret: undefined }, 'gone'), 'not-found');
     // Nothing was saved by resolving.
     expect(store.list()).toHaveLength(1);
+  });
+});
+
+/** The secret-needed details of the 'validation' error `action` throws. */
+function secretNeeded(action: () => unknown) {
+  const error = expectAppError(action, 'validation');
+  expect(error.message).not.toContain(prodPassword);
+  return secretNeededDetails(error.details);
+}
+
+describe('ProfileStore: a saved secret goes only where it was entered for', () => {
+  // A saved profile as the form sends it back: no secret.
+  const edited = (changes: Partial<ProfileInput>): ProfileInput => ({
+    ...prod,
+    secret: undefined,
+    ...changes,
+  });
+
+  it('asks for the secret again when a setting it is bound to changes, on save and on test', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const { id } = store.save(prod);
+    const before = store.get(id);
+    const changes: [Partial<ProfileInput>, BoundSetting][] = [
+      [{ authUrl: 'https://keystone.evil.example/v3' }, 'authUrl'],
+      [{ authUrl: 'http://keystone.fra.example.com:5000/v3' }, 'authUrl'],
+      [{ authUrl: 'https://keystone.fra.example.com:5001/v3' }, 'authUrl'],
+      [{ imageEndpoint: 'https://glance.evil.example' }, 'imageEndpoint'],
+      [{ proxy: 'http://proxy.evil.example:3128' }, 'proxy'],
+      [{ insecure: true }, 'insecure'],
+      [{ caFile: '/tmp/evil-ca.pem' }, 'caFile'],
+      [{ caFile: undefined }, 'caFile'],
+    ];
+    for (const [change, changed] of changes) {
+      const expected = { reason: 'secret-needed', secret: 'password', changed };
+      expect(
+        secretNeeded(() => store.save(edited(change), id)),
+        changed,
+      ).toEqual(expected);
+      expect(
+        secretNeeded(() => store.resolveInput(edited(change), id)),
+        changed,
+      ).toEqual(expected);
+    }
+    // Nothing was changed by the refusals.
+    expect(store.get(id)).toEqual(before);
+    expect(store.resolveConnection(id).authUrl).toBe(prod.authUrl);
+
+    // The same origin (scheme, host, port) under another path keeps it.
+    const samehost = edited({ authUrl: 'https://KEYSTONE.fra.example.com:5000/identity/v3' });
+    expect(store.resolveInput(samehost, id).auth).toMatchObject({ password: prodPassword });
+    expect(store.save(samehost, id).secretState).toBe('stored');
+
+    // Typed again, the secret is bound to the new settings, and the old ones need it again.
+    const moved = edited({ authUrl: 'https://keystone.new.example.com/v3', secret: 'new-pass' });
+    expect(store.resolveInput(moved, id).auth).toMatchObject({ password: 'new-pass' });
+    store.save(moved, id);
+    expect(store.resolveConnection(id)).toMatchObject({
+      authUrl: 'https://keystone.new.example.com/v3',
+      auth: { password: 'new-pass' },
+    });
+    expect(secretNeeded(() => store.save(edited({}), id))).toMatchObject({ changed: 'authUrl' });
+  });
+
+  it('binds the secret of every auth method, and of a secret kept for the session only', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, basicTextSecretBox());
+    const tokenProfile = store.save(ims);
+    expect(tokenProfile.secretState).toBe('session');
+    expect(
+      secretNeeded(() =>
+        store.save(
+          { ...ims, secret: undefined, imageEndpoint: 'https://ims.evil.example' },
+          tokenProfile.id,
+        ),
+      ),
+    ).toEqual({ reason: 'secret-needed', secret: 'token', changed: 'imageEndpoint' });
+    const credential = store.save(staging);
+    expect(
+      secretNeeded(() =>
+        store.resolveInput({ ...staging, secret: undefined, insecure: false }, credential.id),
+      ),
+    ).toEqual({ reason: 'secret-needed', secret: 'application-credential', changed: 'insecure' });
+    expect(store.resolveConnection(tokenProfile.id).auth).toMatchObject({ token });
+  });
+
+  it('uses no saved secret that has no binding (a hand-edited settings file)', () => {
+    const folder = tempSettingsFolder();
+    const box = aesSecretBox();
+    const { id } = new ProfileStore(openConf(folder).store, box).save(prod);
+    const { store } = openConf(folder);
+    store.set(
+      'profiles',
+      store.get('profiles').map(({ secretBinding: _binding, ...profile }) => profile),
+    );
+    const reopened = new ProfileStore(store, box);
+    expect(reopened.get(id).secretState).toBe('missing');
+    expectAppError(() => reopened.resolveConnection(id), 'auth');
+    // Saving it unchanged does not bring the unbound secret back.
+    expect(reopened.save(edited({}), id).secretState).toBe('missing');
+    // Nor does a file whose settings were edited under a bound secret send it there.
+    const rebound = new ProfileStore(openConf(folder).store, box);
+    rebound.setSecret(id, prodPassword);
+    store.set(
+      'profiles',
+      store.get('profiles').map((profile) => ({ ...profile, authUrl: 'https://evil.example/v3' })),
+    );
+    expect(secretNeeded(() => rebound.resolveConnection(id))).toMatchObject({ changed: 'authUrl' });
+  });
+
+  it('binds an imported secret to the profile it was found for', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const found: ProfileInput = { ...prod, secret: undefined };
+    const reference = store.stashSecret('password', prodPassword, found);
+    const imported = { ...found, importedSecret: reference };
+
+    expect(
+      secretNeeded(() => store.save({ ...imported, authUrl: 'https://evil.example/v3' })),
+    ).toEqual({ reason: 'secret-needed', secret: 'password', changed: 'authUrl' });
+    expect(
+      secretNeeded(() => store.resolveInput({ ...imported, proxy: 'http://evil.example:1' })),
+    ).toEqual({ reason: 'secret-needed', secret: 'password', changed: 'proxy' });
+    // Of another kind, it is not there: a proxy password never becomes a token.
+    const proxyReference = store.stashSecret('proxy-credentials', 'u:p', found);
+    expect(secretNeeded(() => store.save({ ...found, importedSecret: proxyReference }))).toEqual({
+      reason: 'secret-needed',
+      secret: 'password',
+    });
+    expect(store.list()).toEqual([]);
+
+    // As found, it is saved (and good for that one save).
+    const saved = store.save(imported);
+    expect(store.resolveConnection(saved.id).auth).toMatchObject({ password: prodPassword });
+    expect(secretNeeded(() => store.save(imported))).toEqual({
+      reason: 'secret-needed',
+      secret: 'password',
+    });
+  });
+});
+
+describe('ProfileStore: proxy credentials are a secret', () => {
+  it('keeps them encrypted apart from the proxy, and hands them back to main only', () => {
+    const folder = tempSettingsFolder();
+    const box = aesSecretBox();
+    const store = new ProfileStore(openConf(folder).store, box);
+    const saved = store.save(proxied);
+    expect(saved).toMatchObject({ proxy: proxyWithout, proxyCredentials: 'stored' });
+    expect(JSON.stringify(store.list())).not.toContain(proxyUser);
+
+    const reopened = new ProfileStore(openConf(folder).store, box);
+    expect(reopened.get(saved.id)).toEqual(saved);
+    expect(reopened.resolveConnection(saved.id).proxy).toBe(`${proxyWith}/`);
+    assertNoSecretOnDisk(folder, [proxyUser, proxyPassword, encodeURIComponent(proxyPassword)]);
+  });
+
+  it('keeps them when the proxy stays, replaces or removes them on request, refuses them to another proxy', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const { id } = store.save(proxied);
+    const form = { ...proxied, secret: undefined, proxy: proxyWithout };
+
+    expect(store.save({ ...form, region: 'RegionTwo' }, id).proxyCredentials).toBe('stored');
+    expect(store.resolveInput(form, id).proxy).toBe(`${proxyWith}/`);
+
+    // Another proxy: the profile's password first, then the proxy's credentials.
+    const elsewhere = { ...form, proxy: 'http://proxy.other.example:3128' };
+    expect(secretNeeded(() => store.save(elsewhere, id))).toMatchObject({
+      secret: 'password',
+      changed: 'proxy',
+    });
+    expect(secretNeeded(() => store.save({ ...elsewhere, secret: prodPassword }, id))).toEqual({
+      reason: 'secret-needed',
+      secret: 'proxy-credentials',
+      changed: 'proxy',
+    });
+    expect(
+      secretNeeded(() => store.resolveInput({ ...elsewhere, secret: prodPassword }, id)),
+    ).toMatchObject({ secret: 'proxy-credentials' });
+    expect(store.resolveConnection(id).proxy).toBe(`${proxyWith}/`);
+
+    // New credentials in the proxy address replace the saved ones.
+    store.save(
+      { ...elsewhere, secret: prodPassword, proxy: 'http://bob:s3cret@proxy.other.example:3128' },
+      id,
+    );
+    expect(store.get(id)).toMatchObject({
+      proxy: 'http://proxy.other.example:3128',
+      proxyCredentials: 'stored',
+    });
+    expect(store.resolveConnection(id).proxy).toBe('http://bob:s3cret@proxy.other.example:3128/');
+
+    // Removed on request; the proxy stays.
+    const removed = store.save(
+      { ...elsewhere, proxy: 'http://proxy.other.example:3128', removeProxyCredentials: true },
+      id,
+    );
+    expect(removed).toMatchObject({ proxy: 'http://proxy.other.example:3128' });
+    expect(removed).not.toHaveProperty('proxyCredentials');
+    expect(store.resolveConnection(id).proxy).toBe('http://proxy.other.example:3128');
+  });
+
+  it('drops them with the proxy', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const { id } = store.save(proxied);
+    const direct = store.save({ ...proxied, proxy: undefined, secret: prodPassword }, id);
+    expect(direct).not.toHaveProperty('proxyCredentials');
+    const back = store.save({ ...proxied, proxy: proxyWithout, secret: prodPassword }, id);
+    expect(back).not.toHaveProperty('proxyCredentials');
+  });
+
+  it('holds them for the session only where the system cannot encrypt', () => {
+    const folder = tempSettingsFolder();
+    const store = new ProfileStore(openConf(folder).store, basicTextSecretBox());
+    const saved = store.save(proxied);
+    expect(saved).toMatchObject({ proxy: proxyWithout, proxyCredentials: 'session' });
+    expect(store.resolveConnection(saved.id).proxy).toBe(`${proxyWith}/`);
+    assertNoSecretOnDisk(folder, [proxyUser, proxyPassword, encodeURIComponent(proxyPassword)]);
+    const restarted = new ProfileStore(openConf(folder).store, basicTextSecretBox());
+    expect(restarted.get(saved.id)).not.toHaveProperty('proxyCredentials');
+  });
+
+  it('binds imported proxy credentials to their proxy', () => {
+    const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
+    const found: ProfileInput = { ...prod, proxy: proxyWithout };
+    const reference = store.stashSecret('proxy-credentials', 'alice:pw', found);
+    const imported = { ...found, importedProxyCredentials: reference };
+    expect(
+      secretNeeded(() => store.save({ ...imported, proxy: 'http://proxy.evil.example:3128' })),
+    ).toEqual({ reason: 'secret-needed', secret: 'proxy-credentials', changed: 'proxy' });
+    const saved = store.save(imported);
+    expect(saved.proxyCredentials).toBe('stored');
+    expect(store.resolveConnection(saved.id).proxy).toBe(
+      'http://alice:pw@proxy.corp.example.com:3128/',
+    );
   });
 });

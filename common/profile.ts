@@ -165,6 +165,13 @@ export interface ImportResult {
   files: string[];
 }
 
+/** Something about a connection the user should know before trusting it; the renderer words it. */
+export type ConnectionWarning =
+  /** Sign-in (identity) or image traffic, token included, crosses the network unencrypted. */
+  | { code: 'plain-http'; service: 'identity' | 'image'; url: string }
+  /** The service catalog sends image requests, token included, to another host than the auth URL's. */
+  | { code: 'image-host-differs'; authHost: string; imageHost: string };
+
 export type TestConnectionResult =
   | {
       ok: true;
@@ -173,6 +180,8 @@ export type TestConnectionResult =
       tookMs: number;
       /** How many images the one-image list returned (0 or 1). */
       sampleCount: number;
+      /** About the image endpoint the catalog gave (a chosen one is the user's own decision). */
+      warnings: ConnectionWarning[];
     }
   | { ok: false; step: 'auth' | 'catalog' | 'list'; error: AppErrorData };
 

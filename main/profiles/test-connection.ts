@@ -5,7 +5,7 @@
  */
 import type { ConnectionConfig } from '../../common/connection';
 import type { AppErrorData } from '../../common/errors';
-import type { TestConnectionResult } from '../../common/profile';
+import type { ConnectionWarning, TestConnectionResult } from '../../common/profile';
 import { toAppError } from '../net/errors';
 import { GlanceClient } from '../openstack/glance';
 import { OpenStackSession } from '../openstack/keystone';
@@ -36,6 +36,29 @@ function failed(step: Step, error: unknown, address: string | undefined): TestCo
   }
   // A token rejected by the image service is a sign-in problem, whatever step noticed it.
   return { ok: false, step: appError.kind === 'auth' ? 'auth' : step, error: data };
+}
+
+/**
+ * What the user should know about the image endpoint the catalog gave: the token goes there
+ * with every request. (An endpoint the profile names is the user's own choice; the profile
+ * view warns about its scheme itself.)
+ */
+export function catalogWarnings(
+  config: Pick<ConnectionConfig, 'authUrl'>,
+  imageEndpoint: string,
+): ConnectionWarning[] {
+  const warnings: ConnectionWarning[] = [];
+  const image = new URL(imageEndpoint);
+  if (image.protocol === 'http:') {
+    warnings.push({ code: 'plain-http', service: 'image', url: imageEndpoint });
+  }
+  if (config.authUrl !== undefined) {
+    const authHost = new URL(config.authUrl).hostname;
+    if (authHost !== image.hostname) {
+      warnings.push({ code: 'image-host-differs', authHost, imageHost: image.hostname });
+    }
+  }
+  return warnings;
 }
 
 export async function testConnection(
@@ -79,6 +102,7 @@ export async function testConnection(
       ...(projectId === null ? {} : { projectId }),
       tookMs: Math.round(now() - started),
       sampleCount,
+      warnings: config.imageEndpoint === undefined ? catalogWarnings(config, imageEndpoint) : [],
     };
   } finally {
     if (!deps.openSession) await session.close();

@@ -292,6 +292,7 @@ export const en = {
   'profiles.current': 'in use',
   'profiles.use': 'Use',
   'profiles.tlsOff': 'TLS not verified',
+  'profiles.plainHttp': 'Not encrypted',
   'profiles.who': 'User · project',
   'profiles.secret': 'Secret',
   'profiles.sessionOnlyBanner':
@@ -350,6 +351,30 @@ export const en = {
   'profile.secret.stored': 'Saved, encrypted',
   'profile.secret.session': 'For this session only',
   'profile.secret.missing': 'Not saved: enter it to connect',
+  'profile.secretAgain': 'Enter the {secret} again: the {setting} changed.',
+  'profile.proxyCredentials.stored': 'A user name and password are saved for this proxy.',
+  'profile.proxyCredentials.session':
+    'A user name and password for this proxy are kept until Glance Desk quits.',
+  'profile.proxyCredentials.removed': 'The saved user name and password are removed when you save.',
+  'profile.proxyCredentials.again':
+    'The proxy changed: write its user name and password in the address again, or remove the saved ones.',
+  'profile.proxyCredentials.hint':
+    'To sign in to the proxy, write the user name and password in the address: http://user:password@proxy:3128',
+  'profile.proxyCredentials.keep': 'Keep',
+  'profile.warning.plainHttpIdentity':
+    'Keystone at {url} uses plain http: the password and token cross the network unencrypted.',
+  'profile.warning.plainHttpImage':
+    'The image service at {url} uses plain http: the token and image data cross the network unencrypted.',
+  'profile.warning.imageHostDiffers':
+    'The service catalog sends image requests, with your token, to {imageHost}, another host than the authentication URL’s ({authHost}).',
+  'secret.password': 'password',
+  'secret.application-credential': 'application credential secret',
+  'secret.token': 'token',
+  'setting.authUrl': 'authentication URL',
+  'setting.imageEndpoint': 'image service URL',
+  'setting.proxy': 'proxy',
+  'setting.insecure': '“skip TLS verification” setting',
+  'setting.caFile': 'CA file',
 
   'import.title': 'Import clouds',
   'import.intro': 'Read connection settings from the files the OpenStack tools use.',
@@ -457,6 +482,13 @@ export const en = {
   'error.integrity': 'The downloaded data does not match what the cloud says it should be.',
   'error.filesystem': 'Could not write the file.',
   'error.settings': 'The settings file could not be read.',
+  'error.secretNeeded':
+    'Enter the {secret} again: the saved one was entered for a different {setting}, and Glance Desk sends it nowhere else.',
+  'error.secretGone': 'Enter the {secret} again.',
+  'error.proxyCredentialsNeeded':
+    'Write the proxy’s user name and password in its address again (http://user:password@host:port), or remove them: the saved ones were entered for a different proxy.',
+  'error.proxyCredentialsGone':
+    'Write the proxy’s user name and password in its address again (http://user:password@host:port).',
   'error.noData': 'This image has no data to download yet: upload its data first.',
   'error.deactivated':
     'This image is deactivated: only a cloud administrator can download it until it is reactivated.',
@@ -482,9 +514,6 @@ export const en = {
   'error.readOnly': '{path} is on a read-only disk. Choose another folder.',
   'error.noPermission':
     'Glance Desk is not allowed to use {path}. Choose another folder or file, or change its permissions.',
-} as const;
-
-export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;
   'error.service.glance': 'the image service',
   'error.service.keystone': 'Keystone',
   'error.badAnswer':
@@ -500,3 +529,6 @@ export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;
     'Keystone at {host} points to {url}, a plain http address, although it was reached over https. Glance Desk refused, so that your token is not sent unencrypted. If you trust that address, enter it in the profile yourself.',
   'error.badScheme':
     'Keystone at {host} points to a {scheme} address, which is not a web (http or https) address. Glance Desk refused it.',
+} as const;
+
+export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;

@@ -6,6 +6,7 @@
  */
 import type { AppErrorData } from '../../../common/errors';
 import type { TransferKind } from '../../../common/transfer';
+import { secretNeededDetails, type SecretNeededDetails } from '../../../common/secret-binding';
 import { statusLabel, type Say } from './labels';
 
 /** Where the error happened, when the words depend on it. */
@@ -89,6 +90,11 @@ export function knownErrorMessage(
         default:
           return undefined;
       }
+    }
+    case 'validation': {
+      const secretNeeded = secretNeededDetails(details);
+      if (secretNeeded) return secretNeededMessage(say, secretNeeded);
+      return undefined;
     }
     case 'server':
       return badAnswerMessage(say, text, count('limitBytes'));

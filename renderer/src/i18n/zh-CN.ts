@@ -278,6 +278,7 @@ export const zhCN: Record<MessageKey, string> = {
   'profiles.current': '使用中',
   'profiles.use': '使用',
   'profiles.tlsOff': '未验证 TLS',
+  'profiles.plainHttp': '未加密',
   'profiles.who': '用户 · 项目',
   'profiles.secret': '密钥',
   'profiles.sessionOnlyBanner':
@@ -333,6 +334,29 @@ export const zhCN: Record<MessageKey, string> = {
   'profile.secret.stored': '已加密保存',
   'profile.secret.session': '仅限本次会话',
   'profile.secret.missing': '未保存：连接前请输入',
+  'profile.secretAgain': '{setting}已更改，请重新输入{secret}。',
+  'profile.proxyCredentials.stored': '已为此代理保存用户名和密码。',
+  'profile.proxyCredentials.session': '此代理的用户名和密码只保留到 Glance Desk 退出为止。',
+  'profile.proxyCredentials.removed': '保存时将移除已保存的用户名和密码。',
+  'profile.proxyCredentials.again':
+    '代理已更改：请在地址中重新写入用户名和密码，或移除已保存的凭据。',
+  'profile.proxyCredentials.hint':
+    '如需登录代理，请把用户名和密码写在地址中：http://用户名:密码@代理:3128',
+  'profile.proxyCredentials.keep': '保留',
+  'profile.warning.plainHttpIdentity':
+    '{url} 上的 Keystone 使用未加密的 http：密码和令牌会以明文在网络上传输。',
+  'profile.warning.plainHttpImage':
+    '{url} 上的镜像服务使用未加密的 http：令牌和镜像数据会以明文在网络上传输。',
+  'profile.warning.imageHostDiffers':
+    '服务目录把镜像请求连同你的令牌发往 {imageHost}，它与认证地址的主机（{authHost}）不同。',
+  'secret.password': '密码',
+  'secret.application-credential': '应用凭据密钥',
+  'secret.token': '令牌',
+  'setting.authUrl': '认证地址',
+  'setting.imageEndpoint': '镜像服务地址',
+  'setting.proxy': '代理',
+  'setting.insecure': '“跳过 TLS 证书验证”设置',
+  'setting.caFile': 'CA 文件',
 
   'import.title': '导入云',
   'import.intro': '从 OpenStack 工具使用的文件中读取连接设置。',
@@ -433,6 +457,13 @@ export const zhCN: Record<MessageKey, string> = {
   'error.integrity': '下载的数据与云端给出的校验值不一致。',
   'error.filesystem': '无法写入文件。',
   'error.settings': '无法读取设置文件。',
+  'error.secretNeeded':
+    '请重新输入{secret}：已保存的{secret}是为另一个{setting}输入的，Glance Desk 不会把它发往别处。',
+  'error.secretGone': '请重新输入{secret}。',
+  'error.proxyCredentialsNeeded':
+    '请在代理地址中重新写入用户名和密码（http://用户名:密码@主机:端口），或将其移除：已保存的凭据是为另一个代理输入的。',
+  'error.proxyCredentialsGone':
+    '请在代理地址中重新写入用户名和密码（http://用户名:密码@主机:端口）。',
   'error.noData': '此镜像还没有可下载的数据：请先上传数据。',
   'error.deactivated': '此镜像已停用：在重新激活之前，只有云管理员可以下载它。',
   'error.alreadyHasData':
@@ -450,7 +481,6 @@ export const zhCN: Record<MessageKey, string> = {
   'error.quotaFull': '磁盘配额已用完：没有空间存放 {path}。请释放空间或选择其他文件夹，然后重试。',
   'error.readOnly': '{path} 位于只读磁盘上。请选择其他文件夹。',
   'error.noPermission': 'Glance Desk 无权使用 {path}。请选择其他文件夹或文件，或更改其权限。',
-};
   'error.service.glance': '镜像服务',
   'error.service.keystone': '身份认证服务（Keystone）',
   'error.badAnswer': '{host} 上的{service}返回的应答无法使用：字段 {field} 缺失或类型不对。',
@@ -463,3 +493,4 @@ export const zhCN: Record<MessageKey, string> = {
     '{host} 上的 Keystone 通过 https 访问，却指向明文 http 地址 {url}。为避免令牌以未加密方式发送，Glance Desk 已拒绝。如果你信任该地址，请自己在配置中填写。',
   'error.badScheme':
     '{host} 上的 Keystone 指向一个 {scheme} 地址，它不是网页（http 或 https）地址，Glance Desk 已拒绝。',
+};

@@ -1,4 +1,17 @@
-import type { TestConnectionResult } from '../../../common/profile';
+import type {
+  ConnectionWarning,
+  Profile,
+  ProfileInput,
+  TestConnectionResult,
+} from '../../../common/profile';
+import {
+  changedSetting,
+  secretBinding,
+  splitProxyCredentials,
+  type BindingFields,
+  type SecretNeededDetails,
+} from '../../../common/secret-binding';
+import type { Say } from '../i18n/labels';
 import { errorMessage, translate } from '../i18n/translate';
 import type { UiLocale } from './format';
 
@@ -15,4 +28,85 @@ export function testResultText(result: TestConnectionResult, locale: UiLocale): 
     step,
     reason: errorMessage(locale, result.error),
   });
+}
+
+const isPlainHttp = (url: string | undefined): url is string =>
+  url !== undefined && /^http:\/\//i.test(url.trim());
+
+/** What the profile's own addresses give away: sign-in or image traffic over plain http. */
+export function profileWarnings(
+  fields: Pick<ProfileInput, 'authUrl' | 'imageEndpoint'>,
+): ConnectionWarning[] {
+  const warnings: ConnectionWarning[] = [];
+  if (isPlainHttp(fields.authUrl)) {
+    warnings.push({ code: 'plain-http', service: 'identity', url: fields.authUrl.trim() });
+  }
+  if (isPlainHttp(fields.imageEndpoint)) {
+    warnings.push({ code: 'plain-http', service: 'image', url: fields.imageEndpoint.trim() });
+  }
+  return warnings;
+}
+
+export function warningText(say: Say, warning: ConnectionWarning): string {
+  switch (warning.code) {
+    case 'plain-http':
+      return warning.service === 'identity'
+        ? say('profile.warning.plainHttpIdentity', { url: warning.url })
+        : say('profile.warning.plainHttpImage', { url: warning.url });
+    case 'image-host-differs':
+      return say('profile.warning.imageHostDiffers', {
+        authHost: warning.authHost,
+        imageHost: warning.imageHost,
+      });
+  }
+}
+
+/** A form's bound settings as main will read them: trimmed, empty ones absent. */
+function bindingFields(form: ProfileInput): BindingFields {
+  const text = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+  const proxy = text(form.proxy);
+  const fields: BindingFields = { insecure: form.insecure === true };
+  const [authUrl, imageEndpoint, caFile] = [
+    text(form.authUrl),
+    text(form.imageEndpoint),
+    text(form.caFile),
+  ];
+  if (authUrl !== undefined) fields.authUrl = authUrl;
+  if (imageEndpoint !== undefined) fields.imageEndpoint = imageEndpoint;
+  if (proxy !== undefined) fields.proxy = splitProxyCredentials(proxy).proxy;
+  if (caFile !== undefined) fields.caFile = caFile;
+  return fields;
+}
+
+/**
+ * The secrets main will refuse to reuse for this form of the saved profile `saved`, and
+ * why: the form should ask for them before the user tries (main decides all the same).
+ */
+export function secretsToRetype(
+  saved: Profile | undefined,
+  form: ProfileInput,
+): SecretNeededDetails[] {
+  if (saved === undefined) return [];
+  const needed: SecretNeededDetails[] = [];
+  const binding = secretBinding(saved);
+  const fields = bindingFields(form);
+  if (saved.secretState !== 'missing' && saved.authMethod === form.authMethod && !form.secret) {
+    const changed = changedSetting(binding, fields, form.authMethod);
+    if (changed !== undefined)
+      needed.push({ reason: 'secret-needed', secret: form.authMethod, changed });
+  }
+  const typedCredentials =
+    form.proxy !== undefined && splitProxyCredentials(form.proxy.trim()).credentials !== undefined;
+  if (
+    saved.proxyCredentials !== undefined &&
+    fields.proxy !== undefined &&
+    !typedCredentials &&
+    !form.removeProxyCredentials
+  ) {
+    const changed = changedSetting(binding, fields, 'proxy-credentials');
+    if (changed !== undefined) {
+      needed.push({ reason: 'secret-needed', secret: 'proxy-credentials', changed });
+    }
+  }
+  return needed;
 }

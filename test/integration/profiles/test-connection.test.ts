@@ -48,6 +48,8 @@ describe('testConnection against the real Keystone + Glance', () => {
         projectId: bed.member.projectId,
         tookMs: expect.any(Number),
         sampleCount: 1,
+        // The test bed's catalog names a plain-http Glance, on the auth URL's host.
+        warnings: [{ code: 'plain-http', service: 'image', url: glanceUrl }],
       });
     } finally {
       await glance.deleteImage(image.id);
@@ -173,7 +175,12 @@ describe('testConnection against the real Keystone + Glance', () => {
       imageEndpoint: bed.glanceUrl,
       auth: { method: 'token', token },
     };
-    expect(await testConnection(config)).toMatchObject({ ok: true, imageEndpoint: glanceUrl });
+    // An endpoint the profile names is the user's choice: the profile view words its scheme.
+    expect(await testConnection(config)).toMatchObject({
+      ok: true,
+      imageEndpoint: glanceUrl,
+      warnings: [],
+    });
 
     const bad = failure(
       await testConnection({ ...config, auth: { method: 'token', token: 'gAAAAAB-not-a-token' } }),

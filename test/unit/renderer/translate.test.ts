@@ -67,6 +67,7 @@ describe('testResultText', () => {
       imageEndpoint: 'https://glance.example:9292',
       tookMs: 1234,
       sampleCount: 1,
+      warnings: [],
     };
     expect(testResultText(ok, 'en')).toBe(
       'Connected in 1,234 ms. Image service: https://glance.example:9292',

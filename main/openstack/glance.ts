@@ -34,11 +34,18 @@ export interface ImageDownload {
   /** Glance sends the image's md5 checksum (hex) here. */
   contentMd5: string | null;
   contentRange: { start: number; end: number; total: number | null } | null;
+  /** The response's strong ETag (a weak one cannot make a range conditional), if any. */
+  etag: string | null;
 }
 
 export interface DownloadOptions {
   /** Start at this byte (sends `Range: bytes=N-`). */
   offset?: number;
+  /**
+   * With `offset`: the ETag the earlier bytes came with, sent as `If-Range`, so a server
+   * whose image changed answers 200 with all of the new data instead of a range of it.
+   */
+  ifRange?: string;
   signal?: AbortSignal;
 }
 
@@ -321,10 +328,13 @@ export class GlanceClient {
    */
   async openDownload(id: string, opts: DownloadOptions = {}): Promise<ImageDownload> {
     const offset = opts.offset ?? 0;
+    const headers: Record<string, string> = {};
+    if (offset > 0) headers.range = `bytes=${offset}-`;
+    if (offset > 0 && opts.ifRange !== undefined) headers['if-range'] = opts.ifRange;
     const res = await this.#session.request({
       method: 'GET',
       path: imagePath(id, '/file'),
-      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      headers,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       explanations: {
         403: {
@@ -356,12 +366,15 @@ export class GlanceClient {
       });
     }
     const length = Number(headerValue(res.headers['content-length']) ?? NaN);
+    const etag = headerValue(res.headers.etag);
     return {
       status: res.status,
       body: res.body,
-      contentLength: Number.isFinite(length) ? length : null,
+      contentLength: Number.isSafeInteger(length) && length >= 0 ? length : null,
       contentMd5: headerValue(res.headers['content-md5']),
       contentRange: parseContentRange(headerValue(res.headers['content-range'])),
+      // Only a strong entity tag (RFC 9110: `"…"`, no `W/`) may be used in If-Range.
+      etag: /^"[\x21\x23-\x7e]*"$/.test(etag ?? '') ? etag : null,
     };
   }
 

@@ -4,21 +4,24 @@ import { AppError } from '../../common/errors';
 import type { Image } from '../../common/image';
 import type { Verification } from '../../common/transfer';
 import { toAppError } from '../net/errors';
-import { moveIntoPlace } from './file-names';
-import { fileSystemError, isFileSystemError } from './fs-errors';
+import { checkInsideFolder, moveIntoPlace, type DownloadTarget } from './file-names';
+import { fileSystemError, isFileSystemError, isOutOfSpace } from './fs-errors';
 import { expectedFromContentMd5, expectedHashOf, type ExpectedHash } from './hashing';
 import type { ImageData, ImageDownload } from './image-data';
 import { PartFile } from './part-file';
 import { withRetries, type RetryPolicy } from './retry';
 
-/** What the queue persists about a download, so that it can resume after a restart. */
-export interface DownloadPlan {
+/**
+ * What the queue persists about a download, so that it can resume after a restart: the
+ * image, where its bytes go (the folder the user chose, the final and `.part` paths in it).
+ */
+export interface DownloadPlan extends DownloadTarget {
   imageId: string;
   imageName: string;
-  finalPath: string;
-  partPath: string;
   /** The hash the bytes must have, once known. */
   expected: ExpectedHash | null;
+  /** The strong ETag the bytes in the `.part` came with: a resume sends it as If-Range. */
+  etag?: string;
 }
 
 export interface DownloadOptions {
@@ -29,7 +32,7 @@ export interface DownloadOptions {
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   onRetry: (error: AppError, delayMs: number) => void;
   onVerifying: () => void;
-  /** The plan changed (the expected hash became known): persist it. */
+  /** The plan changed (the expected hash or the ETag became known): persist it. */
   onPlan: (plan: DownloadPlan) => void;
 }
 
@@ -73,9 +76,11 @@ const noDataStatuses = new Set(['queued', 'saving', 'uploading', 'importing', 'k
 
 /**
  * Downloads one image into its `.part`, verifying the bytes as they arrive, resuming with
- * `Range` after a drop or a stall, and renames the file into place once it is complete,
- * verified and flushed. Pausing (aborting `signal`) keeps the `.part`; an integrity or
- * disk-full failure removes it; the caller removes it on cancel.
+ * `Range` (and `If-Range` when the server gave an ETag) after a drop or a stall, and renames
+ * the file into place once it is complete, verified and flushed. Every path it writes must
+ * lie directly in the plan's folder. Pausing (aborting `signal`) keeps the `.part`, and so
+ * does a full disk (the error says how many bytes are missing); bad data (a hash or length
+ * mismatch, more bytes than the image has) removes it; the caller removes it on cancel.
  */
 export async function downloadImage(
   data: ImageData,
@@ -83,6 +88,8 @@ export async function downloadImage(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const { signal } = options;
+  checkInsideFolder(plan.folder, plan.finalPath);
+  checkInsideFolder(plan.folder, plan.partPath);
   let part = null as PartFile | null;
   let image = null as Image | null;
   let bytesAtAttemptStart = 0;
@@ -92,6 +99,10 @@ export async function downloadImage(
     } catch (error) {
       throw fileSystemError(error, plan.finalPath);
     }
+  };
+  const updatePlan = (changes: Partial<DownloadPlan>) => {
+    plan = { ...plan, ...changes };
+    options.onPlan(plan);
   };
 
   const attempt = async (): Promise<DownloadResult> => {
@@ -103,16 +114,16 @@ export async function downloadImage(
           image,
         );
       }
-      const expected = expectedHashOf(image);
+      // A hash learned from a response's Content-MD5 is kept while the image declares none:
+      // If-Range, or at worst the final check, tells when the data changed meanwhile.
+      const learned = plan.expected?.source === 'Content-MD5' ? plan.expected : null;
+      const expected = expectedHashOf(image) ?? learned;
       if (plan.expected !== null && !sameHash(plan.expected, expected)) {
         // The image is not the one the .part was started from: start again.
         part ??= await openPart(expected?.algorithm ?? 'md5');
         await part.reset(expected?.algorithm ?? 'md5');
       }
-      if (!sameHash(plan.expected, expected)) {
-        plan = { ...plan, expected };
-        options.onPlan(plan);
-      }
+      if (!sameHash(plan.expected, expected)) updatePlan({ expected });
     }
     part ??= await openPart(plan.expected?.algorithm ?? 'md5');
     const size = image.size ?? null;
@@ -121,10 +132,7 @@ export async function downloadImage(
     options.onProgress(part.size, size);
 
     if (size === null || part.size < size || size === 0) {
-      await receive(data, image, part, size, options, (expected) => {
-        plan = { ...plan, expected };
-        options.onPlan(plan);
-      });
+      await receive(data, image, part, size, plan, options, updatePlan);
     }
     return finish(image, part, size, plan, options);
   };
@@ -144,13 +152,13 @@ export async function downloadImage(
     );
   } catch (error) {
     const appError = toAppError(error);
-    // Bad bytes and a full disk leave nothing; a failure before the first byte leaves no
-    // empty .part in the user's folder (a retry claims a name again). A pause keeps it.
-    if (
-      appError.kind === 'integrity' ||
-      appError.details?.code === 'ENOSPC' ||
-      (!signal.aborted && (await isEmptyFile(plan.partPath)))
-    ) {
+    if (isOutOfSpace(appError)) {
+      const size = image?.size ?? null;
+      throw withBytesNeeded(appError, size === null ? null : size - (part?.size ?? 0));
+    }
+    // Bad bytes leave nothing; a failure before the first byte leaves no empty .part in
+    // the user's folder (a retry claims a name again). A pause keeps it.
+    if (appError.kind === 'integrity' || (!signal.aborted && (await isEmptyFile(plan.partPath)))) {
       await part?.close().catch(() => undefined);
       part = null;
       // The error says what went wrong; one more (e.g. a read-only folder) would hide it.
@@ -162,6 +170,26 @@ export async function downloadImage(
   }
 }
 
+/**
+ * A full disk or quota, said as what it means for a download: it stops with its `.part`
+ * kept, and `bytesNeeded` more bytes must fit (when known) before it can resume.
+ */
+function withBytesNeeded(error: AppError, bytesNeeded: number | null): AppError {
+  if (error.details?.bytesNeeded !== undefined) return error;
+  const needed = bytesNeeded !== null && bytesNeeded > 0 ? bytesNeeded : null;
+  const what = error.details?.code === 'EDQUOT' ? 'Your disk quota is used up' : 'The disk is full';
+  return new AppError(
+    {
+      ...error.toJSON(),
+      message:
+        `${what}: ${needed === null ? 'more space is' : `${needed} more bytes are`} needed for ${String(error.details?.path)}. ` +
+        'The download keeps what it has; free some space, then resume it.',
+      details: { ...error.details, ...(needed === null ? {} : { bytesNeeded: needed }) },
+    },
+    { cause: error },
+  );
+}
+
 async function isEmptyFile(path: string): Promise<boolean> {
   return stat(path).then(
     (stats) => stats.size === 0,
@@ -169,14 +197,19 @@ async function isEmptyFile(path: string): Promise<boolean> {
   );
 }
 
-/** One request: stream the body into the `.part` from where it ends. */
+/**
+ * One request: stream the body into the `.part` from where it ends, never past the size
+ * the image (or else the response) announced. A 200 answer starts the bytes over: its
+ * ETag and, for an image that declares no hash, its Content-MD5 go into the plan.
+ */
 async function receive(
   data: ImageData,
   image: Image,
   part: PartFile,
   size: number | null,
+  plan: DownloadPlan,
   options: DownloadOptions,
-  learnedExpected: (expected: ExpectedHash) => void,
+  updatePlan: (changes: Partial<DownloadPlan>) => void,
 ): Promise<void> {
   const stall = new AbortController();
   const seconds = Math.round(options.stallTimeoutMs / 1000);
@@ -191,25 +224,34 @@ async function receive(
     const offset = part.size;
     let response: ImageDownload;
     try {
-      response = await data.openDownload(image.id, offset > 0 ? { offset, signal } : { signal });
+      response = await data.openDownload(
+        image.id,
+        offset === 0
+          ? { signal }
+          : { offset, signal, ...(plan.etag === undefined ? {} : { ifRange: plan.etag }) },
+      );
     } catch (error) {
       throw explainOpenError(toAppError(error), image);
     }
     timer.refresh();
     if (offset > 0 && response.status === 200) {
-      await part.reset(); // the server ignored the Range: take the whole body from the start
-    } else if (offset > 0 && response.contentRange?.start !== offset) {
-      await response.body.dump(); // discard it (destroy() would emit an unhandled error)
+      // The server ignored the Range, or the image changed (If-Range): take the whole body.
       await part.reset();
-      throw new AppError({
-        kind: 'network',
-        message: `The cloud answered a resume request for byte ${offset} with another range; starting over.`,
-      });
+    } else if (offset > 0) {
+      const changed =
+        plan.etag !== undefined && response.etag !== null && response.etag !== plan.etag;
+      const problem = changed
+        ? 'The image data changed on the cloud since the download started'
+        : response.contentRange?.start !== offset
+          ? `The cloud answered a resume request for byte ${offset} with another range`
+          : null;
+      if (problem !== null) {
+        await response.body.dump(); // discard it (destroy() would emit an unhandled error)
+        await part.reset();
+        throw new AppError({ kind: 'network', message: `${problem}; starting over.` });
+      }
     }
-    if (response.status === 200 && response.contentMd5 !== null && part.size === 0) {
-      const fromHeader = expectedFromContentMd5(response.contentMd5);
-      if (expectedHashOf(image) === null) learnedExpected(fromHeader);
-    }
+    if (response.status === 200) noteStart(image, response, plan, updatePlan);
     const total =
       size ??
       response.contentRange?.total ??
@@ -220,7 +262,7 @@ async function receive(
       options.onProgress(bytes, total);
     };
     try {
-      await pipeline(response.body, part.sink(written), { signal });
+      await pipeline(response.body, part.sink(written, total ?? undefined), { signal });
     } catch (error) {
       await part.trim();
       throw error;
@@ -239,7 +281,24 @@ async function receive(
   }
 }
 
-/** Checks the length and the hash, flushes, and renames the `.part` to a free final name. */
+/** What identifies the bytes of a 200 answer, put in the plan when it differs from it. */
+function noteStart(
+  image: Image,
+  response: ImageDownload,
+  plan: DownloadPlan,
+  updatePlan: (changes: Partial<DownloadPlan>) => void,
+): void {
+  const changes: Partial<DownloadPlan> = {};
+  if (response.etag !== (plan.etag ?? null)) changes.etag = response.etag ?? undefined;
+  if (expectedHashOf(image) === null) {
+    const learned =
+      response.contentMd5 === null ? null : expectedFromContentMd5(response.contentMd5);
+    if (!sameHash(learned, plan.expected)) changes.expected = learned;
+  }
+  if (Object.keys(changes).length > 0) updatePlan(changes);
+}
+
+/** Checks the length and the hash, flushes, and moves the `.part` to a free final name. */
 async function finish(
   image: Image,
   part: PartFile,
@@ -284,6 +343,12 @@ async function finish(
   }
   const bytes = part.size;
   await part.close();
-  const path = await moveIntoPlace(plan.partPath, plan.finalPath);
-  return verification === undefined ? { path, bytes } : { path, bytes, verification };
+  try {
+    const path = await moveIntoPlace(plan);
+    return verification === undefined ? { path, bytes } : { path, bytes, verification };
+  } catch (error) {
+    // Where the folder has no hard links the file is copied: the copy needs all its bytes.
+    const appError = toAppError(error);
+    throw isOutOfSpace(appError) ? withBytesNeeded(appError, bytes) : appError;
+  }
 }

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../common/errors';
+import { AppError, isAppError, type AppErrorData } from '../../common/errors';
 
 /**
  * Turns a Node file-system error into an AppError of kind 'filesystem' whose message says
@@ -47,4 +47,10 @@ const fileSystemCodes = new Set([
 /** A local file-system failure (as opposed to a network one, which also carries a code). */
 export function isFileSystemError(error: unknown): boolean {
   return fileSystemCodes.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
+/** A full disk or a used-up quota: a download pauses on it and keeps its `.part`. */
+export function isOutOfSpace(error: Pick<AppErrorData, 'kind' | 'details'>): boolean {
+  const code = error.details?.code;
+  return error.kind === 'filesystem' && (code === 'ENOSPC' || code === 'EDQUOT');
 }

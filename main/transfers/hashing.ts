@@ -30,12 +30,17 @@ export function expectedHashOf(
   return null;
 }
 
-/** Content-MD5 is base64 by RFC 1864; Glance sends the hex checksum. Accept both. */
-export function expectedFromContentMd5(header: string): ExpectedHash {
-  const value = /^[0-9a-f]{32}$/i.test(header)
-    ? header.toLowerCase()
-    : Buffer.from(header, 'base64').toString('hex');
-  return { algorithm: 'md5', value, source: 'Content-MD5' };
+/**
+ * Content-MD5 is base64 by RFC 1864; Glance sends the hex checksum. Accept both; anything
+ * else is no md5 at all (null), not a value no download could ever match.
+ */
+export function expectedFromContentMd5(header: string): ExpectedHash | null {
+  let value: string | null = null;
+  if (/^[0-9a-f]{32}$/i.test(header)) value = header.toLowerCase();
+  else if (/^[A-Za-z0-9+/]{22}(==)?$/.test(header)) {
+    value = Buffer.from(header, 'base64').toString('hex');
+  }
+  return value === null ? null : { algorithm: 'md5', value, source: 'Content-MD5' };
 }
 
 /** Several hashes of one byte stream at once. */

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { AppError } from '../../common/errors';
 import { FileHasher } from './file-hasher';
 
 const writeBatch = 1 << 20;
@@ -22,9 +23,13 @@ export class PartFile {
     public size: number,
   ) {}
 
-  /** Opens (or creates) the `.part`; what it already holds is hashed in the background. */
+  /**
+   * Opens (or creates) the `.part`; what it already holds is hashed in the background. A
+   * symbolic link put in its place is not followed (where the OS has O_NOFOLLOW).
+   */
   static async open(path: string, algorithm: string): Promise<PartFile> {
-    const handle = await open(path, constants.O_RDWR | constants.O_CREAT);
+    const noFollow = (constants.O_NOFOLLOW as number | undefined) ?? 0;
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | noFollow);
     try {
       const { size } = await handle.stat();
       const hasher = new FileHasher(handle.fd, algorithm);
@@ -62,11 +67,20 @@ export class PartFile {
 
   /**
    * A sink that appends to the file. Its 'close' comes only after the last write has
-   * settled, so `size` is final once a pipeline into it has finished or failed.
+   * settled, so `size` is final once a pipeline into it has finished or failed. A batch
+   * that would make the file longer than `maxSize` is not written: the sink fails with an
+   * 'integrity' error (reason `too-many-bytes`), which ends the pipeline and its source.
    */
-  sink(onWritten: (size: number) => void): Writable {
+  sink(onWritten: (size: number) => void, maxSize = Number.POSITIVE_INFINITY): Writable {
     const append = async (chunks: Buffer[]): Promise<void> => {
       const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+      if (this.size + total > maxSize) {
+        throw new AppError({
+          kind: 'integrity',
+          message: `The cloud sent more than the ${maxSize} bytes it announced; the download was stopped.`,
+          details: { reason: 'too-many-bytes', expectedBytes: maxSize },
+        });
+      }
       await this.writeAt(chunks, this.size);
       this.size += total;
       this.hasher.extend(this.size);

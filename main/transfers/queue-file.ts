@@ -25,6 +25,12 @@ function isSavedTransfer(value: unknown): value is SavedTransfer {
   );
 }
 
+/** A download saved before plans named their folder: it is the transfer's folder. */
+function upgraded(saved: SavedTransfer): SavedTransfer {
+  if (saved.transfer.kind !== 'download' || 'folder' in saved.plan) return saved;
+  return { ...saved, plan: { ...saved.plan, folder: saved.transfer.folder } } as SavedTransfer;
+}
+
 /**
  * The queue's JSON file. Reads tolerate a missing file (first run) and set a corrupt one
  * aside (renamed `*.corrupt-<time>`) rather than failing the app; writes are atomic
@@ -46,7 +52,7 @@ export class QueueFile {
     try {
       const content = JSON.parse(text) as Partial<QueueFileContent>;
       if (content.version === 1 && Array.isArray(content.transfers)) {
-        return content.transfers.filter(isSavedTransfer);
+        return content.transfers.filter(isSavedTransfer).map(upgraded);
       }
     } catch {
       // set aside below

@@ -13,6 +13,7 @@ import type {
 import { toAppError } from '../net/errors';
 import { downloadImage, type DownloadPlan } from './download';
 import { reserveDownloadTarget, safeFileName } from './file-names';
+import { isOutOfSpace } from './fs-errors';
 import type { ImageData } from './image-data';
 import { QueueFile, type SavedTransfer } from './queue-file';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
@@ -142,7 +143,14 @@ export class TransferQueue {
       const transfer = this.newTransfer('download', request.profileId, imageId, request.folder);
       return {
         transfer: transfer as Transfer & { kind: 'download' },
-        plan: { imageId, imageName: imageId, finalPath: '', partPath: '', expected: null },
+        plan: {
+          imageId,
+          imageName: imageId,
+          folder: request.folder,
+          finalPath: '',
+          partPath: '',
+          expected: null,
+        },
       };
     });
     // The look-ups run a few at a time; names are claimed in order, so that copies of one
@@ -427,6 +435,10 @@ export class TransferQueue {
       else if (entry.stopping === 'cancel') {
         await this.discardLeftovers(entry).catch(() => undefined);
         this.finish(entry, 'cancelled');
+      } else if (isOutOfSpace(error)) {
+        // The download kept its .part: paused, it resumes from there once space is freed.
+        transfer.error = error.toJSON();
+        this.setState(entry, 'paused');
       } else {
         transfer.error = error.toJSON();
         if (

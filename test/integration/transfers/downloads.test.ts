@@ -1,8 +1,9 @@
 // The download engine against the real Glance, with a fault-injecting proxy in between:
 // cut connections, stalls, 5xx, a server that ignores Range, flipped bytes, images that
 // cannot be downloaded, a full disk and a read-only folder.
-import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AppError } from '../../../common/errors';
 import type { Image } from '../../../common/image';
@@ -15,8 +16,9 @@ import {
 import { reserveDownloadTarget, safeFileName } from '../../../main/transfers/file-names';
 import type { ImageData } from '../../../main/transfers/image-data';
 import { issueToken } from '../../support/keystone-admin';
+import { uploadImage } from '../../testbed/seed';
 import { dataFor, imageWithData, MiB, randomFile, sha512Of, useProxiedImage } from './helpers';
-import { canMountTmpfs, mountTmpfs, remountReadOnly, unmount } from './mounts';
+import { canMountTmpfs, mountTmpfs, remountReadOnly, resizeTmpfs, unmount } from './mounts';
 
 const bed = inject('testbed');
 const fileRequest = /^GET \/v2\/images\/[^/]+\/file$/;
@@ -30,9 +32,10 @@ afterEach(() => {
 /** A plan to download `target` into the given paths, with no hash known in advance. */
 function planFor(
   target: Image,
-  { finalPath, partPath }: { finalPath: string; partPath: string },
+  { folder, finalPath, partPath }: { folder: string; finalPath: string; partPath: string },
 ): DownloadPlan {
-  return { imageId: target.id, imageName: target.name ?? '', finalPath, partPath, expected: null };
+  const imageName = target.name ?? '';
+  return { imageId: target.id, imageName, folder, finalPath, partPath, expected: null };
 }
 
 /** The engine's options with one quick retry and silent callbacks; `overrides` replace them. */
@@ -53,29 +56,46 @@ interface Run {
   result?: DownloadResult;
   error?: AppError;
   retries: AppError[];
+  folder: string;
   partPath: string;
   finalPath: string;
+  /** The plan as last reported through onPlan (what the queue would persist). */
+  plan: DownloadPlan;
+  /** The largest byte count the engine reported. */
+  maxBytesDone: number;
 }
 
 async function download(
   data: ImageData,
   target: Image,
   options: Partial<DownloadOptions> = {},
-  into = fixture.folder,
+  into: string | DownloadPlan = fixture.folder,
 ): Promise<Run> {
-  const { finalPath, partPath } = await reserveDownloadTarget(
-    into,
-    safeFileName(target.name, target.disk_format, target.id),
-  );
-  const run: Run = { retries: [], partPath, finalPath };
+  const plan =
+    typeof into === 'string'
+      ? planFor(
+          target,
+          await reserveDownloadTarget(
+            into,
+            safeFileName(target.name, target.disk_format, target.id),
+          ),
+        )
+      : into;
+  const run: Run = { retries: [], ...plan, plan, maxBytesDone: 0 };
   try {
     run.result = await downloadImage(
       data,
-      planFor(target, run),
+      plan,
       engineOptions({
         policy: { maxRetries: 4, baseDelayMs: 50, maxDelayMs: 400 },
         stallTimeoutMs: 1500,
         onRetry: (error) => run.retries.push(error),
+        onPlan: (changed) => {
+          run.plan = changed;
+        },
+        onProgress: (bytes) => {
+          run.maxBytesDone = Math.max(run.maxBytesDone, bytes);
+        },
         ...options,
       }),
     );
@@ -306,6 +326,208 @@ describe('images that cannot be downloaded fail at once with a clear message', (
   });
 });
 
+/** Answers the image's GET with its JSON as Glance sends it, changed by `change` (`times` times). */
+async function imageAnswered(
+  target: Image,
+  change: (raw: Record<string, unknown>) => Record<string, unknown>,
+  times = 1,
+): Promise<void> {
+  const raw = await rawImage(target.id);
+  fixture.proxy.addRule({
+    match: new RegExp(`^GET /v2/images/${target.id}$`),
+    fault: { kind: 'respond', status: 200, body: JSON.stringify(change(raw)) },
+    times,
+  });
+}
+
+/** The image JSON without any hash: the download can only learn one from Content-MD5. */
+function withoutHashes(raw: Record<string, unknown>): Record<string, unknown> {
+  const { checksum, os_hash_algo, os_hash_value, ...unhashed } = raw;
+  expect([checksum, os_hash_algo, os_hash_value]).not.toContain(undefined);
+  return unhashed;
+}
+
+describe('a server that lies about the data', () => {
+  it('stops at the announced size when more bytes arrive, and keeps nothing', async () => {
+    const announced = 10 * MiB;
+    await imageAnswered(fixture.image, (raw) => ({ ...withoutHashes(raw), size: announced }));
+    const run = await download(fixture.viaProxy, fixture.image);
+    expect(run.error).toMatchObject({
+      kind: 'integrity',
+      details: { reason: 'too-many-bytes', expectedBytes: announced },
+    });
+    expect(run.retries).toEqual([]);
+    expect(run.maxBytesDone).toBeLessThanOrEqual(announced);
+    expect(await readdir(fixture.folder)).toEqual([]);
+  });
+
+  it('refuses a plan whose paths are not in its folder, before asking the cloud', async () => {
+    const inner = join(fixture.folder, 'inner');
+    await mkdir(inner);
+    const finalPath = join(fixture.folder, 'escaped.raw');
+    const plan = planFor(fixture.image, {
+      folder: inner,
+      finalPath,
+      partPath: `${finalPath}.part`,
+    });
+    const run = await download(fixture.viaProxy, fixture.image, {}, plan);
+    expect(run.error).toMatchObject({
+      kind: 'validation',
+      details: { reason: 'outside-folder', folder: inner, path: finalPath },
+    });
+    expect(fixture.proxy.requests).toEqual([]);
+    expect(await readdir(fixture.folder)).toEqual(['inner']);
+    expect(await readdir(inner)).toEqual([]);
+  });
+});
+
+describe('resuming an image that declares no hash, and If-Range', () => {
+  it('keeps the hash learned from Content-MD5 when a later run resumes the .part', async () => {
+    await imageAnswered(fixture.image, withoutHashes, 2);
+    fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'cut', afterBytes: 20 * MiB } });
+    const first = await download(fixture.viaProxy, fixture.image, {
+      policy: { maxRetries: 0, baseDelayMs: 50, maxDelayMs: 50 },
+    });
+    expect(first.error?.kind).toBe('network');
+    expect(first.plan.expected).toEqual({
+      algorithm: 'md5',
+      value: fixture.source.md5,
+      source: 'Content-MD5',
+    });
+    const kept = (await stat(first.partPath)).size;
+    expect(kept).toBeGreaterThan(19 * MiB);
+
+    fixture.proxy.requests.length = 0;
+    const resumed = await download(fixture.viaProxy, fixture.image, {}, first.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(rangesSent()).toEqual([`bytes=${kept}-`]);
+    expect(resumed.result?.verification).toEqual({
+      algorithm: 'md5',
+      expected: fixture.source.md5,
+      actual: fixture.source.md5,
+      ok: true,
+    });
+  });
+});
+
+// Glance sends no ETag: the proxy answers for it, with parts of a small image of ASCII text
+// (its answers are strings).
+describe('If-Range with the ETag the server gave', () => {
+  const text = Array.from({ length: 8000 }, (_, i) => `line ${i} of the text image\n`).join('');
+  const changedText = text.replaceAll('line', 'LINE');
+  const half = Math.floor(text.length / 2);
+  let textImage: Image;
+  beforeEach(async () => {
+    textImage ??= await (async () => {
+      const { id } = await uploadImage(bed, bed.admin, {
+        name: `if-range ${randomUUID()}`,
+        bytes: Buffer.from(text),
+      });
+      fixture.track(id);
+      return fixture.adminGlance.getImage(id);
+    })();
+  });
+
+  /** The next image-data request is answered 200 with `body` and these headers. */
+  function answerData(body: string, headers: Record<string, string>, status = 200): void {
+    fixture.proxy.addRule({
+      match: fileRequest,
+      fault: {
+        kind: 'respond',
+        status,
+        headers: { 'content-type': 'application/octet-stream', ...headers },
+        body,
+      },
+    });
+  }
+
+  /** A run that got the first half of the image with ETag "v1", then the connection ended. */
+  async function halfWithEtag(image: Image = textImage): Promise<Run> {
+    answerData(text.slice(0, half), { etag: '"v1"' });
+    const run = await download(fixture.viaProxy, image, {
+      policy: { maxRetries: 0, baseDelayMs: 50, maxDelayMs: 50 },
+    });
+    expect(run.error?.message).toMatch(/The connection ended after/);
+    expect(run.plan.etag).toBe('"v1"');
+    expect((await stat(run.partPath)).size).toBe(half);
+    fixture.proxy.requests.length = 0;
+    return run;
+  }
+
+  function ifRangesSent(): string[] {
+    return fixture.proxy.requests
+      .filter((r) => fileRequest.test(`${r.method} ${r.path}`))
+      .map((r) => r.headers['if-range'] ?? '');
+  }
+
+  it('sends the ETag with the resume, and goes on when the data did not change', async () => {
+    const first = await halfWithEtag();
+    const resumed = await download(fixture.viaProxy, textImage, {}, first.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(rangesSent()).toEqual([`bytes=${half}-`]);
+    expect(ifRangesSent()).toEqual(['"v1"']);
+    expect(resumed.result?.verification?.ok).toBe(true);
+  });
+
+  it('keeps no weak ETag: If-Range takes only a strong one', async () => {
+    answerData(text.slice(0, half), { etag: 'W/"v1"' });
+    const first = await download(fixture.viaProxy, textImage, {
+      policy: { maxRetries: 0, baseDelayMs: 50, maxDelayMs: 50 },
+    });
+    expect(first.plan.etag).toBeUndefined();
+    fixture.proxy.requests.length = 0;
+    const resumed = await download(fixture.viaProxy, textImage, {}, first.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(rangesSent()).toEqual([`bytes=${half}-`]);
+    expect(ifRangesSent()).toEqual(['']);
+  });
+
+  it('starts over cleanly when the server answers the If-Range with all of new data', async () => {
+    const first = await halfWithEtag();
+    answerData(text, { etag: '"v2"' });
+    const resumed = await download(fixture.viaProxy, textImage, {}, first.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(ifRangesSent()).toEqual(['"v1"']);
+    expect(resumed.plan.etag).toBe('"v2"');
+    expect(resumed.result?.bytes).toBe(text.length);
+    expect(resumed.result?.verification?.ok).toBe(true);
+  });
+
+  it('starts over when a server ignores If-Range and sends a range of changed data', async () => {
+    const first = await halfWithEtag();
+    answerData(
+      text.slice(half),
+      { etag: '"v2"', 'content-range': `bytes ${half}-${text.length - 1}/${text.length}` },
+      206,
+    );
+    const resumed = await download(fixture.viaProxy, textImage, {}, first.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(resumed.retries[0]?.message).toMatch(/changed on the cloud/);
+    expect(rangesSent()).toEqual([`bytes=${half}-`, '']);
+    expect(resumed.result?.verification?.ok).toBe(true);
+  });
+
+  it('takes the new Content-MD5 when an image without a hash changed', async () => {
+    await imageAnswered(textImage, withoutHashes, 2);
+    answerData(text.slice(0, half), {
+      etag: '"v1"',
+      'content-md5': createHash('md5').update(text).digest('hex'),
+    });
+    const first = await download(fixture.viaProxy, textImage, {
+      policy: { maxRetries: 0, baseDelayMs: 50, maxDelayMs: 50 },
+    });
+    expect(first.plan).toMatchObject({ etag: '"v1"', expected: { source: 'Content-MD5' } });
+
+    const changedMd5 = createHash('md5').update(changedText).digest('hex');
+    answerData(changedText, { etag: '"v2"', 'content-md5': changedMd5 });
+    const resumed = await download(fixture.viaProxy, textImage, {}, first.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(resumed.plan).toMatchObject({ etag: '"v2"', expected: { value: changedMd5 } });
+    expect(resumed.result?.verification).toMatchObject({ expected: changedMd5, ok: true });
+    expect(await readFile(resumed.finalPath, 'utf8')).toBe(changedText);
+  });
+});
+
 if (!canMountTmpfs) {
   console.warn(
     'Skipping the full-disk and read-only folder tests: they mount a tmpfs, which needs root.',
@@ -321,14 +543,28 @@ describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mount
     unmount(mountPoint);
   });
 
-  it('a full disk fails in plain words and leaves nothing behind', async () => {
+  it('a full disk stops with the .part kept, says what is missing, and resumes from it', async () => {
     mountTmpfs(mountPoint, '24m');
     const run = await download(fixture.viaProxy, fixture.image, {}, mountPoint);
     expect(run.error?.kind).toBe('filesystem');
     expect(run.error?.details?.code).toBe('ENOSPC');
-    expect(run.error?.message).toMatch(/^The disk is full: there is not enough free space for /);
     expect(run.retries).toEqual([]);
-    expect(await readdir(mountPoint)).toEqual([]);
+    expect(await readdir(mountPoint)).toEqual([basename(run.partPath)]);
+    const kept = (await stat(run.partPath)).size;
+    expect(kept).toBeGreaterThan(20 * MiB);
+    expect(run.error?.details?.bytesNeeded).toBe(fixture.source.size - kept);
+    expect(run.error?.message).toBe(
+      `The disk is full: ${fixture.source.size - kept} more bytes are needed for ${run.finalPath}. The download keeps what it has; free some space, then resume it.`,
+    );
+
+    resizeTmpfs(mountPoint, '128m'); // space freed
+    fixture.proxy.requests.length = 0;
+    const resumed = await download(fixture.viaProxy, fixture.image, {}, run.plan);
+    expect(resumed.error).toBeUndefined();
+    expect(resumed.result?.verification?.ok).toBe(true);
+    expect(rangesSent()).toEqual([`bytes=${kept}-`]);
+    expect(await sha512Of(run.finalPath)).toBe(fixture.source.sha512);
+    expect(await readdir(mountPoint)).toEqual([basename(run.finalPath)]);
   });
 
   it('a read-only folder fails before anything is written', async () => {

@@ -23,6 +23,11 @@ export function mountTmpfs(folder: string, size: string, readOnly = false): void
   execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', folder]);
 }
 
+/** Gives the tmpfs on `folder` a new size: "frees space" on a full one. */
+export function resizeTmpfs(folder: string, size: string): void {
+  execFileSync('mount', ['-o', `remount,size=${size}`, folder]);
+}
+
 export function remountReadOnly(folder: string): void {
   execFileSync('mount', ['-o', 'remount,ro', folder]);
 }

@@ -2,13 +2,22 @@
 // be held mid-way): pause, resume, cancel, retry, restart, concurrency, the event stream,
 // and uploads with verification.
 import { randomUUID } from 'node:crypto';
-import { open as openFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import {
+  open as openFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Transfer, TransferProgressEvent, UploadRequest } from '../../../common/transfer';
 import { TransferQueue, type TransferQueueOptions } from '../../../main/transfers/queue';
 import { failure } from '../../support/app-error';
 import { MiB, randomFile, sha512Of, useProxiedImage, type RandomFile } from './helpers';
+import { canMountTmpfs, mountTmpfs, resizeTmpfs, unmount } from './mounts';
 
 const bed = inject('testbed');
 const fileRequest = /^GET \/v2\/images\/[^/]+\/file$/;
@@ -72,6 +81,7 @@ async function enqueueOne(queue: TransferQueue): Promise<Transfer> {
 }
 
 const isFinished = (t: Transfer) => ['done', 'failed', 'cancelled'].includes(t.state);
+const isActive = (t: Transfer) => ['running', 'retrying', 'verifying'].includes(t.state);
 
 /** Holds the next download of the image data after `afterBytes` (the proxy stalls it). */
 function holdDownloadAt(afterBytes: number, times = 1): void {
@@ -269,6 +279,47 @@ describe('downloads in the queue', () => {
       await expectVerifiedFile(await waitFor(queue, t?.id ?? '', isFinished));
     }
   });
+
+  it.skipIf(!canMountTmpfs)(
+    'a full disk pauses the download with its .part and the space needed; resume finishes it',
+    async () => {
+      const mountPoint = join(fixture.folder, 'mnt');
+      await mkdir(mountPoint);
+      mountTmpfs(mountPoint, '24m');
+      try {
+        const first = await openQueue();
+        const [queued] = await first.enqueueDownloads({
+          profileId: 'bed',
+          imageIds: [fixture.image.id],
+          folder: mountPoint,
+        });
+        const id = queued?.id ?? '';
+        const paused = await waitFor(first, id, (x) => x.state !== 'queued' && !isActive(x));
+        expect(paused.state).toBe('paused');
+        const partPath = join(mountPoint, 'queue test.qcow2.part');
+        const kept = (await stat(partPath)).size;
+        expect(kept).toBeGreaterThan(20 * MiB);
+        expect(paused.error).toMatchObject({
+          kind: 'filesystem',
+          details: { code: 'ENOSPC', bytesNeeded: fixture.source.size - kept },
+        });
+        await first.close();
+
+        // It stays paused, saying why, across a restart; freeing space and resuming finishes it.
+        const second = await openQueue();
+        expect(second.get(id)).toMatchObject({ state: 'paused', error: paused.error });
+        resizeTmpfs(mountPoint, '128m');
+        fixture.proxy.requests.length = 0;
+        second.resume(id);
+        await expectVerifiedFile(await waitFor(second, id, isFinished));
+        const ranges = fixture.proxy.requests.filter((r) => fileRequest.test(`GET ${r.path}`));
+        expect(ranges.map((r) => r.headers.range)).toEqual([`bytes=${kept}-`]);
+        await second.close();
+      } finally {
+        unmount(mountPoint);
+      }
+    },
+  );
 
   it('sets a corrupt list file aside and starts empty', async () => {
     await writeFile(join(dataDir, 'transfers.json'), '{"version": 1, "transfers": [');

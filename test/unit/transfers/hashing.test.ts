@@ -32,11 +32,17 @@ describe('expectedHashOf: the strongest hash, in glanceclient’s order', () => 
 
 describe('expectedFromContentMd5', () => {
   it('accepts Glance’s hex value and RFC 1864 base64', () => {
-    expect(expectedFromContentMd5(md5.toUpperCase()).value).toBe(md5);
+    expect(expectedFromContentMd5(md5.toUpperCase())?.value).toBe(md5);
     expect(expectedFromContentMd5(Buffer.from(md5, 'hex').toString('base64'))).toEqual({
       algorithm: 'md5',
       value: md5,
       source: 'Content-MD5',
     });
+  });
+
+  it('takes anything else for no md5 at all, not for a value nothing could match', () => {
+    for (const header of ['', 'garbage', md5.slice(1), `${md5}00`, 'AAAA', '../../x']) {
+      expect(expectedFromContentMd5(header)).toBeNull();
+    }
   });
 });

@@ -453,6 +453,7 @@ export const en = {
   'toast.downloaded': 'Downloaded “{name}”.',
   'toast.uploaded': 'Uploaded “{name}”.',
   'toast.transferFailed': '“{name}” failed. {reason}',
+  'toast.transferPaused': '“{name}”: {reason}',
   'toast.downloadsStarted': 'Started {count} downloads.',
   'toast.downloadsStarted#one': 'Started 1 download.',
   'toast.downloadsStartedIn': 'Started {count} downloads into {folder}.',
@@ -511,6 +512,14 @@ export const en = {
     'The disk is full: there is not enough free space for {path}. Free some space or choose another folder, then retry.',
   'error.quotaFull':
     'Your disk quota is used up: there is no room for {path}. Free some space or choose another folder, then retry.',
+  'error.diskFullPaused':
+    'The disk is full: {path} needs {size} more. The download is paused and keeps what it has; free some space, then resume it.',
+  'error.quotaFullPaused':
+    'Your disk quota is used up: {path} needs {size} more. The download is paused and keeps what it has; free some space, then resume it.',
+  'error.tooManyBytes':
+    'The cloud sent more data than the image’s size ({size}), so the download was stopped and nothing was kept.',
+  'error.outsideFolder':
+    'The file would have been written outside the download folder {folder}, so nothing was written.',
   'error.readOnly': '{path} is on a read-only disk. Choose another folder.',
   'error.noPermission':
     'Glance Desk is not allowed to use {path}. Choose another folder or file, or change its permissions.',

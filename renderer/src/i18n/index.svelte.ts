@@ -34,7 +34,9 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
  * dictionary's words, otherwise as translate.ts's errorMessage says it.
  */
 export function errorText(error: unknown, context: ErrorContext = {}): string {
-  const known = isAppErrorData(error) ? knownErrorMessage(t, error, context) : undefined;
+  const known = isAppErrorData(error)
+    ? knownErrorMessage(t, error, context, formatBytes)
+    : undefined;
   return known ?? errorMessage(current, error);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The failures main marks with machine-readable details (main/transfers: no data, a
- * deactivated image, a stall, a hash or size mismatch, a full or read-only disk, no
- * permission), said in the UI's own words with the details filled in. Main's English
+ * deactivated image, a stall, a hash or size mismatch, more bytes than announced, a full or
+ * read-only disk, no permission, a path outside the download folder; a server answer main
+ * refused), said in the UI's own words with the details filled in. Main's English
  * message stays the fallback for everything else.
  */
 import type { AppErrorData } from '../../../common/errors';
@@ -15,11 +16,15 @@ export interface ErrorContext {
   transfer?: TransferKind;
 }
 
-/** The dictionary's message for `error` (in `say`'s language), or undefined when it is not a known one. */
+/**
+ * The dictionary's message for `error` (in `say`'s language, sizes said by `sayBytes`), or
+ * undefined when it is not a known one.
+ */
 export function knownErrorMessage(
   say: Say,
   error: AppErrorData,
   context: ErrorContext = {},
+  sayBytes: (bytes: number) => string = String,
 ): string | undefined {
   const details = error.details ?? {};
   const text = (key: string) => {
@@ -53,6 +58,10 @@ export function knownErrorMessage(
         : say('error.stalledGaveUp', { seconds, count: retries });
     }
     case 'integrity': {
+      const announced = count('expectedBytes');
+      if (text('reason') === 'too-many-bytes' && announced !== undefined) {
+        return say('error.tooManyBytes', { size: sayBytes(announced) });
+      }
       const [algorithm, expected, actual] = [text('algorithm'), text('expected'), text('actual')];
       if (algorithm && expected && actual) {
         if (context.transfer === 'download') {
@@ -77,11 +86,17 @@ export function knownErrorMessage(
     case 'filesystem': {
       const path = text('path');
       if (!path) return undefined;
+      // A download that ran out of space is paused, keeping its .part (main/transfers/download.ts).
+      const needed = count('bytesNeeded');
       switch (text('code')) {
         case 'ENOSPC':
-          return say('error.diskFull', { path });
+          return needed === undefined
+            ? say('error.diskFull', { path })
+            : say('error.diskFullPaused', { path, size: sayBytes(needed) });
         case 'EDQUOT':
-          return say('error.quotaFull', { path });
+          return needed === undefined
+            ? say('error.quotaFull', { path })
+            : say('error.quotaFullPaused', { path, size: sayBytes(needed) });
         case 'EROFS':
           return say('error.readOnly', { path });
         case 'EACCES':
@@ -94,6 +109,9 @@ export function knownErrorMessage(
     case 'validation': {
       const secretNeeded = secretNeededDetails(details);
       if (secretNeeded) return secretNeededMessage(say, secretNeeded);
+      const folder = text('folder');
+      if (text('reason') === 'outside-folder' && folder)
+        return say('error.outsideFolder', { folder });
       return undefined;
     }
     case 'server':

@@ -433,6 +433,7 @@ export const zhCN: Record<MessageKey, string> = {
   'toast.downloaded': '已下载“{name}”。',
   'toast.uploaded': '已上传“{name}”。',
   'toast.transferFailed': '“{name}”失败。{reason}',
+  'toast.transferPaused': '“{name}”：{reason}',
   'toast.downloadsStarted': '已开始 {count} 个下载。',
   'toast.downloadsStartedIn': '已开始 {count} 个下载，保存到 {folder}。',
   'toast.deleted': '已删除 {count} 个镜像。',
@@ -479,6 +480,12 @@ export const zhCN: Record<MessageKey, string> = {
     'Glance 存储了 {stored} 字节，但文件有 {file} 字节。请删除镜像后重新上传。',
   'error.diskFull': '磁盘已满：没有足够空间存放 {path}。请释放空间或选择其他文件夹，然后重试。',
   'error.quotaFull': '磁盘配额已用完：没有空间存放 {path}。请释放空间或选择其他文件夹，然后重试。',
+  'error.diskFullPaused':
+    '磁盘已满：{path} 还需要 {size} 空间。下载已暂停，已下载的部分会保留；请释放空间后继续下载。',
+  'error.quotaFullPaused':
+    '磁盘配额已用完：{path} 还需要 {size} 空间。下载已暂停，已下载的部分会保留；请释放空间后继续下载。',
+  'error.tooManyBytes': '云端发送的数据超过了镜像的大小（{size}），下载已停止，未保留任何文件。',
+  'error.outsideFolder': '该文件将被写到下载文件夹 {folder} 之外，因此没有写入任何内容。',
   'error.readOnly': '{path} 位于只读磁盘上。请选择其他文件夹。',
   'error.noPermission': 'Glance Desk 无权使用 {path}。请选择其他文件夹或文件，或更改其权限。',
   'error.service.glance': '镜像服务',

@@ -36,15 +36,14 @@ export type TransferAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
 /**
  * Downloaded bytes that `action` would delete, to ask before: cancelling a download deletes
  * its `.part`, and so does removing a failed one (main keeps the `.part` of a failed
- * download for a retry, except after bad data or a full disk, when it deleted it already).
+ * download for a retry, except after bad data, when it deleted it already; a full disk
+ * pauses the download and keeps it).
  */
 export function bytesLostBy(transfer: Transfer, action: TransferAction): number {
   if (transfer.kind !== 'download' || transfer.bytesDone === 0) return 0;
   if (action === 'cancel') return transfer.state === 'done' ? 0 : transfer.bytesDone;
   if (action !== 'remove' || transfer.state !== 'failed') return 0;
-  const partGone =
-    transfer.error?.kind === 'integrity' || transfer.error?.details?.code === 'ENOSPC';
-  return partGone ? 0 : transfer.bytesDone;
+  return transfer.error?.kind === 'integrity' ? 0 : transfer.bytesDone;
 }
 
 /** How long to wait before each look at an image being imported: about 3 minutes in all. */
@@ -178,6 +177,11 @@ class AppState {
       const before = byId.get(transfer.id);
       if (before && !finished.has(before.state) && finished.has(transfer.state)) {
         this.announceFinished(transfer);
+      } else if (before?.state !== 'paused' && transfer.state === 'paused' && transfer.error) {
+        // Main paused it (a full disk): say so, as for a failure.
+        const reason = errorText(transfer.error, { transfer: transfer.kind });
+        const name = transfer.imageName || transfer.imageId;
+        this.toast('error', t('toast.transferPaused', { name, reason }));
       }
       byId.set(transfer.id, transfer);
     }

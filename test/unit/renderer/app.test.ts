@@ -89,6 +89,37 @@ describe('app.watchImport', () => {
   });
 });
 
+describe('mergeTransfers', () => {
+  test('says so when main pauses a download on a full disk, not when the user pauses it', () => {
+    const running = {
+      id: 'tr-1',
+      kind: 'download',
+      imageId: 'img-1',
+      imageName: 'disk',
+      state: 'running',
+      bytesDone: 5000,
+    } as Transfer;
+    const full: AppErrorData = {
+      kind: 'filesystem',
+      message: 'main',
+      details: { code: 'ENOSPC', path: '/data/disk.raw', bytesNeeded: 2048 },
+    };
+    app.transfers = [running, { ...running, id: 'tr-2' }];
+    app.mergeTransfers([
+      { ...running, state: 'paused', error: full },
+      { ...running, id: 'tr-2', state: 'paused' },
+    ]);
+    expect(app.toasts.map((t) => [t.kind, t.text])).toEqual([
+      [
+        'error',
+        '“disk”: The disk is full: /data/disk.raw needs 2 kB more. The download is paused and keeps what it has; free some space, then resume it.',
+      ],
+    ]);
+    app.mergeTransfers([{ ...running, state: 'paused', error: full }]); // no news: no toast
+    expect(app.toasts).toHaveLength(1);
+  });
+});
+
 describe('bytesLostBy', () => {
   const download = (state: Transfer['state'], extra: Partial<Transfer> = {}) =>
     ({ kind: 'download', state, bytesDone: 5000, ...extra }) as Transfer;
@@ -96,6 +127,9 @@ describe('bytesLostBy', () => {
   test('cancelling a download with data loses it; a finished or empty one loses nothing', () => {
     expect(bytesLostBy(download('running'), 'cancel')).toBe(5000);
     expect(bytesLostBy(download('paused'), 'cancel')).toBe(5000);
+    // A full disk pauses the download with its .part kept: cancelling it loses that.
+    const full = { kind: 'filesystem', message: 'full', details: { code: 'ENOSPC' } } as const;
+    expect(bytesLostBy(download('paused', { error: full }), 'cancel')).toBe(5000);
     expect(bytesLostBy(download('done'), 'cancel')).toBe(0);
     expect(bytesLostBy(download('running', { bytesDone: 0 }), 'cancel')).toBe(0);
     expect(bytesLostBy(download('running', { kind: 'upload' }), 'cancel')).toBe(0);
@@ -108,8 +142,6 @@ describe('bytesLostBy', () => {
     expect(bytesLostBy(download('cancelled'), 'remove')).toBe(0);
     const integrity = { kind: 'integrity', message: 'bad data' } as const;
     expect(bytesLostBy(download('failed', { error: integrity }), 'remove')).toBe(0);
-    const full = { kind: 'filesystem', message: 'full', details: { code: 'ENOSPC' } } as const;
-    expect(bytesLostBy(download('failed', { error: full }), 'remove')).toBe(0);
     const network = { kind: 'network', message: 'cut' } as const;
     expect(bytesLostBy(download('failed', { error: network }), 'remove')).toBe(5000);
   });

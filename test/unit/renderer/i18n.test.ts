@@ -115,6 +115,45 @@ describe('known errors', () => {
     ).toBeUndefined();
   });
 
+  test('a download paused by a full disk or quota says how much space it needs', () => {
+    const paused = (code: string): AppErrorData => ({
+      ...fsError(code),
+      details: { code, path: '/data/x.qcow2', bytesNeeded: 1.5 * 1024 ** 3 },
+    });
+    expect(knownErrorMessage('en', paused('ENOSPC'))).toBe(
+      'The disk is full: /data/x.qcow2 needs 1.5 GB more. The download is paused and keeps what it has; free some space, then resume it.',
+    );
+    expect(knownErrorMessage('zh-CN', paused('ENOSPC'))).toBe(
+      zhCN['error.diskFullPaused']
+        .replace('{path}', '/data/x.qcow2')
+        .replace('{size}', i18n.formatBytes(1.5 * 1024 ** 3)),
+    );
+    expect(knownErrorMessage('zh-CN', paused('EDQUOT'))).toMatch(/^磁盘配额已用完：.*还需要/);
+    expect(knownErrorMessage('en', paused('EDQUOT'))).toMatch(/^Your disk quota .* 1\.5 GB more/);
+  });
+
+  test('more bytes than the image has, and a path outside the download folder', () => {
+    const tooMany: AppErrorData = {
+      kind: 'integrity',
+      message: 'main',
+      details: { reason: 'too-many-bytes', expectedBytes: 10 * 1024 ** 2 },
+    };
+    expect(knownErrorMessage('en', tooMany, { transfer: 'download' })).toBe(
+      'The cloud sent more data than the image’s size (10 MB), so the download was stopped and nothing was kept.',
+    );
+    expect(knownErrorMessage('zh-CN', tooMany)).toMatch(/^云端发送的数据超过了镜像的大小/);
+    const outside: AppErrorData = {
+      kind: 'validation',
+      message: 'main',
+      details: { reason: 'outside-folder', path: '/x', folder: '/data' },
+    };
+    expect(knownErrorMessage('en', outside)).toBe(
+      'The file would have been written outside the download folder /data, so nothing was written.',
+    );
+    expect(knownErrorMessage('zh-CN', outside)).toMatch(/下载文件夹 \/data 之外/);
+    expect(knownErrorMessage('en', { ...outside, details: { reason: 'other' } })).toBeUndefined();
+  });
+
   test('a stall gives its seconds, and the retries when main gave up', () => {
     const stalled: AppErrorData = {
       kind: 'timeout',

@@ -23,7 +23,7 @@ import {
   type SecretStorageStatus,
   type TestConnectionResult,
 } from './profile';
-import type { Transfer, TransferProgressEvent } from './transfer';
+import { transferActions, type Transfer, type TransferProgressEvent } from './transfer';
 
 /** A call: its input schema, and (as a type only) its result. */
 interface Call<Input extends z.ZodType, Result> {
@@ -106,7 +106,7 @@ export const patchOperationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('remove'), path: pointer }).strict(),
 ]);
 
-const transferAction = z.enum(['pause', 'resume', 'cancel', 'retry', 'remove']);
+const transferAction = z.enum(transferActions);
 
 /** What the create form needs from the cloud's image schema. */
 export interface ImageSchemaInfo {

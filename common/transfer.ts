@@ -4,16 +4,102 @@ import type { ImageCreate } from './image';
 /** Transfer types shared by main (the engine, the queue) and the renderer (the panel). */
 export type TransferKind = 'download' | 'upload';
 
-export type TransferState =
-  | 'queued'
-  | 'running'
+export const transferStates = [
+  'queued',
+  'running',
   /** Waiting before a retry after a dropped or stalled connection. */
-  | 'retrying'
-  | 'verifying'
-  | 'paused'
-  | 'done'
-  | 'failed'
-  | 'cancelled';
+  'retrying',
+  'verifying',
+  'paused',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+
+export type TransferState = (typeof transferStates)[number];
+
+/** Holding one of the queue's slots: moving bytes, waiting to retry, or checking them. */
+export function isActive(transfer: Pick<Transfer, 'state'>): boolean {
+  return (
+    transfer.state === 'running' || transfer.state === 'retrying' || transfer.state === 'verifying'
+  );
+}
+
+/** Ended: done, failed or cancelled. Only a retry runs it again. */
+export function isFinished(transfer: Pick<Transfer, 'state'>): boolean {
+  return transfer.state === 'done' || transfer.state === 'failed' || transfer.state === 'cancelled';
+}
+
+export const transferActions = ['pause', 'resume', 'cancel', 'retry', 'remove'] as const;
+
+export type TransferAction = (typeof transferActions)[number];
+
+/** What an allowed action does to a transfer. */
+export interface ActionOutcome {
+  /** The state it leads to; 'removed': gone from the list. */
+  to: TransferState | 'removed';
+  /**
+   * What becomes of what was transferred so far: a download's `.part` is kept (a resume or
+   * a retry continues from it) or deleted, and so is an upload's new image while it is
+   * still empty.
+   */
+  leftovers: 'keep' | 'discard';
+  /** Allowed for this kind of transfer only. */
+  only?: TransferKind;
+}
+
+const pause: ActionOutcome = { to: 'paused', leftovers: 'keep' };
+const requeue: ActionOutcome = { to: 'queued', leftovers: 'keep' };
+const cancel: ActionOutcome = { to: 'cancelled', leftovers: 'discard' };
+const forget = (leftovers: ActionOutcome['leftovers']): ActionOutcome => ({
+  to: 'removed',
+  leftovers,
+});
+
+/**
+ * Which actions each state allows, and what they do. A running upload cannot be paused:
+ * Glance takes an image's data in one request, so a paused upload would start over. A
+ * removed failed download takes its `.part` with it; a done one leaves its file.
+ */
+export const transferRules: Readonly<
+  Record<TransferState, Readonly<Partial<Record<TransferAction, ActionOutcome>>>>
+> = {
+  queued: { pause, cancel },
+  running: { pause: { ...pause, only: 'download' }, cancel },
+  retrying: { pause, cancel },
+  verifying: { cancel },
+  paused: { resume: requeue, cancel },
+  done: { remove: forget('keep') },
+  failed: { retry: requeue, remove: forget('discard') },
+  cancelled: { retry: requeue, remove: forget('keep') },
+};
+
+/** What `action` does to `transfer`, or undefined when its state does not allow it. */
+export function actionOutcome(
+  transfer: Pick<Transfer, 'kind' | 'state'>,
+  action: TransferAction,
+): ActionOutcome | undefined {
+  const outcome = transferRules[transfer.state][action];
+  return outcome?.only === undefined || outcome.only === transfer.kind ? outcome : undefined;
+}
+
+/** The actions `transfer` allows now, in the order the UI offers them. */
+export function allowedActions(transfer: Pick<Transfer, 'kind' | 'state'>): TransferAction[] {
+  return transferActions.filter((action) => actionOutcome(transfer, action) !== undefined);
+}
+
+/**
+ * The bytes a download holds in its `.part`: none once done (the file is in place),
+ * cancelled (deleted), or failed on bad data (main deleted them with the error).
+ */
+export function bytesInPart(
+  transfer: Pick<Transfer, 'kind' | 'state' | 'bytesDone' | 'error'>,
+): number {
+  if (transfer.kind !== 'download') return 0;
+  if (transfer.state === 'done' || transfer.state === 'cancelled') return 0;
+  if (transfer.state === 'failed' && transfer.error?.kind === 'integrity') return 0;
+  return transfer.bytesDone;
+}
 
 export interface Verification {
   /** 'sha512', 'md5', …: the strongest hash the image had. */

@@ -7,7 +7,7 @@
 import type { ActivityAction } from '../../common/activity';
 import { AppError } from '../../common/errors';
 import type { Image, ImageCreate, PatchOperation } from '../../common/image';
-import type { TransferProgressEvent } from '../../common/transfer';
+import { isFinished, type TransferProgressEvent } from '../../common/transfer';
 import type { GlanceClient } from '../openstack/glance';
 import { failedOutcome, type ActivityLog } from './activity-log';
 
@@ -121,7 +121,7 @@ export function recordUploads(
   return transfers.onChange(({ transfers: changed }) => {
     for (const transfer of changed) {
       if (transfer.kind !== 'upload' || transfer.finishedAt === undefined) continue;
-      if (!['done', 'failed', 'cancelled'].includes(transfer.state)) continue;
+      if (!isFinished(transfer)) continue;
       const key = `${transfer.id} ${transfer.finishedAt}`;
       if (recorded.has(key)) continue;
       recorded.add(key);

@@ -4,7 +4,13 @@
  * events, so the queue knows nothing of logging).
  */
 import type { AppErrorData } from '../../common/errors';
-import type { Transfer, TransferProgressEvent, TransferState } from '../../common/transfer';
+import {
+  isActive,
+  isFinished,
+  type Transfer,
+  type TransferProgressEvent,
+  type TransferState,
+} from '../../common/transfer';
 import type { RequestFailure } from '../net/transport';
 import type { AppLog } from './app-log';
 
@@ -43,9 +49,6 @@ export function logRequestFailures(log: AppLog): (failure: RequestFailure) => vo
   };
 }
 
-const active: readonly TransferState[] = ['running', 'retrying', 'verifying'];
-const ended: readonly TransferState[] = ['done', 'failed', 'cancelled'];
-
 function transferFields(transfer: Transfer) {
   return {
     transferId: transfer.id,
@@ -71,13 +74,13 @@ export function logTransfers(
       const before = seen.get(transfer.id);
       seen.set(transfer.id, { state: transfer.state, attempts: transfer.attempts });
       if (before?.state === transfer.state && before.attempts === transfer.attempts) continue;
-      const wasActive = before !== undefined && active.includes(before.state);
-      if (active.includes(transfer.state)) {
+      const wasActive = before !== undefined && isActive(before);
+      if (isActive(transfer)) {
         if (!wasActive) log.info('transfer.started', transferFields(transfer));
         else if (transfer.attempts > before.attempts) {
           log.warn('transfer.retrying', transferFields(transfer));
         }
-      } else if (ended.includes(transfer.state) && before?.state !== transfer.state) {
+      } else if (isFinished(transfer) && before?.state !== transfer.state) {
         const fields = {
           ...transferFields(transfer),
           state: transfer.state,

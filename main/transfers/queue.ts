@@ -3,12 +3,14 @@ import { access, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Image } from '../../common/image';
-import type {
-  DownloadRequest,
-  Transfer,
-  TransferProgressEvent,
-  TransferState,
-  UploadRequest,
+import {
+  isActive,
+  isFinished,
+  type DownloadRequest,
+  type Transfer,
+  type TransferProgressEvent,
+  type TransferState,
+  type UploadRequest,
 } from '../../common/transfer';
 import { toAppError } from '../net/errors';
 import { downloadImage, type DownloadPlan } from './download';
@@ -72,9 +74,6 @@ async function settleAll<T, R>(
   return outcomes;
 }
 
-const activeStates: readonly TransferState[] = ['running', 'retrying', 'verifying'];
-const finishedStates: readonly TransferState[] = ['done', 'failed', 'cancelled'];
-
 /**
  * The transfer queue: runs downloads and uploads a few at a time, lets each be paused,
  * resumed, cancelled and retried, persists the list so that a restart brings unfinished
@@ -108,7 +107,7 @@ export class TransferQueue {
     const queue = new TransferQueue(options);
     for (const saved of await queue.file.read()) {
       const transfer = { ...saved.transfer, rate: 0, etaSeconds: null };
-      if (activeStates.includes(transfer.state)) transfer.state = 'queued';
+      if (isActive(transfer)) transfer.state = 'queued';
       queue.entries.set(transfer.id, { ...saved, transfer } as Entry);
     }
     queue.pump();
@@ -209,7 +208,7 @@ export class TransferQueue {
   async pause(id: string): Promise<void> {
     const entry = this.entry(id);
     if (entry.transfer.state === 'queued') return this.setState(entry, 'paused');
-    if (activeStates.includes(entry.transfer.state)) await this.stop(entry, 'pause');
+    if (isActive(entry.transfer)) await this.stop(entry, 'pause');
   }
 
   /** Puts a paused transfer back in the queue. */
@@ -224,7 +223,7 @@ export class TransferQueue {
   async cancel(id: string): Promise<void> {
     const entry = this.entry(id);
     if (entry.transfer.state === 'done' || entry.transfer.state === 'cancelled') return;
-    if (activeStates.includes(entry.transfer.state)) {
+    if (isActive(entry.transfer)) {
       await this.stop(entry, 'cancel');
       return;
     }
@@ -252,7 +251,7 @@ export class TransferQueue {
   /** Forgets a finished (done, failed, cancelled) transfer, and what a failed one kept. */
   async remove(id: string): Promise<void> {
     const entry = this.entry(id);
-    if (!finishedStates.includes(entry.transfer.state)) {
+    if (!isFinished(entry.transfer)) {
       throw new AppError({
         kind: 'conflict',
         message: 'Cancel the transfer before removing it from the list.',

@@ -5,7 +5,13 @@
 import type { AppInfo } from '../../../common/contract';
 import type { Image } from '../../../common/image';
 import type { AppSettings, Profile, SecretStorageStatus } from '../../../common/profile';
-import type { Transfer } from '../../../common/transfer';
+import {
+  actionOutcome,
+  bytesInPart,
+  isFinished,
+  type Transfer,
+  type TransferAction,
+} from '../../../common/transfer';
 import { api, onEvent } from './api';
 import { errorText, setLocale, statusLabel, t, uiLocaleFor } from '../i18n/index.svelte';
 
@@ -17,12 +23,7 @@ export interface Toast {
   text: string;
 }
 
-const finished = new Set(['done', 'failed', 'cancelled']);
-
-/** True once a transfer has ended: done, failed or cancelled. */
-export function isFinished(transfer: Transfer): boolean {
-  return finished.has(transfer.state);
-}
+export { isFinished } from '../../../common/transfer';
 
 /** A step that would drop unsaved edits, waiting for the user's answer. */
 export interface LeaveQuestion {
@@ -31,19 +32,12 @@ export interface LeaveQuestion {
   go: () => void;
 }
 
-export type TransferAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
-
 /**
- * Downloaded bytes that `action` would delete, to ask before: cancelling a download deletes
- * its `.part`, and so does removing a failed one (main keeps the `.part` of a failed
- * download for a retry, except after bad data, when it deleted it already; a full disk
- * pauses the download and keeps it).
+ * Downloaded bytes that `action` would delete, to ask before: those in the `.part`, when
+ * the action discards it (cancelling a download, removing a failed one).
  */
 export function bytesLostBy(transfer: Transfer, action: TransferAction): number {
-  if (transfer.kind !== 'download' || transfer.bytesDone === 0) return 0;
-  if (action === 'cancel') return transfer.state === 'done' ? 0 : transfer.bytesDone;
-  if (action !== 'remove' || transfer.state !== 'failed') return 0;
-  return transfer.error?.kind === 'integrity' ? 0 : transfer.bytesDone;
+  return actionOutcome(transfer, action)?.leftovers === 'discard' ? bytesInPart(transfer) : 0;
 }
 
 /** How long to wait before each look at an image being imported: about 3 minutes in all. */
@@ -75,7 +69,7 @@ class AppState {
   secretStatus = $state<SecretStorageStatus | undefined>();
   view = $state<View>('images');
   transfers = $state.raw<Transfer[]>([]);
-  activeTransfers = $derived(this.transfers.filter((tr) => !finished.has(tr.state)).length);
+  activeTransfers = $derived(this.transfers.filter((tr) => !isFinished(tr)).length);
   toasts = $state<Toast[]>([]);
   ready = $state(false);
   startupError = $state<string | undefined>();
@@ -175,7 +169,7 @@ class AppState {
     const byId = new Map(this.transfers.map((tr) => [tr.id, tr]));
     for (const transfer of changed) {
       const before = byId.get(transfer.id);
-      if (before && !finished.has(before.state) && finished.has(transfer.state)) {
+      if (before && !isFinished(before) && isFinished(transfer)) {
         this.announceFinished(transfer);
       } else if (before?.state !== 'paused' && transfer.state === 'paused' && transfer.error) {
         // Main paused it (a full disk): say so, as for a failure.

@@ -13,7 +13,13 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Transfer, TransferProgressEvent, UploadRequest } from '../../../common/transfer';
+import {
+  isActive,
+  isFinished,
+  type Transfer,
+  type TransferProgressEvent,
+  type UploadRequest,
+} from '../../../common/transfer';
 import { TransferQueue, type TransferQueueOptions } from '../../../main/transfers/queue';
 import { failure } from '../../support/app-error';
 import { MiB, randomFile, sha512Of, useProxiedImage, type RandomFile } from './helpers';
@@ -79,9 +85,6 @@ async function enqueueOne(queue: TransferQueue): Promise<Transfer> {
   if (transfer === undefined) throw new Error('nothing queued');
   return transfer;
 }
-
-const isFinished = (t: Transfer) => ['done', 'failed', 'cancelled'].includes(t.state);
-const isActive = (t: Transfer) => ['running', 'retrying', 'verifying'].includes(t.state);
 
 /** Holds the next download of the image data after `afterBytes` (the proxy stalls it). */
 function holdDownloadAt(afterBytes: number, times = 1): void {

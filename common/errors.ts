@@ -3,6 +3,8 @@
  * with a kind, an optional HTTP status, the server's own words, the request id, and a
  * plain-language message. Nothing in here may ever hold a token or a password.
  */
+import type { z } from 'zod';
+
 export const errorKinds = [
   'auth',
   'forbidden',
@@ -99,4 +101,20 @@ export function isAppErrorData(value: unknown): value is AppErrorData {
     typeof (value as AppErrorData).message === 'string' &&
     (errorKinds as readonly string[]).includes((value as AppErrorData).kind)
   );
+}
+
+/** Turns zod issues into one 'validation' AppError naming each field and what is wrong with it. */
+export function validationError(error: z.ZodError): AppError {
+  const details: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.join('.') || 'value';
+    details[field] ??= issue.message;
+  }
+  return new AppError({
+    kind: 'validation',
+    message: `Some of the values are not valid: ${Object.entries(details)
+      .map(([field, message]) => `${field}: ${message}`)
+      .join(' ')}`,
+    details,
+  });
 }

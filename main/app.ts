@@ -2,21 +2,17 @@
  * The composition root: builds every service of the main process from its dependencies.
  * Plain Node. The Electron shell passes electron-store, a safeStorage SecretBox and the
  * real dialog / shell / notification adapters; tests pass `conf`, an AES SecretBox and
- * test adapters. The same factory can drive a command-line front end.
+ * test adapters.
  */
 import { join } from 'node:path';
 import type { AppInfo } from '../common/contract';
 import type { AppError } from '../common/errors';
-import type { Transfer } from '../common/transfer';
 import { ActivityLog } from './activity/activity-log';
 import { recordUploads } from './activity/image-changes';
 import { PathGrants } from './ipc/path-grants';
 import { AppLog, type AppLogOptions } from './logging/app-log';
 import { logRequestFailures, logTransfers } from './logging/events';
-import type { RequestFailure } from './net/transport';
-import { GlanceClient } from './openstack/glance';
-import { PagePrefetcher } from './openstack/page-prefetch';
-import { OpenStackSession } from './openstack/keystone';
+import { ClientCache } from './openstack/client-cache';
 import type { SecretBox } from './profiles/secret-box';
 import { ProfileStore } from './profiles/store';
 import { AppSettingsStore } from './settings/app-settings';
@@ -26,6 +22,7 @@ import {
   type SettingsStoreOptions,
 } from './settings/settings-file';
 import { imageDataFor } from './transfers/image-data';
+import { notificationInEnglish, notifyWhenLongTransfersEnd } from './transfers/notifications';
 import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
 
 export type SavePurpose = 'activity-csv' | 'activity-json';
@@ -85,56 +82,6 @@ export interface ServiceDeps {
   notifyAfterMs?: number;
 }
 
-/** The OpenStack clients of one profile. */
-export interface ProfileClients {
-  session: OpenStackSession;
-  glance: GlanceClient;
-  /** Image list pages, the next one fetched ahead for the renderer's paging. */
-  pages: PagePrefetcher;
-}
-
-/**
- * One session + Glance client per profile, built on first use and dropped when the profile
- * is saved or deleted. A dropped session is not closed: a running transfer may still hold
- * it, and its idle keep-alive connections close by themselves.
- */
-export class ClientCache {
-  readonly #clients = new Map<string, ProfileClients>();
-
-  constructor(
-    private readonly profiles: ProfileStore,
-    private readonly onRequestFailed?: (failure: RequestFailure) => void,
-  ) {}
-
-  get(profileId: string): ProfileClients {
-    let clients = this.#clients.get(profileId);
-    if (clients === undefined) {
-      const session = new OpenStackSession(
-        this.profiles.resolveConnection(profileId),
-        this.onRequestFailed === undefined ? {} : { onRequestFailed: this.onRequestFailed },
-      );
-      const glance = new GlanceClient(session);
-      clients = {
-        session,
-        glance,
-        pages: new PagePrefetcher((query) => glance.listImages(query)),
-      };
-      this.#clients.set(profileId, clients);
-    }
-    return clients;
-  }
-
-  invalidate(profileId: string): void {
-    this.#clients.delete(profileId);
-  }
-
-  async close(): Promise<void> {
-    const sessions = [...this.#clients.values()].map(({ session }) => session.close());
-    this.#clients.clear();
-    await Promise.all(sessions);
-  }
-}
-
 export interface Services {
   readonly appInfo: AppInfo;
   readonly settings: AppSettingsStore;
@@ -189,12 +136,13 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
   });
   const stopLoggingTransfers = logTransfers(transfers, appLog);
-  const stopRecordingUploads = recordUploads(transfers, activity, (id) =>
-    profileName(profiles, id),
-  );
+  const stopRecordingUploads = recordUploads(transfers, activity, (id) => profiles.nameOf(id));
   const stopNotifying = notifyWhenLongTransfersEnd(
     transfers,
-    deps.os,
+    (notification) => {
+      const { title, body } = notificationInEnglish(notification);
+      deps.os.notify(title, body);
+    },
     deps.notifyAfterMs ?? defaultNotifyAfterMs,
   );
 
@@ -223,11 +171,6 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   };
 }
 
-/** A profile's name, or '' for one deleted since. */
-export function profileName(profiles: ProfileStore, id: string): string {
-  return profiles.list().find((profile) => profile.id === id)?.name ?? '';
-}
-
 /**
  * The paths the settings already hold were accepted when they were saved (or were saved by
  * an older version): they stay usable.
@@ -240,40 +183,4 @@ function savedPathGrants(profiles: ProfileStore, settings: AppSettingsStore): Pa
   }
   for (const folder of settings.get('pinnedFolders')) grants.grant('folder', folder);
   return grants;
-}
-
-/** A desktop notification for each transfer that ends (done or failed) after running a while. Returns the unsubscribe. */
-export function notifyWhenLongTransfersEnd(
-  transfers: Pick<TransferQueue, 'onChange'>,
-  os: OsAdapter,
-  afterMs: number,
-): () => void {
-  const notified = new Set<string>();
-  return transfers.onChange(({ transfers: changed }) => {
-    for (const transfer of changed) {
-      if (transfer.state !== 'done' && transfer.state !== 'failed') continue;
-      if (transfer.finishedAt === undefined) continue;
-      const key = `${transfer.id} ${transfer.finishedAt}`;
-      if (notified.has(key)) continue;
-      if (Date.parse(transfer.finishedAt) - Date.parse(transfer.createdAt) < afterMs) continue;
-      notified.add(key);
-      const { title, body } = notification(transfer);
-      os.notify(title, body);
-    }
-  });
-}
-
-function notification(transfer: Transfer): { title: string; body: string } {
-  const what = transfer.kind === 'download' ? 'Download' : 'Upload';
-  const name = transfer.imageName || transfer.imageId;
-  if (transfer.state === 'failed') {
-    return {
-      title: `${what} failed`,
-      body: `${name}: ${transfer.error?.message ?? 'the transfer failed.'}`,
-    };
-  }
-  const checked = transfer.verification?.ok ? ` (${transfer.verification.algorithm} verified)` : '';
-  return transfer.kind === 'download'
-    ? { title: 'Download finished', body: `${name} was saved to ${transfer.folder}${checked}.` }
-    : { title: 'Upload finished', body: `${name} was uploaded${checked}.` };
 }

@@ -14,13 +14,13 @@ import {
   type ImageSchemaInfo,
 } from '../../common/contract';
 import type { ConnectionConfig } from '../../common/connection';
-import { AppError, isAppError, type AppErrorData } from '../../common/errors';
+import { AppError, isAppError, validationError, type AppErrorData } from '../../common/errors';
 import type { PatchOperation } from '../../common/image';
 import type { ImportResult, ProfileInput } from '../../common/profile';
 import type { Transfer } from '../../common/transfer';
 import { activityCsv, activityJson } from '../activity/export';
 import { recordedChanges, type ImageChanges } from '../activity/image-changes';
-import { profileName, type Services } from '../app';
+import type { Services } from '../app';
 import { diagnostics } from '../logging/diagnostics';
 import { logRequestFailures } from '../logging/events';
 import { scrubSecrets } from '../net/scrub';
@@ -29,7 +29,6 @@ import { importCloudsYaml } from '../profiles/import/clouds-yaml';
 import { importOpenrc } from '../profiles/import/openrc';
 import type { StashSecret } from '../profiles/import/stash-secrets';
 import { testConnection } from '../profiles/test-connection';
-import { validationError } from '../settings/validation';
 import { fileSystemError } from '../transfers/fs-errors';
 import { grantForPurpose, type PathGrants } from './path-grants';
 
@@ -57,7 +56,7 @@ export function createHandlers(services: Services): Handlers {
   const changes = (profileId: string) =>
     recordedChanges(glance(profileId), services.activity, {
       id: profileId,
-      name: profileName(profiles, profileId),
+      name: profiles.nameOf(profileId),
     });
 
   return {

@@ -8,7 +8,7 @@
  * it must be entered again.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../common/errors';
+import { AppError, validationError } from '../../common/errors';
 import type { AuthConfig, ConnectionConfig, DomainScoped } from '../../common/connection';
 import {
   profileFieldsSchema,
@@ -31,7 +31,6 @@ import {
 } from '../../common/secret-binding';
 import type { SettingsStoreLike, StoredProfile } from '../settings/settings-file';
 import type { SecretBox } from './secret-box';
-import { validationError } from '../settings/validation';
 
 const secretWords: Record<NeededSecret, string> = {
   password: 'password',
@@ -132,6 +131,11 @@ export class ProfileStore {
 
   get(id: string): Profile {
     return this.#toProfile(this.#stored(id));
+  }
+
+  /** The profile's name, or '' for one deleted since (the activity log keeps its entries). */
+  nameOf(id: string): string {
+    return this.store.get('profiles').find((stored) => stored.id === id)?.name ?? '';
   }
 
   /**

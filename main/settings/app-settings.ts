@@ -2,9 +2,8 @@
  * App-wide settings (language, theme, pinned download folders, last active profile, window
  * bounds), kept in the same settings file as the profiles. Every write is validated.
  */
-import { AppError } from '../../common/errors';
+import { AppError, validationError } from '../../common/errors';
 import { appSettingsSchema, type AppSettings } from '../../common/profile';
-import { validationError } from './validation';
 import type { SettingsStoreLike } from './settings-file';
 
 export class AppSettingsStore {

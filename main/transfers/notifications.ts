@@ -1,0 +1,87 @@
+/**
+ * When a transfer earns a desktop notification: when it ends (done or failed) after running
+ * a while, once per ending. The policy says what happened as a code with its facts;
+ * `notificationInEnglish` words it.
+ */
+import type { AppErrorData } from '../../common/errors';
+import type { Transfer, TransferProgressEvent } from '../../common/transfer';
+
+export type TransferNotification =
+  | {
+      code: 'download-done';
+      imageName: string;
+      folder: string;
+      /** The hash that checked the data, e.g. 'sha512'; absent when none could. */
+      verifiedWith?: string;
+    }
+  | { code: 'upload-done'; imageName: string; verifiedWith?: string }
+  | { code: 'download-failed' | 'upload-failed'; imageName: string; error?: AppErrorData };
+
+/** The notification for a transfer that has just ended, or undefined for one that gets none. */
+export function notificationFor(transfer: Transfer): TransferNotification | undefined {
+  const imageName = transfer.imageName || transfer.imageId;
+  if (transfer.state === 'failed') {
+    const code = transfer.kind === 'download' ? 'download-failed' : 'upload-failed';
+    return transfer.error === undefined
+      ? { code, imageName }
+      : { code, imageName, error: transfer.error };
+  }
+  if (transfer.state !== 'done') return undefined;
+  const verified = transfer.verification?.ok
+    ? { verifiedWith: transfer.verification.algorithm }
+    : {};
+  return transfer.kind === 'download'
+    ? { code: 'download-done', imageName, folder: transfer.folder, ...verified }
+    : { code: 'upload-done', imageName, ...verified };
+}
+
+/**
+ * Calls `notify` for each transfer that ends after running at least `afterMs`, from the
+ * queue's change events. Returns the unsubscribe.
+ */
+export function notifyWhenLongTransfersEnd(
+  transfers: { onChange(listener: (event: TransferProgressEvent) => void): () => void },
+  notify: (notification: TransferNotification) => void,
+  afterMs: number,
+): () => void {
+  const notified = new Set<string>();
+  return transfers.onChange(({ transfers: changed }) => {
+    for (const transfer of changed) {
+      if (transfer.finishedAt === undefined) continue;
+      const notification = notificationFor(transfer);
+      if (notification === undefined) continue;
+      const key = `${transfer.id} ${transfer.finishedAt}`;
+      if (notified.has(key)) continue;
+      if (Date.parse(transfer.finishedAt) - Date.parse(transfer.createdAt) < afterMs) continue;
+      notified.add(key);
+      notify(notification);
+    }
+  });
+}
+
+/** The title and body of a notification, in English. */
+export function notificationInEnglish(notification: TransferNotification): {
+  title: string;
+  body: string;
+} {
+  const checked = (algorithm: string | undefined) =>
+    algorithm === undefined ? '' : ` (${algorithm} verified)`;
+  switch (notification.code) {
+    case 'download-done':
+      return {
+        title: 'Download finished',
+        body: `${notification.imageName} was saved to ${notification.folder}${checked(notification.verifiedWith)}.`,
+      };
+    case 'upload-done':
+      return {
+        title: 'Upload finished',
+        body: `${notification.imageName} was uploaded${checked(notification.verifiedWith)}.`,
+      };
+    case 'download-failed':
+    case 'upload-failed':
+      return {
+        title: notification.code === 'download-failed' ? 'Download failed' : 'Upload failed',
+        body: `${notification.imageName}: ${notification.error?.message ?? 'the transfer failed.'}`,
+      };
+  }
+}

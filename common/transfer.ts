@@ -134,9 +134,15 @@ export interface Transfer {
   finishedAt?: string;
 }
 
-/** Pushed from main a few times a second at most: the transfers that changed. */
+/**
+ * Pushed from main a few times a second at most: what happened to the list since the last
+ * event. The queue owns the list; views follow these events and never edit it themselves.
+ */
 export interface TransferProgressEvent {
+  /** Transfers added or changed, as they are now. */
   transfers: Transfer[];
+  /** Ids of transfers removed from the list. */
+  removed: string[];
 }
 
 /** Download images (by id) of one profile into a folder. */

@@ -124,8 +124,9 @@ export class TransferQueue {
   }
 
   /**
-   * One stream of changes: each event carries the transfers that changed since the last
-   * one, at most one event per `eventIntervalMs`. Returns the unsubscribe function.
+   * One stream of changes: each event carries the transfers added or changed since the
+   * last one and the ids of those removed, at most one event per `eventIntervalMs`.
+   * Returns the unsubscribe function.
    */
   onChange(listener: (event: TransferProgressEvent) => void): () => void {
     this.listeners.add(listener);
@@ -259,6 +260,8 @@ export class TransferQueue {
     }
     if (entry.transfer.state === 'failed') await this.discardLeftovers(entry);
     this.entries.delete(id);
+    this.changed.add(id);
+    this.scheduleEvent();
     this.scheduleSave();
   }
 
@@ -508,13 +511,15 @@ export class TransferQueue {
 
   private flushEvents(): void {
     if (this.changed.size === 0) return;
-    const transfers = [...this.changed]
-      .map((id) => this.entries.get(id)?.transfer)
-      .filter((transfer) => transfer !== undefined)
-      .map((transfer) => ({ ...transfer }));
+    const event: TransferProgressEvent = { transfers: [], removed: [] };
+    for (const id of this.changed) {
+      const entry = this.entries.get(id);
+      if (entry) event.transfers.push({ ...entry.transfer });
+      else event.removed.push(id);
+    }
     this.changed.clear();
     this.lastEventAt = Date.now();
-    for (const listener of this.listeners) listener({ transfers });
+    for (const listener of this.listeners) listener(event);
   }
 
   private scheduleSave(delayMs = 100): void {

@@ -11,6 +11,7 @@ import {
   isFinished,
   type Transfer,
   type TransferAction,
+  type TransferProgressEvent,
 } from '../../../common/transfer';
 import { api, onEvent } from './api';
 import { errorText, setLocale, statusLabel, t, uiLocaleFor } from '../i18n/index.svelte';
@@ -105,7 +106,7 @@ class AppState {
   }
 
   async start(): Promise<void> {
-    onEvent('transfersChanged', ({ transfers }) => this.mergeTransfers(transfers));
+    onEvent('transfersChanged', (event) => this.followTransfers(event));
     try {
       const [info, settings, profiles, secretStatus, transfers, problems] = await Promise.all([
         api.getAppInfo(),
@@ -164,9 +165,14 @@ class AppState {
     }
   }
 
-  mergeTransfers(changed: Transfer[]): void {
+  /**
+   * Applies main's change event: the one source of the transfer list, so no view adds,
+   * edits or removes an entry by itself. Says when a transfer ends or main pauses one.
+   */
+  followTransfers({ transfers: changed, removed }: TransferProgressEvent): void {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
     const byId = new Map(this.transfers.map((tr) => [tr.id, tr]));
+    for (const id of removed) byId.delete(id);
     for (const transfer of changed) {
       const before = byId.get(transfer.id);
       if (before && !isFinished(before) && isFinished(transfer)) {
@@ -180,6 +186,16 @@ class AppState {
       byId.set(transfer.id, transfer);
     }
     this.transfers = [...byId.values()];
+  }
+
+  /**
+   * The transfers a start call answered with, shown at once: only those no event has
+   * brought yet, since any event about a transfer is at least as new as that answer.
+   */
+  mergeTransfers(started: Transfer[]): void {
+    const known = new Set(this.transfers.map((tr) => tr.id));
+    const news = started.filter((tr) => !known.has(tr.id));
+    if (news.length > 0) this.transfers = [...this.transfers, ...news];
   }
 
   announceFinished(transfer: Transfer): void {

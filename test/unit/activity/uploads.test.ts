@@ -42,7 +42,8 @@ describe('recordUploads', () => {
         return () => undefined;
       },
     };
-    const emit = (...transfers: Transfer[]) => listeners.forEach((l) => l({ transfers }));
+    const emit = (...transfers: Transfer[]) =>
+      listeners.forEach((l) => l({ transfers, removed: [] }));
     const activity = await ActivityLog.open({ dataDir });
     recordUploads(queue, activity, (id) => (id === 'p1' ? 'Prod' : ''));
 

@@ -37,7 +37,7 @@ function fakeQueue() {
       return () => listeners.delete(listener);
     },
     emit(...transfers: Transfer[]) {
-      for (const listener of listeners) listener({ transfers });
+      for (const listener of listeners) listener({ transfers, removed: [] });
     },
   };
 }

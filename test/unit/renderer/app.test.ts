@@ -89,7 +89,7 @@ describe('app.watchImport', () => {
   });
 });
 
-describe('mergeTransfers', () => {
+describe('following the transfer list', () => {
   test('says so when main pauses a download on a full disk, not when the user pauses it', () => {
     const running = {
       id: 'tr-1',
@@ -105,18 +105,46 @@ describe('mergeTransfers', () => {
       details: { code: 'ENOSPC', path: '/data/disk.raw', bytesNeeded: 2048 },
     };
     app.transfers = [running, { ...running, id: 'tr-2' }];
-    app.mergeTransfers([
-      { ...running, state: 'paused', error: full },
-      { ...running, id: 'tr-2', state: 'paused' },
-    ]);
+    app.followTransfers({
+      transfers: [
+        { ...running, state: 'paused', error: full },
+        { ...running, id: 'tr-2', state: 'paused' },
+      ],
+      removed: [],
+    });
     expect(app.toasts.map((t) => [t.kind, t.text])).toEqual([
       [
         'error',
         '“disk”: The disk is full: /data/disk.raw needs 2 kB more. The download is paused and keeps what it has; free some space, then resume it.',
       ],
     ]);
-    app.mergeTransfers([{ ...running, state: 'paused', error: full }]); // no news: no toast
+    // no news: no toast
+    app.followTransfers({ transfers: [{ ...running, state: 'paused', error: full }], removed: [] });
     expect(app.toasts).toHaveLength(1);
+  });
+
+  const transfer = (id: string, state: Transfer['state']) =>
+    ({ id, kind: 'download', imageId: 'img-1', imageName: 'disk', state }) as Transfer;
+
+  test('adds, updates and removes transfers as main’s events say', () => {
+    app.transfers = [transfer('tr-1', 'done'), transfer('tr-2', 'running')];
+    app.followTransfers({
+      transfers: [transfer('tr-2', 'paused'), transfer('tr-3', 'queued')],
+      removed: ['tr-1', 'tr-unknown'],
+    });
+    expect(app.transfers.map((tr) => [tr.id, tr.state])).toEqual([
+      ['tr-2', 'paused'],
+      ['tr-3', 'queued'],
+    ]);
+  });
+
+  test('shows what a start call answered only where no event was faster', () => {
+    app.transfers = [transfer('tr-1', 'running')];
+    app.mergeTransfers([transfer('tr-1', 'queued'), transfer('tr-2', 'queued')]);
+    expect(app.transfers.map((tr) => [tr.id, tr.state])).toEqual([
+      ['tr-1', 'running'],
+      ['tr-2', 'queued'],
+    ]);
   });
 });
 

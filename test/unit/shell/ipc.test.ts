@@ -196,7 +196,7 @@ describe('the dropped-file grant', () => {
 
 describe('events', () => {
   it('pushes an event on its channel to the window, and does nothing without one', () => {
-    const payload = { transfers: [] };
+    const payload = { transfers: [], removed: [] };
     sendEvent(window as never, 'transfersChanged', payload);
     expect(window?.webContents.send).toHaveBeenCalledWith(
       eventChannel('transfersChanged'),

@@ -70,7 +70,7 @@ describe('window.api', () => {
     ];
     expect(channel).toBe(eventChannel('transfersChanged'));
 
-    const payload = { transfers: [] };
+    const payload = { transfers: [], removed: [] };
     forward({ sender: 'the IpcRendererEvent', ports: [] }, payload);
     expect(listener).toHaveBeenCalledExactlyOnceWith(payload);
 

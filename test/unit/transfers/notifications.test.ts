@@ -42,7 +42,7 @@ function setUp(afterMs: number) {
   const stop = notifyWhenLongTransfersEnd(queue, (n) => notified.push(n), afterMs);
   const words = () => notified.map(notificationInEnglish);
   return {
-    emit: (...transfers: Transfer[]) => emit({ transfers }),
+    emit: (...transfers: Transfer[]) => emit({ transfers, removed: [] }),
     notified,
     words,
     stop,

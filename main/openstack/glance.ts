@@ -13,7 +13,6 @@ import type {
   ImagePage,
   PatchOperation,
 } from '../../common/image';
-import { diffImage } from '../../common/patch';
 import type { OpenStackSession, ServiceRequest } from './keystone';
 import { wrongImage } from '../net/errors';
 import type { HttpResponse } from '../net/transport';
@@ -128,13 +127,6 @@ function headerValue(value: string | string[] | undefined): string | null {
   return first === undefined || first === '' ? null : first;
 }
 
-function repeatedMarker(): AppError {
-  return new AppError({
-    kind: 'server',
-    message: 'The cloud’s image list points back to a page it already sent; stopped reading it.',
-  });
-}
-
 export class GlanceClient {
   readonly #session: OpenStackSession;
 
@@ -159,22 +151,6 @@ export class GlanceClient {
     return page;
   }
 
-  /** Every page, following `next` to the end (a `next` that points back is a server error). */
-  async *listAllImages(query: ImageListQuery = {}, signal?: AbortSignal): AsyncIterable<ImagePage> {
-    const seen = new Set<string>();
-    let marker = query.marker;
-    do {
-      const page = await this.listImages(
-        { ...query, ...(marker === undefined ? {} : { marker }) },
-        signal,
-      );
-      yield page;
-      marker = page.nextMarker;
-      if (marker !== undefined && seen.has(marker)) throw repeatedMarker();
-      if (marker !== undefined) seen.add(marker);
-    } while (marker !== undefined);
-  }
-
   async getImage(id: string): Promise<Image> {
     return this.#image({ method: 'GET', path: imagePath(id) }, id);
   }
@@ -197,12 +173,6 @@ export class GlanceClient {
       },
       id,
     );
-  }
-
-  /** Sends the minimal patch from `before` to `after`; with no change, just reads the image. */
-  async updateImageFrom(before: Image, after: Image): Promise<Image> {
-    const ops = diffImage(before, after);
-    return ops.length === 0 ? this.getImage(before.id) : this.updateImage(before.id, ops);
   }
 
   async deleteImage(id: string): Promise<void> {

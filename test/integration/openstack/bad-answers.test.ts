@@ -96,16 +96,6 @@ describe('bad answers from the image service', () => {
     expect(page.nextMarker).toBeUndefined();
   });
 
-  it('a next link that points back to a page already read', async () => {
-    answer(imageList, '{"images": [], "next": "/v2/images?marker=loop"}', 2);
-    const pages: unknown[] = [];
-    const reading = (async () => {
-      for await (const page of glance.listAllImages()) pages.push(page);
-    })();
-    await failure(reading, 'server', /points back to a page it already sent/);
-    expect(pages).toHaveLength(2);
-  });
-
   it('an image answer that is not an image, or has a wrong type', async () => {
     answer(anImage, '[1, 2]');
     await badAnswer(glance.getImage('a-missing-image'), '');

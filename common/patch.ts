@@ -1,6 +1,7 @@
 /**
  * The minimal JSON patch (Glance's `application/openstack-images-v2.1-json-patch`) that
- * turns one image into another. Pure: the renderer shows it as the patch preview, main sends it.
+ * turns one image into another. Pure: the renderer shows it as the patch preview and sends
+ * it; main passes it on to Glance (updateImage).
  */
 import {
   coreImageFields,

@@ -20,6 +20,7 @@ import type { ImportResult, ProfileInput } from '../../common/profile';
 import type { Transfer } from '../../common/transfer';
 import { activityCsv, activityJson } from '../activity/export';
 import { recordedChanges, type ImageChanges } from '../activity/image-changes';
+import { Limiter } from '../async/limiter';
 import type { Services } from '../app';
 import { diagnostics } from '../logging/diagnostics';
 import { logRequestFailures } from '../logging/events';
@@ -239,26 +240,21 @@ function checkProfilePaths(pathGrants: PathGrants, profile: ProfileInput): void 
   if (profile.caFile !== undefined) pathGrants.check('ca-file', profile.caFile, 'CA file');
 }
 
+/** Deletes the images a few at a time; one result per image, in order. */
 async function deleteImages(
   glance: Pick<ImageChanges, 'deleteImage'>,
   imageIds: string[],
 ): Promise<DeleteResult[]> {
-  const results: DeleteResult[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < imageIds.length) {
-      const index = next++;
-      const imageId = imageIds[index] as string;
-      try {
-        await glance.deleteImage(imageId);
-        results[index] = { imageId, ok: true };
-      } catch (error) {
-        results[index] = { imageId, ok: false, error: toErrorData(error) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(deleteConcurrency, imageIds.length) }, worker));
-  return results;
+  const limiter = new Limiter(deleteConcurrency);
+  const outcomes = await Promise.allSettled(
+    imageIds.map((imageId) => limiter.queue(() => glance.deleteImage(imageId))),
+  );
+  return outcomes.map((outcome, index) => {
+    const imageId = imageIds[index] as string;
+    return outcome.status === 'fulfilled'
+      ? { imageId, ok: true }
+      : { imageId, ok: false, error: toErrorData(outcome.reason) };
+  });
 }
 
 /** The enums of Glance's image schema the create form offers (Glance lists `null` among them). */

@@ -1,25 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { access, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Image } from '../../common/image';
 import {
+  actionOutcome,
   isActive,
-  isFinished,
   type DownloadRequest,
   type Transfer,
+  type TransferAction,
   type TransferProgressEvent,
   type TransferState,
   type UploadRequest,
 } from '../../common/transfer';
+import { Limiter } from '../async/limiter';
+import { RunOnceScheduler } from '../async/run-once-scheduler';
+import { ThrottledBatch } from '../async/throttled-batch';
 import { toAppError } from '../net/errors';
-import { downloadImage, type DownloadPlan } from './download';
-import { reserveDownloadTarget, safeFileName } from './file-names';
 import { isOutOfSpace } from './fs-errors';
 import type { ImageData } from './image-data';
 import { QueueFile, type SavedTransfer } from './queue-file';
+import { etaSeconds, RateMeter } from './rate';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
-import { settled, uploadImage, type UploadPlan } from './upload';
+import {
+  discardLeftovers,
+  nameDownload,
+  newDownload,
+  newUpload,
+  runTransfer,
+} from './transfer-work';
 
 export interface TransferQueueOptions {
   /** The app's data folder: the queue keeps `transfers.json` there. */
@@ -37,11 +45,17 @@ export interface TransferQueueOptions {
 
 type Entry = SavedTransfer & {
   controller?: AbortController;
-  /** Why the controller was aborted: decides the state the transfer lands in. */
+  /** Why the transfer is being stopped: decides the state it lands in. */
   stopping?: 'pause' | 'cancel' | 'close';
   running?: Promise<void>;
-  rate?: { at: number; bytes: number };
+  meter?: RateMeter;
 };
+
+/** Image look-ups at once when many downloads are queued together. */
+const lookUpConcurrency = 4;
+/** A change of state is saved within this long, progress within `progressSaveMs`. */
+const stateSaveMs = 100;
+const progressSaveMs = 2000;
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -50,56 +64,32 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Image look-ups at once when many downloads are queued together. */
-const lookUpConcurrency = 4;
-
-/** `work` on every item, at most `limit` at a time; the outcomes in the items' order. */
-async function settleAll<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const outcomes: PromiseSettledResult<R>[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < items.length; index = next++) {
-      try {
-        outcomes[index] = { status: 'fulfilled', value: await work(items[index] as T) };
-      } catch (reason) {
-        outcomes[index] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return outcomes;
-}
-
 /**
- * The transfer queue: runs downloads and uploads a few at a time, lets each be paused,
- * resumed, cancelled and retried, persists the list so that a restart brings unfinished
- * transfers back (running ones re-queued, paused ones paused), and reports changes through
- * one throttled event stream.
+ * The transfer queue: the state machine of every transfer. It runs downloads and uploads
+ * a few at a time, lets each be paused, resumed, cancelled, retried and removed as the
+ * rules in common/transfer.ts allow (and refuses what they do not), persists the list so
+ * that a restart brings unfinished transfers back (running ones re-queued, paused ones
+ * paused), and reports every change, removals too, through one throttled event stream.
+ * The byte work is in transfer-work.ts, the timing in main/async.
  */
 export class TransferQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(event: TransferProgressEvent) => void>();
-  private readonly changed = new Set<string>();
   private readonly file: QueueFile;
-  private readonly concurrency: number;
+  private readonly slots: Limiter;
+  private readonly events: ThrottledBatch<string>;
+  private readonly saver: RunOnceScheduler;
   private readonly retryPolicy: RetryPolicy;
   private readonly stallTimeoutMs: number;
-  private readonly eventIntervalMs: number;
-  private eventTimer: NodeJS.Timeout | null = null;
-  private lastEventAt = 0;
-  private saveTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private constructor(private readonly options: TransferQueueOptions) {
     this.file = new QueueFile(join(options.dataDir, 'transfers.json'));
-    this.concurrency = options.concurrency ?? 2;
+    this.slots = new Limiter(options.concurrency ?? 2);
+    this.events = new ThrottledBatch((ids) => this.emit(ids), options.eventIntervalMs ?? 250);
+    this.saver = new RunOnceScheduler(() => void this.save(), stateSaveMs);
     this.retryPolicy = options.retry ?? defaultRetryPolicy;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
-    this.eventIntervalMs = options.eventIntervalMs ?? 250;
   }
 
   /** Loads the persisted transfers and starts the unfinished ones. */
@@ -110,7 +100,7 @@ export class TransferQueue {
       if (isActive(transfer)) transfer.state = 'queued';
       queue.entries.set(transfer.id, { ...saved, transfer } as Entry);
     }
-    queue.pump();
+    for (const entry of queue.entries.values()) queue.schedule(entry);
     return queue;
   }
 
@@ -139,30 +129,20 @@ export class TransferQueue {
    * image that cannot be read (missing, no access) becomes a failed transfer saying why.
    */
   async enqueueDownloads(request: DownloadRequest): Promise<Transfer[]> {
-    const entries = request.imageIds.map((imageId): Entry => {
-      const transfer = this.newTransfer('download', request.profileId, imageId, request.folder);
-      return {
-        transfer: transfer as Transfer & { kind: 'download' },
-        plan: {
-          imageId,
-          imageName: imageId,
-          folder: request.folder,
-          finalPath: '',
-          partPath: '',
-          expected: null,
-        },
-      };
-    });
+    const entries: Entry[] = request.imageIds.map((imageId) => newDownload(request, imageId));
     // The look-ups run a few at a time; names are claimed in order, so that copies of one
     // name are numbered as the user listed them.
-    const images = await settleAll(entries, lookUpConcurrency, (entry) => this.lookUp(entry));
+    const lookUps = new Limiter(lookUpConcurrency);
+    const images = await Promise.allSettled(
+      entries.map((entry) => lookUps.queue(() => this.lookUp(entry))),
+    );
     const added: Transfer[] = [];
     try {
       for (const [index, entry] of entries.entries()) {
         const image = images[index];
         try {
           if (image?.status === 'rejected') throw image.reason;
-          if (image !== undefined) await this.reserveTarget(entry, image.value);
+          if (image !== undefined) await nameDownload(entry, image.value);
         } catch (thrown) {
           const error = toAppError(thrown);
           if (error.kind === 'filesystem') throw error;
@@ -174,7 +154,8 @@ export class TransferQueue {
         added.push({ ...entry.transfer });
       }
     } finally {
-      this.pump(); // what was added before a failure still runs
+      // What was added before a failure still runs.
+      for (const entry of entries) if (this.entries.has(entry.transfer.id)) this.schedule(entry);
     }
     return added;
   }
@@ -187,82 +168,69 @@ export class TransferQueue {
         message: 'An upload goes either into an existing image or into a new one, not both.',
       });
     }
-    const transfer = this.newTransfer(
-      'upload',
-      request.profileId,
-      request.imageId ?? '',
-      dirname(request.sourcePath),
-    );
-    transfer.path = request.sourcePath;
-    transfer.imageName = request.create?.name ?? request.imageId ?? '';
-    const plan: UploadPlan = {
-      sourcePath: request.sourcePath,
-      imageId: request.imageId ?? null,
-      create: request.create ?? null,
-    };
-    this.add({ transfer: transfer as Transfer & { kind: 'upload' }, plan });
-    this.pump();
-    return { ...transfer };
+    const entry: Entry = newUpload(request);
+    this.add(entry);
+    const queued = { ...entry.transfer };
+    this.schedule(entry);
+    return queued;
   }
 
   /** Stops a queued or running transfer and keeps what it has (a download's `.part`). */
   async pause(id: string): Promise<void> {
-    const entry = this.entry(id);
-    if (entry.transfer.state === 'queued') return this.setState(entry, 'paused');
-    if (isActive(entry.transfer)) await this.stop(entry, 'pause');
+    const entry = this.allowed(id, 'pause');
+    if (!entry) return;
+    if (entry.controller) await this.stop(entry, 'pause');
+    else this.setState(entry, 'paused');
   }
 
   /** Puts a paused transfer back in the queue. */
   resume(id: string): void {
-    const entry = this.entry(id);
-    if (entry.transfer.state !== 'paused') return;
+    const entry = this.allowed(id, 'resume');
+    if (!entry) return;
     this.setState(entry, 'queued');
-    this.pump();
+    this.schedule(entry);
   }
 
   /** Stops a transfer for good, removing a download's `.part` or an upload's still-empty new image. */
   async cancel(id: string): Promise<void> {
-    const entry = this.entry(id);
-    if (entry.transfer.state === 'done' || entry.transfer.state === 'cancelled') return;
-    if (isActive(entry.transfer)) {
-      await this.stop(entry, 'cancel');
-      return;
+    const entry = this.allowed(id, 'cancel');
+    if (!entry) return;
+    if (entry.controller) return this.stop(entry, 'cancel');
+    entry.stopping = 'cancel'; // a queued one must not start while its leftovers go
+    try {
+      await this.discardLeftovers(entry);
+      this.finish(entry, 'cancelled');
+    } finally {
+      delete entry.stopping;
     }
-    await this.discardLeftovers(entry);
-    this.finish(entry, 'cancelled');
   }
 
   /** Runs a failed or cancelled transfer again (a download resumes from its `.part` if any). */
   async retry(id: string): Promise<void> {
-    const entry = this.entry(id);
-    if (entry.transfer.state !== 'failed' && entry.transfer.state !== 'cancelled') return;
+    const entry = this.allowed(id, 'retry');
+    if (!entry) return;
     if ('partPath' in entry.plan) {
       // Without its `.part` (cancelled, bad data, never started): claim a free name again.
       if (entry.plan.partPath === '' || !(await exists(entry.plan.partPath))) {
-        await this.claimTarget(entry);
+        await nameDownload(entry, await this.lookUp(entry));
       }
     }
     delete entry.transfer.error;
     delete entry.transfer.finishedAt;
     delete entry.transfer.verification;
     this.setState(entry, 'queued');
-    this.pump();
+    this.schedule(entry);
   }
 
-  /** Forgets a finished (done, failed, cancelled) transfer, and what a failed one kept. */
+  /** Forgets a finished transfer, and deletes what a failed one kept. */
   async remove(id: string): Promise<void> {
-    const entry = this.entry(id);
-    if (!isFinished(entry.transfer)) {
-      throw new AppError({
-        kind: 'conflict',
-        message: 'Cancel the transfer before removing it from the list.',
-      });
+    const entry = this.allowed(id, 'remove');
+    if (!entry) return;
+    if (actionOutcome(entry.transfer, 'remove')?.leftovers === 'discard') {
+      await this.discardLeftovers(entry);
     }
-    if (entry.transfer.state === 'failed') await this.discardLeftovers(entry);
     this.entries.delete(id);
-    this.changed.add(id);
-    this.scheduleEvent();
-    this.scheduleSave();
+    this.changed(id);
   }
 
   /**
@@ -276,36 +244,28 @@ export class TransferQueue {
         entry.controller ? this.stop(entry, 'close') : undefined,
       ),
     );
-    if (this.eventTimer) clearTimeout(this.eventTimer);
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.flushEvents();
+    this.events.flush();
+    this.events.dispose();
+    this.saver.dispose();
     await this.save();
   }
 
-  /**
-   * Names a download after its image and claims a free name in the folder (creating its
-   * `.part`), so an unwritable folder fails here and two downloads never share a name.
-   */
-  private async claimTarget(entry: Entry): Promise<void> {
-    await this.reserveTarget(entry, await this.lookUp(entry));
+  /** The entry, if its state allows `action` (a transfer not yet finished is not removed). */
+  private allowed(id: string, action: TransferAction): Entry | undefined {
+    const entry = this.entry(id);
+    if (actionOutcome(entry.transfer, action) !== undefined) return entry;
+    if (action === 'remove') {
+      throw new AppError({
+        kind: 'conflict',
+        message: 'Cancel the transfer before removing it from the list.',
+      });
+    }
+    return undefined;
   }
 
   private async lookUp(entry: Entry): Promise<Image> {
     const data = await this.options.clientFor(entry.transfer.profileId);
     return data.getImage(entry.transfer.imageId);
-  }
-
-  private async reserveTarget(entry: Entry, image: Image): Promise<void> {
-    const { transfer, plan } = entry;
-    if (!('partPath' in plan)) return;
-    transfer.imageName = image.name ?? image.id;
-    transfer.bytesTotal = image.size ?? null;
-    const target = await reserveDownloadTarget(
-      transfer.folder,
-      safeFileName(image.name, image.disk_format, image.id),
-    );
-    entry.plan = { ...plan, imageName: transfer.imageName, ...target };
-    transfer.path = target.finalPath;
   }
 
   private entry(id: string): Entry {
@@ -314,35 +274,21 @@ export class TransferQueue {
     return entry;
   }
 
-  private newTransfer(
-    kind: Transfer['kind'],
-    profileId: string,
-    imageId: string,
-    folder: string,
-  ): Transfer {
-    return {
-      id: randomUUID(),
-      kind,
-      profileId,
-      imageId,
-      imageName: imageId,
-      folder,
-      path: '',
-      state: 'queued',
-      bytesDone: 0,
-      bytesTotal: null,
-      rate: 0,
-      etaSeconds: null,
-      attempts: 0,
-      createdAt: new Date().toISOString(),
-    };
+  private add(entry: Entry): void {
+    this.entries.set(entry.transfer.id, entry);
+    this.changed(entry.transfer.id);
   }
 
-  private add(saved: SavedTransfer): void {
-    this.entries.set(saved.transfer.id, saved);
-    this.changed.add(saved.transfer.id);
-    this.scheduleEvent();
-    this.scheduleSave();
+  /** Waits for a free slot, then runs the transfer if it is still queued then. */
+  private schedule(entry: Entry): void {
+    if (entry.transfer.state !== 'queued') return;
+    void this.slots.queue(async () => {
+      if (this.closed || entry.controller || entry.stopping) return;
+      if (entry.transfer.state !== 'queued' || !this.entries.has(entry.transfer.id)) return;
+      entry.controller = new AbortController();
+      entry.running = this.run(entry, entry.controller.signal);
+      await entry.running;
+    });
   }
 
   private async stop(entry: Entry, why: NonNullable<Entry['stopping']>): Promise<void> {
@@ -351,36 +297,9 @@ export class TransferQueue {
     await entry.running;
   }
 
-  /**
-   * What a transfer given up leaves behind: a download's `.part`, or the image an upload
-   * created, while it is still empty (never an image a finished upload filled).
-   */
   private async discardLeftovers(entry: Entry): Promise<void> {
-    const { plan } = entry;
-    if ('partPath' in plan) {
-      if (plan.partPath !== '') await rm(plan.partPath, { force: true });
-      return;
-    }
-    // An id the user chose is kept: Glance never gives a deleted image's id out again.
-    if (plan.create === null || plan.create.id !== undefined || plan.imageId === null) return;
-    const data = await this.options.clientFor(entry.transfer.profileId);
-    if ((await settled(data, plan.imageId)).status !== 'queued') return;
-    await data.deleteImage(plan.imageId);
-    entry.plan = { ...plan, imageId: null }; // a retry creates the image again
-    entry.transfer.imageId = '';
-    this.scheduleSave();
-  }
-
-  private pump(): void {
-    if (this.closed) return;
-    let running = [...this.entries.values()].filter((entry) => entry.controller).length;
-    for (const entry of this.entries.values()) {
-      if (running >= this.concurrency) break;
-      if (entry.transfer.state !== 'queued' || entry.controller) continue;
-      running++;
-      entry.controller = new AbortController();
-      entry.running = this.run(entry, entry.controller.signal);
-    }
+    await discardLeftovers(entry, () => this.options.clientFor(entry.transfer.profileId));
+    this.saver.schedule();
   }
 
   private async run(entry: Entry, signal: AbortSignal): Promise<void> {
@@ -388,47 +307,22 @@ export class TransferQueue {
     delete entry.stopping;
     delete transfer.error;
     transfer.attempts += 1;
+    entry.meter = new RateMeter();
     this.setState(entry, 'running');
-    const common = {
-      signal,
-      onProgress: (bytesDone: number, bytesTotal: number | null) => {
-        this.progress(entry, bytesDone, bytesTotal);
-      },
-      onVerifying: () => this.setState(entry, 'verifying'),
-    };
     try {
       const data = await this.options.clientFor(transfer.profileId);
-      if (entry.transfer.kind === 'download') {
-        const result = await downloadImage(data, entry.plan as DownloadPlan, {
-          ...common,
-          policy: this.retryPolicy,
-          stallTimeoutMs: this.stallTimeoutMs,
-          onRetry: () => {
-            transfer.attempts += 1;
-            this.setState(entry, 'retrying');
-          },
-          onPlan: (plan) => {
-            entry.plan = plan;
-            this.scheduleSave();
-          },
-        });
-        transfer.path = result.path;
-        transfer.bytesDone = result.bytes;
-        if (result.verification) transfer.verification = result.verification;
-      } else {
-        const result = await uploadImage(data, entry.plan as UploadPlan, {
-          ...common,
-          onPlan: (plan) => {
-            entry.plan = plan;
-            transfer.imageId = plan.imageId ?? '';
-            this.scheduleSave();
-          },
-        });
-        transfer.imageId = result.image.id;
-        transfer.imageName = result.image.name ?? result.image.id;
-        transfer.bytesDone = result.bytes;
-        if (result.verification) transfer.verification = result.verification;
-      }
+      await runTransfer(data, entry, {
+        signal,
+        retryPolicy: this.retryPolicy,
+        stallTimeoutMs: this.stallTimeoutMs,
+        onProgress: (bytesDone, bytesTotal) => this.progress(entry, bytesDone, bytesTotal),
+        onVerifying: () => this.setState(entry, 'verifying'),
+        onRetry: () => {
+          transfer.attempts += 1;
+          this.setState(entry, 'retrying');
+        },
+        onPlan: () => this.saver.schedule(),
+      });
       this.finish(entry, 'done');
     } catch (thrown) {
       const error = toAppError(thrown);
@@ -459,40 +353,26 @@ export class TransferQueue {
     } finally {
       delete entry.controller;
       delete entry.stopping;
-      delete entry.rate;
+      delete entry.meter;
       transfer.rate = 0;
       transfer.etaSeconds = null;
-      this.pump();
     }
   }
 
   private progress(entry: Entry, bytesDone: number, bytesTotal: number | null): void {
     const { transfer } = entry;
-    const now = Date.now();
     if (transfer.state === 'retrying') transfer.state = 'running';
     transfer.bytesDone = bytesDone;
     transfer.bytesTotal = bytesTotal;
-    // Rate: bytes over the last half second or more, smoothed.
-    if (!entry.rate || bytesDone < entry.rate.bytes) entry.rate = { at: now, bytes: bytesDone };
-    else if (now - entry.rate.at >= 500) {
-      const sample = ((bytesDone - entry.rate.bytes) * 1000) / (now - entry.rate.at);
-      transfer.rate = transfer.rate === 0 ? sample : 0.7 * transfer.rate + 0.3 * sample;
-      entry.rate = { at: now, bytes: bytesDone };
-    }
-    transfer.etaSeconds =
-      bytesTotal !== null && transfer.rate > 0
-        ? Math.ceil((bytesTotal - bytesDone) / transfer.rate)
-        : null;
-    this.changed.add(transfer.id);
-    this.scheduleEvent();
-    this.scheduleSave(2000);
+    transfer.rate = entry.meter?.update(bytesDone, Date.now()) ?? 0;
+    transfer.etaSeconds = etaSeconds(bytesDone, bytesTotal, transfer.rate);
+    this.events.add(transfer.id);
+    this.saver.schedule(progressSaveMs);
   }
 
   private setState(entry: Entry, state: TransferState): void {
     entry.transfer.state = state;
-    this.changed.add(entry.transfer.id);
-    this.scheduleEvent();
-    this.scheduleSave();
+    this.changed(entry.transfer.id);
   }
 
   private finish(entry: Entry, state: 'done' | 'failed' | 'cancelled'): void {
@@ -500,34 +380,20 @@ export class TransferQueue {
     this.setState(entry, state);
   }
 
-  private scheduleEvent(): void {
-    if (this.eventTimer || this.closed) return;
-    const wait = Math.max(0, this.lastEventAt + this.eventIntervalMs - Date.now());
-    this.eventTimer = setTimeout(() => {
-      this.eventTimer = null;
-      this.flushEvents();
-    }, wait);
+  /** Reports the transfer in the next event, and saves the list soon. */
+  private changed(id: string): void {
+    this.events.add(id);
+    this.saver.schedule();
   }
 
-  private flushEvents(): void {
-    if (this.changed.size === 0) return;
+  private emit(ids: string[]): void {
     const event: TransferProgressEvent = { transfers: [], removed: [] };
-    for (const id of this.changed) {
+    for (const id of ids) {
       const entry = this.entries.get(id);
       if (entry) event.transfers.push({ ...entry.transfer });
       else event.removed.push(id);
     }
-    this.changed.clear();
-    this.lastEventAt = Date.now();
     for (const listener of this.listeners) listener(event);
-  }
-
-  private scheduleSave(delayMs = 100): void {
-    if (this.saveTimer || this.closed) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void this.save();
-    }, delayMs);
   }
 
   private save(): Promise<void> {

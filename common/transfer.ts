@@ -58,8 +58,9 @@ const forget = (leftovers: ActionOutcome['leftovers']): ActionOutcome => ({
 
 /**
  * Which actions each state allows, and what they do. A running upload cannot be paused:
- * Glance takes an image's data in one request, so a paused upload would start over. A
- * removed failed download takes its `.part` with it; a done one leaves its file.
+ * Glance takes an image's data in one request, so a paused upload would start over; nor
+ * cancelled once it is verifying: the image has its data by then. A removed failed
+ * download takes its `.part` with it; a done one leaves its file.
  */
 export const transferRules: Readonly<
   Record<TransferState, Readonly<Partial<Record<TransferAction, ActionOutcome>>>>
@@ -67,7 +68,7 @@ export const transferRules: Readonly<
   queued: { pause, cancel },
   running: { pause: { ...pause, only: 'download' }, cancel },
   retrying: { pause, cancel },
-  verifying: { cancel },
+  verifying: { cancel: { ...cancel, only: 'download' } },
   paused: { resume: requeue, cancel },
   done: { remove: forget('keep') },
   failed: { retry: requeue, remove: forget('discard') },

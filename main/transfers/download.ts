@@ -336,6 +336,9 @@ async function finish(
       });
     }
   }
+  // A cancel (or the app closing) while the bytes were checked stops here, before the
+  // file is in place: a cancelled download never leaves a file under the final name.
+  if (options.signal.aborted) throw new AppError({ kind: 'cancelled' });
   try {
     await part.sync();
   } catch (error) {

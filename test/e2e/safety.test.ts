@@ -215,7 +215,7 @@ describe('Safety and clarity in Chromium', () => {
     await page.reload();
   });
 
-  test('cancelling a download with data asks first; row buttons name their image', async () => {
+  test('cancelling a download with data asks first; removing it follows main', async () => {
     proxy.addRule({
       match: /^GET \/v2\/images\/[^/]+\/file/,
       fault: { kind: 'stall', afterBytes: 2 * MiB, ms: 25_000 },
@@ -250,6 +250,12 @@ describe('Safety and clarity in Chromium', () => {
     await poll(() => row.getAttribute('data-state')).toBe('cancelled');
     await poll(() => readdir(downloads)).toEqual([]);
     proxy.clearRules();
+
+    // The list is main's: the row goes when main's change event says it was removed.
+    await row.getByRole('button', { name: `Remove “${name}”`, exact: true }).click();
+    await poll(() => row.count()).toBe(0);
+    const left = (await main.value('listTransfers')) as Transfer[];
+    expect(left.some((tr) => tr.imageName === name)).toBe(false);
   });
 
   test('a web-download import reports that it finished, or that it failed', async () => {

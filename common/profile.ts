@@ -64,7 +64,7 @@ export type ProfileFields = z.infer<typeof profileFieldsObject>;
 /** The rules that span several fields: what each auth method needs. */
 export function checkAuthFields(fields: ProfileFields, ctx: z.RefinementCtx): void {
   const need = (path: keyof ProfileFields, message: string) =>
-    ctx.addIssue({ code: 'custom', path: [path], message });
+    ctx.addIssue({ code: 'custom', path: [path], message, params: { missing: true } });
   if (!fields.authUrl && !(fields.authMethod === 'token' && fields.imageEndpoint)) {
     need('authUrl', 'Enter the authentication (Keystone) URL.');
   }

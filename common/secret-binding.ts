@@ -7,6 +7,7 @@
  * credentials are bound to their proxy the same way.
  * Pure functions: main enforces the rule; the profile form uses them to ask in advance.
  */
+import type { ReasonDetails } from './errors';
 import type { AuthMethod, ProfileFields } from './profile';
 
 /** The profile settings a secret is bound to, in the order they are reported. */
@@ -28,12 +29,7 @@ export type BindingFields = Partial<Pick<ProfileFields, BoundSetting>>;
 export type NeededSecret = AuthMethod | 'proxy-credentials';
 
 /** `details` of the 'validation' AppError main answers with when a secret must be entered again. */
-export type SecretNeededDetails = {
-  reason: 'secret-needed';
-  secret: NeededSecret;
-  /** The setting that differs from what the saved secret was entered for (absent: the secret is gone). */
-  changed?: BoundSetting;
-};
+export type SecretNeededDetails = ReasonDetails<'secret-needed'>;
 
 /** `scheme://host[:port]` of a URL (without user name and password); the text itself when it is not one. */
 export function originOf(url: string): string {
@@ -75,26 +71,6 @@ export function changedSetting(
   const settings: readonly BoundSetting[] =
     secret === 'proxy-credentials' ? ['proxy'] : boundSettings;
   return settings.find((setting) => binding[bindingKey[setting]] !== current[bindingKey[setting]]);
-}
-
-/** The secret-needed details of an error's `details`, or undefined when it is another error. */
-export function secretNeededDetails(
-  details: Record<string, unknown> | undefined,
-): SecretNeededDetails | undefined {
-  if (details?.reason !== 'secret-needed') return undefined;
-  const { secret, changed } = details;
-  const secrets: readonly unknown[] = [
-    'password',
-    'application-credential',
-    'token',
-    'proxy-credentials',
-  ];
-  if (!secrets.includes(secret)) return undefined;
-  const result: SecretNeededDetails = { reason: 'secret-needed', secret: secret as NeededSecret };
-  if ((boundSettings as readonly unknown[]).includes(changed)) {
-    result.changed = changed as BoundSetting;
-  }
-  return result;
 }
 
 /**

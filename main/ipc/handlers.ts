@@ -14,7 +14,13 @@ import {
   type ImageSchemaInfo,
 } from '../../common/contract';
 import type { ConnectionConfig } from '../../common/connection';
-import { AppError, isAppError, validationError, type AppErrorData } from '../../common/errors';
+import {
+  AppError,
+  defaultMessages,
+  isAppError,
+  validationError,
+  type AppErrorData,
+} from '../../common/errors';
 import type { PatchOperation } from '../../common/image';
 import type { ImportResult, ProfileInput } from '../../common/profile';
 import type { Transfer } from '../../common/transfer';
@@ -65,7 +71,7 @@ export function createHandlers(services: Services): Handlers {
     getSettings: async () => settings.all(),
     updateSettings: async (patch) => {
       for (const folder of patch.pinnedFolders ?? []) {
-        pathGrants.check('folder', folder, 'folder to pin');
+        pathGrants.check('folder', folder, 'pinned-folder');
       }
       return settings.update(patch);
     },
@@ -105,7 +111,7 @@ export function createHandlers(services: Services): Handlers {
       });
     },
     importProfiles: async ({ kind, path }) => {
-      if (path !== undefined) pathGrants.check('import-file', path, 'file to import');
+      if (path !== undefined) pathGrants.check('import-file', path, 'import-file');
       // Secrets found in the files stay in main, bound to the profile they were found for;
       // the renderer gets references to them.
       const stashSecret: StashSecret = (kind, secret, profile) =>
@@ -117,7 +123,11 @@ export function createHandlers(services: Services): Handlers {
           ...(path === undefined ? {} : { cloudsPath: path }),
         });
       } else if (path === undefined) {
-        throw new AppError({ kind: 'validation', message: 'Choose the openrc file to import.' });
+        throw new AppError({
+          kind: 'validation',
+          message: 'Choose the openrc file to import.',
+          details: { reason: 'openrc-file-needed' },
+        });
       } else {
         result = await importOpenrc(path, { stashSecret });
       }
@@ -176,16 +186,17 @@ export function createHandlers(services: Services): Handlers {
         throw new AppError({
           kind: 'validation',
           message: 'Choose a download folder, or set one in the profile.',
+          details: { reason: 'download-folder-needed' },
         });
       }
       return transfers.enqueueDownloads({
         profileId,
         imageIds,
-        folder: pathGrants.check('folder', target, 'download folder'),
+        folder: pathGrants.check('folder', target, 'download-folder'),
       });
     },
     startUpload: async (input) => {
-      const sourcePath = pathGrants.check('upload-file', input.path, 'file to upload');
+      const sourcePath = pathGrants.check('upload-file', input.path, 'upload-file');
       return transfers.enqueueUpload(
         'imageId' in input
           ? { profileId: input.profileId, sourcePath, imageId: input.imageId }
@@ -235,9 +246,9 @@ export function createHandlers(services: Services): Handlers {
 /** The paths in a profile form: the download folder main writes into and the CA file it reads. */
 function checkProfilePaths(pathGrants: PathGrants, profile: ProfileInput): void {
   if (profile.downloadFolder !== undefined) {
-    pathGrants.check('folder', profile.downloadFolder, 'download folder');
+    pathGrants.check('folder', profile.downloadFolder, 'download-folder');
   }
-  if (profile.caFile !== undefined) pathGrants.check('ca-file', profile.caFile, 'CA file');
+  if (profile.caFile !== undefined) pathGrants.check('ca-file', profile.caFile, 'ca-file');
 }
 
 /** Deletes the images a few at a time; one result per image, in order. */
@@ -277,6 +288,7 @@ async function existingFile(transfer: Transfer): Promise<string> {
     throw new AppError({
       kind: 'conflict',
       message: 'The download has not finished yet, so there is no file to show.',
+      details: { reason: 'download-not-finished' },
     });
   }
   const found = await stat(transfer.path).catch(() => null);
@@ -284,6 +296,7 @@ async function existingFile(transfer: Transfer): Promise<string> {
     throw new AppError({
       kind: 'not-found',
       message: `The file ${transfer.path} is no longer there: it was moved or deleted.`,
+      details: { reason: 'file-gone', path: transfer.path },
     });
   }
   return transfer.path;
@@ -292,7 +305,7 @@ async function existingFile(transfer: Transfer): Promise<string> {
 function toErrorData(error: unknown): AppErrorData {
   return isAppError(error)
     ? error.toJSON()
-    : { kind: 'server', message: 'Something went wrong inside Glance Desk.' };
+    : { kind: 'unexpected', message: defaultMessages.unexpected };
 }
 
 export interface DispatchOptions extends CallContext {
@@ -303,7 +316,7 @@ export interface DispatchOptions extends CallContext {
 /**
  * Runs one call from outside: validates the payload against the call's schema first (a bad
  * payload never reaches the handler), runs the handler, and returns an Envelope. Never
- * throws: an AppError crosses as its data; anything else becomes a generic 'server' error
+ * throws: an AppError crosses as its data; anything else becomes an 'unexpected' error
  * and is logged, scrubbed of secrets.
  */
 export async function dispatch<N extends CallName>(
@@ -315,7 +328,11 @@ export async function dispatch<N extends CallName>(
   if (!Object.hasOwn(calls, name)) {
     return {
       ok: false,
-      error: { kind: 'validation', message: `There is no call named “${String(name)}”.` },
+      error: {
+        kind: 'validation',
+        message: `There is no call named “${String(name)}”.`,
+        details: { reason: 'unknown-call', name: String(name) },
+      },
     };
   }
   const parsed = calls[name].input.safeParse(payload);

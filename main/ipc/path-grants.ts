@@ -10,7 +10,7 @@
  * long as the app runs.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { AppError } from '../../common/errors';
+import { AppError, type PathUse } from '../../common/errors';
 import type { FilePurpose } from '../app';
 
 /** What main may do with a granted path. */
@@ -23,6 +23,14 @@ export const grantForPurpose: Record<FilePurpose, GrantKind> = {
   'clouds-yaml': 'import-file',
   openrc: 'import-file',
   'ca-file': 'ca-file',
+};
+
+const useWords: Record<PathUse, string> = {
+  'upload-file': 'file to upload',
+  'import-file': 'file to import',
+  'ca-file': 'CA file',
+  'download-folder': 'download folder',
+  'pinned-folder': 'folder to pin',
 };
 
 const howToChoose: Record<GrantKind, string> = {
@@ -51,19 +59,22 @@ export class PathGrants {
   /**
    * Returns `path` when granted for `kind`. Otherwise throws: a validation error for a
    * relative path (it would depend on main's working folder), a forbidden one for any other
-   * path. `what` names it for the message, e.g. 'file to upload'.
+   * path. `use` says what the path was for.
    */
-  check(kind: GrantKind, path: string, what: string): string {
+  check(kind: GrantKind, path: string, use: PathUse): string {
+    const what = useWords[use];
     if (!isAbsolute(path)) {
       throw new AppError({
         kind: 'validation',
         message: `The ${what} must be a full path: ${path}`,
+        details: { reason: 'relative-path', path, use },
       });
     }
     if (!this.has(kind, path)) {
       throw new AppError({
         kind: 'forbidden',
         message: `Glance Desk only uses a ${what} you chose in the app, and ${path} was not. ${howToChoose[kind]}, then try again.`,
+        details: { reason: 'path-not-chosen', path, use },
       });
     }
     return path;

@@ -14,11 +14,14 @@ import {
 import type { RequestFailure } from '../net/transport';
 import type { AppLog } from './app-log';
 
-/** The machine-readable code of an error, if it has one: its `reason`, else a system code (ENOSPC, ECONNRESET, …). */
+/**
+ * The machine-readable code of an error, if it has one: its `reason`, or the system's own
+ * code (EIO, ERR_SSL_…) where that says more than a catch-all reason.
+ */
 export function errorCode(error: AppErrorData): string | undefined {
-  const details: Readonly<Record<string, unknown>> = error.details ?? {};
-  const code = details.reason ?? details.code;
-  return typeof code === 'string' ? code : undefined;
+  const { details } = error;
+  if (details === undefined) return undefined;
+  return 'code' in details && details.code !== undefined ? details.code : details.reason;
 }
 
 function errorFields(error: AppErrorData) {

@@ -2,14 +2,24 @@
  * Turns what the network and the servers say into the app's one error model (AppError):
  * HTTP error responses by status, with the server's own words pulled out of its HTML or
  * JSON body, and Node / undici failures (refused, unresolvable, reset, certificate,
- * timeout, abort) by code. Everything that comes from outside is scrubbed of secrets.
+ * timeout, abort) by code, each with its reason (common/errors.ts). Everything that comes
+ * from outside is scrubbed of secrets.
  */
-import { AppError, isAppError, type AppErrorData, type ErrorKind } from '../../common/errors';
+import {
+  AppError,
+  isAppError,
+  type AppErrorData,
+  type ErrorDetails,
+  type ErrorKind,
+  type ServiceName,
+} from '../../common/errors';
 import { scrubSecrets } from './scrub';
 
-/** A replacement for the kind and plain message of one HTTP status, chosen by the caller. */
+/** What one HTTP status means for one request, chosen by the caller: its reason, and the kind if not the status's own. */
 export interface StatusExplanation {
   kind?: ErrorKind;
+  details: ErrorDetails;
+  /** English, for the log. */
   message: string;
 }
 
@@ -41,12 +51,28 @@ export function kindForStatus(status: number): ErrorKind {
   }
 }
 
-const statusMessages: Partial<Record<number, string>> = {
-  405: 'This cloud does not allow this operation here.',
-  413: 'The cloud refused the data as too large (over its image size limit or your quota).',
-  416: 'The requested byte range is outside the image data.',
-  429: 'The cloud is busy (too many requests). Try again in a moment.',
-  503: 'The cloud service is unavailable right now. Try again later.',
+/** The statuses with more to say than their kind, whatever the request. */
+const statusExplanations: StatusExplanations = {
+  405: {
+    details: { reason: 'not-allowed-here' },
+    message: 'This cloud does not allow this operation here.',
+  },
+  413: {
+    details: { reason: 'too-large' },
+    message: 'The cloud refused the data as too large (over its image size limit or your quota).',
+  },
+  416: {
+    details: { reason: 'range-outside' },
+    message: 'The requested byte range is outside the image data.',
+  },
+  429: {
+    details: { reason: 'busy' },
+    message: 'The cloud is busy (too many requests). Try again in a moment.',
+  },
+  503: {
+    details: { reason: 'unavailable' },
+    message: 'The cloud service is unavailable right now. Try again later.',
+  },
 };
 
 const entities: Record<string, string> = {
@@ -164,11 +190,13 @@ export function httpError({
   secrets = [],
   explanations = {},
 }: HttpErrorInput): AppError {
-  const explained = explanations[status];
+  const explained = explanations[status] ?? statusExplanations[status];
   const kind = explained?.kind ?? kindForStatus(status);
   const data: Omit<AppErrorData, 'message'> & { message?: string } = { kind, status };
-  const message = explained?.message ?? statusMessages[status];
-  if (message !== undefined) data.message = message;
+  if (explained !== undefined) {
+    data.message = explained.message;
+    data.details = explained.details;
+  }
   const serverMessage = extractServerMessage(body, header(headers, 'content-type'));
   if (serverMessage !== undefined) data.serverMessage = scrubSecrets(serverMessage, secrets);
   const requestId = requestIdOf(headers);
@@ -188,40 +216,140 @@ const untrustedCertificateCodes = new Set([
   'INVALID_CA',
 ]);
 
-export const untrustedCertificateMessage =
-  "The server's certificate is not trusted (self-signed or unknown CA). Add the CA file to the profile, or, only if you trust this network, turn on “Skip TLS verification”.";
+/** What a Node / undici error code means: its kind, reason and (for the log) English. */
+interface CodeMeaning {
+  kind: ErrorKind;
+  details: ErrorDetails;
+  message: string;
+}
 
-const tlsMessages: Record<string, string> = {
-  CERT_HAS_EXPIRED: "The server's certificate has expired.",
-  CERT_NOT_YET_VALID: "The server's certificate is not valid yet (check this computer's clock).",
-  CERT_REVOKED: "The server's certificate has been revoked.",
-  ERR_TLS_CERT_ALTNAME_INVALID:
-    "The server's certificate is for a different host name than the one in the address.",
-  ERR_SSL_WRONG_VERSION_NUMBER:
-    'Could not start a secure connection: the server does not seem to speak HTTPS on this port.',
+const untrustedCertificate: CodeMeaning = {
+  kind: 'tls',
+  details: { reason: 'untrusted-certificate' },
+  message:
+    "The server's certificate is not trusted (self-signed or unknown CA). Add the CA file to the profile, or, only if you trust this network, turn on “Skip TLS verification”.",
 };
 
-const networkMessages: Record<string, string> = {
-  ECONNREFUSED: 'Could not connect: nothing is listening at this address and port.',
-  ENOTFOUND: 'Could not find the server: the host name does not resolve.',
-  EAI_AGAIN: 'Could not look up the host name (DNS is not answering). Check your network.',
-  ECONNRESET: 'The connection to the cloud was dropped.',
-  EPIPE: 'The connection to the cloud was dropped.',
-  UND_ERR_SOCKET: 'The connection to the cloud was dropped.',
-  EHOSTUNREACH: 'The server is unreachable from this network.',
-  ENETUNREACH: 'The network is unreachable. Check your connection.',
-  UND_ERR_CLOSED: 'The connection to the cloud was closed.',
-  UND_ERR_DESTROYED: 'The connection to the cloud was closed.',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH:
-    'The cloud sent less data than it announced; the connection was cut.',
+const dropped: CodeMeaning = {
+  kind: 'network',
+  details: { reason: 'connection-dropped' },
+  message: 'The connection to the cloud was dropped.',
+};
+const closed: CodeMeaning = {
+  kind: 'network',
+  details: { reason: 'connection-closed' },
+  message: 'The connection to the cloud was closed.',
+};
+const connectTimeout: CodeMeaning = {
+  kind: 'timeout',
+  details: { reason: 'connect-timeout' },
+  message: 'Connecting to the cloud timed out.',
 };
 
-const timeoutMessages: Record<string, string> = {
-  UND_ERR_CONNECT_TIMEOUT: 'Connecting to the cloud timed out.',
-  ETIMEDOUT: 'Connecting to the cloud timed out.',
-  UND_ERR_HEADERS_TIMEOUT: 'The cloud did not answer in time.',
-  UND_ERR_BODY_TIMEOUT: 'The cloud stopped sending data.',
+const codeMeanings: Record<string, CodeMeaning> = {
+  CERT_HAS_EXPIRED: {
+    kind: 'tls',
+    details: { reason: 'certificate-expired' },
+    message: "The server's certificate has expired.",
+  },
+  CERT_NOT_YET_VALID: {
+    kind: 'tls',
+    details: { reason: 'certificate-not-yet-valid' },
+    message: "The server's certificate is not valid yet (check this computer's clock).",
+  },
+  CERT_REVOKED: {
+    kind: 'tls',
+    details: { reason: 'certificate-revoked' },
+    message: "The server's certificate has been revoked.",
+  },
+  ERR_TLS_CERT_ALTNAME_INVALID: {
+    kind: 'tls',
+    details: { reason: 'certificate-wrong-host' },
+    message: "The server's certificate is for a different host name than the one in the address.",
+  },
+  ERR_SSL_WRONG_VERSION_NUMBER: {
+    kind: 'tls',
+    details: { reason: 'not-https' },
+    message:
+      'Could not start a secure connection: the server does not seem to speak HTTPS on this port.',
+  },
+  ECONNREFUSED: {
+    kind: 'network',
+    details: { reason: 'connection-refused' },
+    message: 'Could not connect: nothing is listening at this address and port.',
+  },
+  ENOTFOUND: {
+    kind: 'network',
+    details: { reason: 'host-not-found' },
+    message: 'Could not find the server: the host name does not resolve.',
+  },
+  EAI_AGAIN: {
+    kind: 'network',
+    details: { reason: 'dns-failed' },
+    message: 'Could not look up the host name (DNS is not answering). Check your network.',
+  },
+  ECONNRESET: dropped,
+  EPIPE: dropped,
+  UND_ERR_SOCKET: dropped,
+  EHOSTUNREACH: {
+    kind: 'network',
+    details: { reason: 'host-unreachable' },
+    message: 'The server is unreachable from this network.',
+  },
+  ENETUNREACH: {
+    kind: 'network',
+    details: { reason: 'network-unreachable' },
+    message: 'The network is unreachable. Check your connection.',
+  },
+  UND_ERR_CLOSED: closed,
+  UND_ERR_DESTROYED: closed,
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: {
+    kind: 'network',
+    details: { reason: 'response-cut-short' },
+    message: 'The cloud sent less data than it announced; the connection was cut.',
+  },
+  UND_ERR_CONNECT_TIMEOUT: connectTimeout,
+  ETIMEDOUT: connectTimeout,
+  UND_ERR_HEADERS_TIMEOUT: {
+    kind: 'timeout',
+    details: { reason: 'answer-timeout' },
+    message: 'The cloud did not answer in time.',
+  },
+  UND_ERR_BODY_TIMEOUT: {
+    kind: 'timeout',
+    details: { reason: 'body-timeout' },
+    message: 'The cloud stopped sending data.',
+  },
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: {
+    kind: 'integrity',
+    details: { reason: 'file-changed-size' },
+    message: 'The file changed size while it was being sent.',
+  },
 };
+
+function meaningOf(code: string | undefined): CodeMeaning {
+  if (code === undefined) {
+    return {
+      kind: 'network',
+      details: { reason: 'network-error' },
+      message: 'The request to the cloud failed unexpectedly.',
+    };
+  }
+  if (untrustedCertificateCodes.has(code)) return untrustedCertificate;
+  if (Object.hasOwn(codeMeanings, code)) return codeMeanings[code] as CodeMeaning;
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') {
+    return {
+      kind: 'tls',
+      details: { reason: 'tls-error', code },
+      message: `The secure (TLS) connection to the cloud failed (${code}).`,
+    };
+  }
+  return {
+    kind: 'network',
+    details: { reason: 'network-error', code },
+    message: `Could not reach the cloud (${code}).`,
+  };
+}
 
 /** The first error code found on the error, its cause chain, or an AggregateError's members. */
 function errorCode(err: unknown, depth = 0): string | undefined {
@@ -247,30 +375,9 @@ function isAbort(err: unknown, code: string | undefined): boolean {
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const code = errorCode(err);
-  const details = code === undefined ? undefined : { code };
-  const build = (kind: ErrorKind, message?: string): AppError =>
-    new AppError(
-      {
-        kind,
-        ...(message === undefined ? {} : { message }),
-        ...(details === undefined ? {} : { details }),
-      },
-      { cause: err },
-    );
-  if (isAbort(err, code)) return build('cancelled');
-  if (code === undefined) return build('network', 'The request to the cloud failed unexpectedly.');
-  if (untrustedCertificateCodes.has(code)) return build('tls', untrustedCertificateMessage);
-  if (code in tlsMessages) return build('tls', tlsMessages[code]);
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO')
-    return build('tls', 'The secure (TLS) connection to the cloud failed.');
-  if (code in timeoutMessages) return build('timeout', timeoutMessages[code]);
-  if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH')
-    return build('integrity', 'The file changed size while it was being sent.');
-  return build('network', networkMessages[code]);
+  if (isAbort(err, code)) return new AppError({ kind: 'cancelled' }, { cause: err });
+  return new AppError(meaningOf(code), { cause: err });
 }
-
-/** The servers whose answers main reads; errors about an answer name it (`details.service`). */
-export type ServiceName = 'keystone' | 'glance';
 
 /** Where an answer came from. */
 export interface AnswerSource {
@@ -293,16 +400,15 @@ function quoted(text: string): string {
 
 function answerError(
   source: AnswerSource,
-  reason: string,
+  details: ErrorDetails,
   message: string,
-  details: Record<string, string | number> = {},
   cause?: unknown,
 ): AppError {
   return new AppError(
     {
       kind: 'server',
       message: `${serviceWords[source.service]} at ${source.host} ${message}`,
-      details: { reason, service: source.service, host: source.host, ...details },
+      details,
     },
     cause === undefined ? undefined : { cause },
   );
@@ -317,19 +423,28 @@ export function badAnswer(source: AnswerSource, field: string, cause?: unknown):
     field === ''
       ? 'sent an answer that is not what this service sends.'
       : `sent an answer Glance Desk cannot use: ${quoted(field)} is missing or of the wrong type.`;
-  return answerError(source, 'bad-answer', what, { field: quoted(field) }, cause);
+  return answerError(
+    source,
+    { reason: 'bad-answer', ...source, field: quoted(field) },
+    what,
+    cause,
+  );
 }
 
 export function notJsonAnswer(source: AnswerSource, cause: unknown): AppError {
-  return answerError(source, 'not-json', 'sent an answer that is not valid JSON.', {}, cause);
+  return answerError(
+    source,
+    { reason: 'not-json', ...source },
+    'sent an answer that is not valid JSON.',
+    cause,
+  );
 }
 
 export function answerTooLarge(source: AnswerSource, limitBytes: number): AppError {
   return answerError(
     source,
-    'answer-too-large',
+    { reason: 'answer-too-large', ...source, limitBytes },
     `sent an answer larger than ${limitBytes / 2 ** 20} MiB; it was not read.`,
-    { limitBytes },
   );
 }
 
@@ -337,9 +452,8 @@ export function answerTooLarge(source: AnswerSource, limitBytes: number): AppErr
 export function wrongImage(source: AnswerSource, expected: string, actual: string): AppError {
   return answerError(
     source,
-    'wrong-image',
+    { reason: 'wrong-image', ...source, expected: quoted(expected), actual: quoted(actual) },
     `answered with another image (${quoted(actual)}) than the one asked for (${quoted(expected)}).`,
-    { expected: quoted(expected), actual: quoted(actual) },
   );
 }
 
@@ -350,9 +464,8 @@ export function wrongImage(source: AnswerSource, expected: string, actual: strin
 export function httpsDowngrade(source: AnswerSource, url: URL): AppError {
   return answerError(
     source,
-    'https-downgrade',
-    `points to ${url.origin}, a plain http address, although it was reached over https. Refused, so that the token is not sent unencrypted; if you trust that address, enter it in the profile yourself.`,
-    { url: url.origin },
+    { reason: 'https-downgrade', ...source, url: url.origin },
+    `points to ${url.origin}, a plain http address, although it was reached over https. Refused, so that the token is not sent unencrypted.`,
   );
 }
 
@@ -360,8 +473,7 @@ export function httpsDowngrade(source: AnswerSource, url: URL): AppError {
 export function badScheme(source: AnswerSource, url: URL): AppError {
   return answerError(
     source,
-    'bad-scheme',
+    { reason: 'bad-scheme', ...source, scheme: quoted(url.protocol) },
     `points to a ${quoted(url.protocol)} address, which is not a web (http or https) address. Refused.`,
-    { scheme: quoted(url.protocol) },
   );
 }

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { AppError, isAppError } from '../../common/errors';
+import { AppError, isAppError, type ServiceName } from '../../common/errors';
 import type { TransportConfig } from '../../common/connection';
 import {
   answerTooLarge,
@@ -17,7 +17,6 @@ import {
   notJsonAnswer,
   toAppError,
   type AnswerSource,
-  type ServiceName,
   type StatusExplanations,
 } from './errors';
 
@@ -34,7 +33,7 @@ export interface HttpRequest {
    * `x-auth-token` / `x-subject-token` header values are added automatically.
    */
   secrets?: readonly string[];
-  /** Replace the kind and message of the error for some HTTP statuses. */
+  /** What some HTTP statuses mean for this request (their kind and reason). */
   explanations?: StatusExplanations;
 }
 
@@ -67,7 +66,11 @@ function readCaFile(path: string): string {
     pem = readFileSync(path, 'utf8');
   } catch (err) {
     throw new AppError(
-      { kind: 'tls', message: `The CA file ${path} could not be read.` },
+      {
+        kind: 'tls',
+        message: `The CA file ${path} could not be read.`,
+        details: { reason: 'ca-file-unreadable', path },
+      },
       { cause: err },
     );
   }
@@ -75,6 +78,7 @@ function readCaFile(path: string): string {
     throw new AppError({
       kind: 'tls',
       message: `The CA file ${path} does not contain a PEM certificate.`,
+      details: { reason: 'ca-file-not-pem', path },
     });
   }
   return pem;

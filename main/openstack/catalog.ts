@@ -75,6 +75,7 @@ export function pickImageEndpoint(
       kind: 'unsupported',
       message:
         "This cloud's service catalog has no image service (Glance). Set the image endpoint in the profile by hand.",
+      details: { reason: 'no-image-service' },
     });
   }
   const match = endpoints.find(
@@ -88,13 +89,18 @@ export function pickImageEndpoint(
     const field = `token.catalog[${service}].endpoints[${index}].url`;
     return normalizeImageEndpoint(trustedLink(match.url, identityUrl, field).href);
   }
-  const available = endpoints
-    .map((e) => `${e.interface}${regionOf(e) === undefined ? '' : ` (${regionOf(e)})`}`)
-    .join(', ');
+  const available = endpoints.map(
+    (e) => `${e.interface}${regionOf(e) === undefined ? '' : ` (${regionOf(e)})`}`,
+  );
   const where = region === undefined || region === '' ? '' : ` in region ${region}`;
   throw new AppError({
     kind: 'not-found',
-    message: `The catalog has no ${endpointInterface} image endpoint${where}. It has: ${available}.`,
-    details: { interface: endpointInterface, ...(region ? { region } : {}) },
+    message: `The catalog has no ${endpointInterface} image endpoint${where}. It has: ${available.join(', ')}.`,
+    details: {
+      reason: 'no-image-endpoint',
+      interface: endpointInterface,
+      ...(region ? { region } : {}),
+      available,
+    },
   });
 }

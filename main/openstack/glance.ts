@@ -14,7 +14,7 @@ import type {
   PatchOperation,
 } from '../../common/image';
 import type { OpenStackSession, ServiceRequest } from './keystone';
-import { wrongImage } from '../net/errors';
+import { wrongImage, type StatusExplanation } from '../net/errors';
 import type { HttpResponse } from '../net/transport';
 import {
   checkedImage,
@@ -181,6 +181,7 @@ export class GlanceClient {
       path: imagePath(id),
       explanations: {
         403: {
+          details: { reason: 'delete-refused' },
           message:
             'The image is protected, or you are not allowed to delete it. Unprotect it first if you own it.',
         },
@@ -268,8 +269,9 @@ export class GlanceClient {
 
   /** `/v2/info/stores`; kind `unsupported` when the cloud has multiple stores turned off. */
   async getStores(): Promise<ImageStore[]> {
-    const unsupported = {
-      kind: 'unsupported' as const,
+    const unsupported: StatusExplanation = {
+      kind: 'unsupported',
+      details: { reason: 'stores-not-listed' },
       message: 'This cloud does not list its image stores (multiple stores are not enabled).',
     };
     const data = await this.#session.json(
@@ -308,11 +310,13 @@ export class GlanceClient {
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       explanations: {
         403: {
+          details: { reason: 'download-refused' },
           message:
             'The cloud does not allow you to download this image’s data (the image may be deactivated, or its policy forbids downloads).',
         },
         416: {
           kind: 'bad-request',
+          details: { reason: 'resume-past-end', offset },
           message: `The image data is shorter than ${offset} bytes, so the download cannot resume there.`,
         },
       },
@@ -333,6 +337,7 @@ export class GlanceClient {
         kind: 'server',
         status: res.status,
         message: `The cloud answered the download with an unexpected status ${res.status}.`,
+        details: { reason: 'unexpected-status', status: res.status },
       });
     }
     const length = Number(headerValue(res.headers['content-length']) ?? NaN);
@@ -361,6 +366,7 @@ export class GlanceClient {
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       explanations: {
         409: {
+          details: { reason: 'data-exists' },
           message:
             'This image already has data (or is not queued), and Glance never replaces the data of an image. Create a new image instead.',
         },

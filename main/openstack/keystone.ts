@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../common/errors';
 import type { AuthConfig, ConnectionConfig, DomainScoped } from '../../common/connection';
-import type { StatusExplanations } from '../net/errors';
+import type { StatusExplanation, StatusExplanations } from '../net/errors';
 import {
   readJson,
   Transport,
@@ -126,6 +126,15 @@ const authFailureMessages: Record<AuthConfig['method'], string> = {
   token: rejectedTokenMessage,
 };
 
+/** The sign-in refused: the password, application credential or token. */
+function credentialsRejected(method: AuthConfig['method']): StatusExplanation {
+  return {
+    kind: 'auth',
+    details: { reason: 'credentials-rejected', method },
+    message: authFailureMessages[method],
+  };
+}
+
 function isReadable(body: HttpRequest['body']): body is Readable {
   return typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
 }
@@ -136,6 +145,7 @@ function named(scope: DomainScoped, what: 'user' | 'project'): Record<string, un
     throw new AppError({
       kind: 'validation',
       message: `The profile names no ${what}: give its id, or its name and domain.`,
+      details: { reason: 'scope-missing', what },
     });
   }
   const domain =
@@ -177,6 +187,7 @@ export class OpenStackSession {
         kind: 'validation',
         message:
           'The profile needs an auth URL (Keystone), or a token together with an image endpoint.',
+        details: { reason: 'no-auth-url' },
       });
     }
     this.#config = config;
@@ -207,6 +218,7 @@ export class OpenStackSession {
         kind: 'auth',
         message:
           'The token is not scoped to a project, so Keystone sent no service catalog. Choose a project in the profile.',
+        details: { reason: 'unscoped-token' },
       });
     }
     return pickImageEndpoint(
@@ -229,12 +241,13 @@ export class OpenStackSession {
     } catch (err) {
       if (!isAppError(err) || err.status !== 401) throw err;
       this.#drop(state);
-      if (!this.#canReauthenticate()) throw this.#rejected(err, rejectedTokenMessage);
+      if (!this.#canReauthenticate()) throw this.#rejected(err, credentialsRejected('token'));
       if (isReadable(req.body)) {
-        throw this.#rejected(
-          err,
-          'The cloud stopped accepting the session’s token during the transfer. Try again.',
-        );
+        throw this.#rejected(err, {
+          details: { reason: 'token-rejected-mid-transfer' },
+          message:
+            'The cloud stopped accepting the session’s token during the transfer. Try again.',
+        });
       }
       const fresh = await this.#authenticated();
       try {
@@ -242,10 +255,11 @@ export class OpenStackSession {
       } catch (retryErr) {
         if (!isAppError(retryErr) || retryErr.status !== 401) throw retryErr;
         this.#drop(fresh);
-        throw this.#rejected(
-          retryErr,
-          'The image service did not accept the token Keystone issued, even after signing in again.',
-        );
+        throw this.#rejected(retryErr, {
+          details: { reason: 'token-rejected-after-sign-in' },
+          message:
+            'The image service did not accept the token Keystone issued, even after signing in again.',
+        });
       }
     }
   }
@@ -273,8 +287,8 @@ export class OpenStackSession {
     if (this.#state === state) this.#state = undefined;
   }
 
-  #rejected(err: AppError, message: string): AppError {
-    return new AppError({ ...err.toJSON(), kind: 'auth', message }, { cause: err });
+  #rejected(err: AppError, { details, message }: StatusExplanation): AppError {
+    return new AppError({ ...err.toJSON(), kind: 'auth', details, message }, { cause: err });
   }
 
   async #send(state: AuthState, req: ServiceRequest): Promise<HttpResponse> {
@@ -362,6 +376,7 @@ export class OpenStackSession {
       throw new AppError({
         kind: 'server',
         message: 'Keystone answered the sign-in without a token.',
+        details: { reason: 'no-token-in-answer' },
       });
     }
     return this.#stateFrom(token, body);
@@ -380,12 +395,9 @@ export class OpenStackSession {
   }
 
   #authExplanations(): StatusExplanations {
-    const message = authFailureMessages[this.#config.auth.method];
-    return {
-      401: { kind: 'auth', message },
-      // Keystone answers 404 for a token it does not know.
-      404: { kind: 'auth', message },
-    };
+    const rejected = credentialsRejected(this.#config.auth.method);
+    // Keystone answers 404 for a token it does not know.
+    return { 401: rejected, 404: rejected };
   }
 
   #stateFrom(token: string, { token: body }: TokenBody): AuthState {
@@ -409,15 +421,17 @@ export class OpenStackSession {
   async #discover(): Promise<string> {
     const authUrl = (this.#config.authUrl ?? '').replace(/\/+$/, '');
     if (/\/v3$/.test(authUrl)) return authUrl;
-    const notKeystone: AppError = new AppError({
+    const noKeystone = {
       kind: 'unsupported',
+      details: { reason: 'no-keystone', url: authUrl },
       message: `No Keystone v3 API was found at ${authUrl}. Check the auth URL.`,
-    });
+    } as const satisfies StatusExplanation;
+    const notKeystone = new AppError(noKeystone);
     const res = await this.#transport.request({
       method: 'GET',
       url: authUrl,
       headers: { accept: 'application/json' },
-      explanations: { 404: { kind: 'unsupported', message: notKeystone.message } },
+      explanations: { 404: noKeystone },
     });
     const body = await readJson(res, 'keystone', discoverySchema).catch((err: unknown) => {
       // A web page, say: simply not Keystone.

@@ -190,7 +190,11 @@ export class ProfileStore {
   /** Sets only the secret, e.g. when the user types a password the store could not keep across a restart. */
   setSecret(id: string, secret: string): Profile {
     if (typeof secret !== 'string' || secret === '') {
-      throw new AppError({ kind: 'validation', message: 'Enter the password, secret or token.' });
+      throw new AppError({
+        kind: 'validation',
+        message: 'Enter the password, secret or token.',
+        details: { reason: 'secret-required' },
+      });
     }
     const profiles = this.store.get('profiles');
     const index = profiles.findIndex((profile) => profile.id === id);
@@ -238,6 +242,7 @@ export class ProfileStore {
         throw new AppError({
           kind: 'auth',
           message: `Enter the ${secretWords[fields.authMethod]} to test the connection.`,
+          details: { reason: 'secret-missing', secret: fields.authMethod },
         });
       }
       this.#reusableSecret(saved, fields);
@@ -337,7 +342,11 @@ export class ProfileStore {
   }
 
   #notFound(): AppError {
-    return new AppError({ kind: 'not-found', message: 'This profile no longer exists.' });
+    return new AppError({
+      kind: 'not-found',
+      message: 'This profile no longer exists.',
+      details: { reason: 'profile-gone' },
+    });
   }
 
   #newId(profiles: StoredProfile[]): string {
@@ -376,6 +385,7 @@ export class ProfileStore {
       throw new AppError({
         kind: 'auth',
         message: `No ${word} is saved for “${stored.name}”. Enter it to connect.`,
+        details: { reason: 'secret-missing', secret: stored.authMethod, profile: stored.name },
       });
     }
     // Saving checks the binding; this catches a settings file edited since.
@@ -383,7 +393,7 @@ export class ProfileStore {
     if (changed !== undefined) throw secretNeeded(stored.authMethod, changed);
     return (
       this.#sessionSecrets.get(stored.id) ??
-      this.#decrypt(stored.secretCipher ?? '', `saved ${word} for “${stored.name}”`)
+      this.#decrypt(stored.secretCipher ?? '', stored.authMethod, stored.name)
     );
   }
 
@@ -392,23 +402,22 @@ export class ProfileStore {
       case 'session':
         return this.#sessionProxyCredentials.get(stored.id);
       case 'stored':
-        return this.#decrypt(
-          stored.proxyCredentialsCipher ?? '',
-          `saved proxy user name and password for “${stored.name}”`,
-        );
+        return this.#decrypt(stored.proxyCredentialsCipher ?? '', 'proxy-credentials', stored.name);
       default:
         return undefined;
     }
   }
 
-  #decrypt(cipher: string, what: string): string {
+  /** The saved `secret` of the profile named `profile`, decrypted. */
+  #decrypt(cipher: string, secret: NeededSecret, profile: string): string {
     try {
       return this.secretBox.decrypt(cipher);
     } catch (error) {
       throw new AppError(
         {
           kind: 'auth',
-          message: `The ${what} could not be unlocked on this computer (the system keyring may have changed). Enter it again.`,
+          message: `The saved ${secretWords[secret]} for “${profile}” could not be unlocked on this computer (the system keyring may have changed). Enter it again.`,
+          details: { reason: 'secret-locked', secret, profile },
         },
         { cause: error },
       );

@@ -25,13 +25,18 @@ export class AppSettingsStore {
   /** Applies several settings at once; `patch` may come straight from the renderer. */
   update(patch: unknown): AppSettings {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw new AppError({ kind: 'validation', message: 'Settings must be an object.' });
+      throw new AppError({
+        kind: 'validation',
+        message: 'Settings must be an object.',
+        details: { reason: 'invalid-values', values: [{ field: 'value', missing: false }] },
+      });
     }
     const unknownKeys = Object.keys(patch).filter((key) => !(key in appSettingsSchema.shape));
     if (unknownKeys.length > 0) {
       throw new AppError({
         kind: 'validation',
         message: `Unknown setting: ${unknownKeys.join(', ')}.`,
+        details: { reason: 'unknown-settings', keys: unknownKeys },
       });
     }
     const merged = Object.fromEntries(

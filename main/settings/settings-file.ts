@@ -11,7 +11,7 @@ import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Options as ConfOptions } from 'conf';
-import { AppError } from '../../common/errors';
+import { AppError, type LostSetting } from '../../common/errors';
 import { splitProxyCredentials } from '../../common/secret-binding';
 import {
   appSettingsSchema,
@@ -154,11 +154,13 @@ export function prepareSettingsFile(
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT') return [];
     throw new AppError(
       {
         kind: 'settings',
-        message: `The settings file ${path} could not be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).`,
+        message: `The settings file ${path} could not be read (${code ?? 'unknown error'}).`,
+        details: { reason: 'settings-unreadable', path, ...(code === undefined ? {} : { code }) },
       },
       { cause: error },
     );
@@ -168,9 +170,9 @@ export function prepareSettingsFile(
   try {
     raw = JSON.parse(text);
   } catch {
-    return [startOver(path, now, 'it is not valid JSON')];
+    return [startOver(path, now, true)];
   }
-  if (!isRecord(raw)) return [startOver(path, now, 'it does not hold settings')];
+  if (!isRecord(raw)) return [startOver(path, now, false)];
 
   const version = settingsVersion(raw);
   const upgraded = upgradeSettings(raw, keepSecret);
@@ -183,33 +185,45 @@ export function prepareSettingsFile(
   const { settings, lost } = salvage(upgraded);
   const backup = backUp(path, now);
   writeSettings(path, settings);
-  const why =
-    version > currentSettingsVersion
-      ? 'The settings file was written by a newer version of Glance Desk'
-      : 'The settings file was damaged or edited by hand';
+  const newerVersion = version > currentSettingsVersion;
+  const why = newerVersion
+    ? 'The settings file was written by a newer version of Glance Desk'
+    : 'The settings file was damaged or edited by hand';
   return [
     new AppError({
       kind: 'settings',
-      message: `${why}. ${lost.length > 0 ? `Left out: ${lost.join('; ')}.` : 'Everything in it could still be used.'} A copy of the original was kept at ${backup}.`,
-      details: { backupPath: backup, leftOut: lost.length },
+      message: `${why}. ${lost.length > 0 ? `Left out: ${lost.map(lostWords).join('; ')}.` : 'Everything in it could still be used.'} A copy of the original was kept at ${backup}.`,
+      details: { reason: 'settings-repaired', backupPath: backup, newerVersion, lost },
     }),
   ];
 }
 
-function startOver(path: string, now: Date, why: string): AppError {
+function lostWords(lost: LostSetting): string {
+  switch (lost.part) {
+    case 'profile':
+      return lost.name === undefined ? `profile number ${lost.number}` : `profile "${lost.name}"`;
+    case 'profiles':
+      return 'the list of profiles';
+    case 'setting':
+      return `the ${lost.key} setting`;
+  }
+}
+
+function startOver(path: string, now: Date, notJson: boolean): AppError {
   const backup = backUp(path, now);
   writeSettings(path, defaultSettings());
+  const why = notJson ? 'it is not valid JSON' : 'it does not hold settings';
   return new AppError({
     kind: 'settings',
     message: `The settings file was damaged (${why}), so Glance Desk started with empty settings. A copy of it was kept at ${backup}.`,
-    details: { backupPath: backup },
+    details: { reason: 'settings-reset', backupPath: backup, notJson },
   });
 }
 
 /** Keeps every profile and app setting that is valid on its own; lists the rest. */
-function salvage(record: Record<string, unknown>): { settings: Settings; lost: string[] } {
+function salvage(record: Record<string, unknown>): { settings: Settings; lost: LostSetting[] } {
   const settings = defaultSettings();
-  const lost: string[] = [];
+  const lost: LostSetting[] = [];
 
   if (Array.isArray(record.profiles)) {
     const ids = new Set<string>();
@@ -218,7 +232,7 @@ function salvage(record: Record<string, unknown>): { settings: Settings; lost: s
       if (!parsed.success) {
         const name =
           isRecord(candidate) && typeof candidate.name === 'string' ? candidate.name : '';
-        lost.push(name ? `profile "${name}"` : `profile number ${index + 1}`);
+        lost.push({ part: 'profile', ...(name ? { name } : {}), number: index + 1 });
         return;
       }
       // A hand-copied entry keeps its data under a fresh id rather than clashing.
@@ -227,7 +241,7 @@ function salvage(record: Record<string, unknown>): { settings: Settings; lost: s
       settings.profiles.push(profile);
     });
   } else if (record.profiles !== undefined) {
-    lost.push('the list of profiles');
+    lost.push({ part: 'profiles' });
   }
 
   const app = isRecord(record.app) ? record.app : {};
@@ -236,7 +250,7 @@ function salvage(record: Record<string, unknown>): { settings: Settings; lost: s
     if (app[key] === undefined) continue;
     const parsed = schema.safeParse(app[key]);
     if (parsed.success) appSettings[key] = parsed.data;
-    else lost.push(`the ${key} setting`);
+    else lost.push({ part: 'setting', key });
   }
   settings.app = appSettings as AppSettings;
   return { settings, lost };

@@ -97,6 +97,7 @@ export function osAdapter(): OsAdapter {
         throw new AppError({
           kind: 'unsupported',
           message: 'Dragging files out needs the app window.',
+          details: { reason: 'drag-needs-window' },
         });
       }
       sender.startDrag({ file: path, icon: nativeImage.createFromDataURL(dragIconDataUrl) });
@@ -110,7 +111,7 @@ export function osAdapter(): OsAdapter {
         throw new AppError({
           kind: 'filesystem',
           message: `Could not open ${path}: ${problem}`,
-          details: { path },
+          details: { reason: 'cannot-open', path },
         });
       }
     },
@@ -126,6 +127,7 @@ export async function openExternal(url: string): Promise<void> {
     throw new AppError({
       kind: 'validation',
       message: `Only links to ${externalHosts.join(', ')} are opened in the browser.`,
+      details: { reason: 'link-not-allowed', hosts: [...externalHosts] },
     });
   }
   await shell.openExternal(url);

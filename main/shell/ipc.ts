@@ -48,7 +48,11 @@ export function isTrustedSender(
 
 const refused: Envelope<never> = {
   ok: false,
-  error: { kind: 'forbidden', message: 'This request did not come from the Glance Desk window.' },
+  error: {
+    kind: 'forbidden',
+    message: 'This request did not come from the Glance Desk window.',
+    details: { reason: 'not-from-app-window' },
+  },
 };
 
 export function registerIpc({ handlers, grantDroppedFile, getWindow, url, log }: IpcOptions): void {

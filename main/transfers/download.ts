@@ -1,6 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../../common/errors';
+import { AppError, type ErrorDetails } from '../../common/errors';
 import type { Image } from '../../common/image';
 import type { Verification } from '../../common/transfer';
 import { toAppError } from '../net/errors';
@@ -49,12 +49,12 @@ function sameHash(a: ExpectedHash | null, b: ExpectedHash | null): boolean {
 
 function explainOpenError(error: AppError, image: Image): AppError {
   const name = image.name ?? image.id;
-  if (error.kind === 'conflict' && error.details?.reason === 'no-data') {
+  if (error.details?.reason === 'no-data') {
     return new AppError(
       {
         ...error.toJSON(),
         message: `“${name}” has no data to download (status: ${image.status}). Upload its data first.`,
-        details: { ...error.details, imageStatus: image.status },
+        details: { reason: 'no-data', imageStatus: image.status },
       },
       { cause: error },
     );
@@ -64,7 +64,7 @@ function explainOpenError(error: AppError, image: Image): AppError {
       {
         ...error.toJSON(),
         message: `“${name}” is deactivated: only a cloud administrator can download it until it is reactivated.`,
-        details: { ...error.details, reason: 'deactivated', imageStatus: image.status },
+        details: { reason: 'deactivated' },
       },
       { cause: error },
     );
@@ -175,16 +175,17 @@ export async function downloadImage(
  * kept, and `bytesNeeded` more bytes must fit (when known) before it can resume.
  */
 function withBytesNeeded(error: AppError, bytesNeeded: number | null): AppError {
-  if (error.details?.bytesNeeded !== undefined) return error;
+  const { details } = error;
+  if (details?.reason !== 'disk-full' || details.bytesNeeded !== undefined) return error;
   const needed = bytesNeeded !== null && bytesNeeded > 0 ? bytesNeeded : null;
-  const what = error.details?.code === 'EDQUOT' ? 'Your disk quota is used up' : 'The disk is full';
+  const what = details.quota ? 'Your disk quota is used up' : 'The disk is full';
   return new AppError(
     {
       ...error.toJSON(),
       message:
-        `${what}: ${needed === null ? 'more space is' : `${needed} more bytes are`} needed for ${String(error.details?.path)}. ` +
+        `${what}: ${needed === null ? 'more space is' : `${needed} more bytes are`} needed for ${details.path}. ` +
         'The download keeps what it has; free some space, then resume it.',
-      details: { ...error.details, ...(needed === null ? {} : { bytesNeeded: needed }) },
+      details: { ...details, ...(needed === null ? {} : { bytesNeeded: needed }) },
     },
     { cause: error },
   );
@@ -240,15 +241,18 @@ async function receive(
     } else if (offset > 0) {
       const changed =
         plan.etag !== undefined && response.etag !== null && response.etag !== plan.etag;
-      const problem = changed
-        ? 'The image data changed on the cloud since the download started'
+      const problem: ErrorDetails | null = changed
+        ? { reason: 'data-changed' }
         : response.contentRange?.start !== offset
-          ? `The cloud answered a resume request for byte ${offset} with another range`
+          ? { reason: 'wrong-range', offset }
           : null;
       if (problem !== null) {
         await response.body.dump(); // discard it (destroy() would emit an unhandled error)
         await part.reset();
-        throw new AppError({ kind: 'network', message: `${problem}; starting over.` });
+        const message = changed
+          ? 'The image data changed on the cloud since the download started; starting over.'
+          : `The cloud answered a resume request for byte ${offset} with another range; starting over.`;
+        throw new AppError({ kind: 'network', message, details: problem });
       }
     }
     if (response.status === 200) noteStart(image, response, plan, updatePlan);
@@ -271,6 +275,7 @@ async function receive(
       throw new AppError({
         kind: 'network',
         message: `The connection ended after ${part.size} of ${total} bytes.`,
+        details: { reason: 'connection-ended', receivedBytes: part.size, totalBytes: total },
       });
     }
   } catch (error) {
@@ -312,7 +317,12 @@ async function finish(
     throw new AppError({
       kind: 'integrity',
       message: `The download of “${name}” has ${part.size} bytes but the image has ${size}; the file was not kept.`,
-      details: { expectedBytes: size, actualBytes: part.size },
+      details: {
+        reason: 'size-mismatch',
+        transfer: 'download',
+        expectedBytes: size,
+        actualBytes: part.size,
+      },
     });
   }
   let verification: Verification | undefined;
@@ -329,6 +339,8 @@ async function finish(
         kind: 'integrity',
         message: `The data of “${name}” does not match its ${plan.expected.algorithm} (${plan.expected.source}): expected ${plan.expected.value}, got ${actual}. The file was not kept.`,
         details: {
+          reason: 'hash-mismatch',
+          transfer: 'download',
           algorithm: plan.expected.algorithm,
           expected: plan.expected.value,
           actual,

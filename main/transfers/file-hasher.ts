@@ -117,7 +117,7 @@ export class FileHasher {
         new AppError({
           kind: 'integrity',
           message: `The download's .part file was cut to ${reply.at} bytes by something else while it was written; it was not kept.`,
-          details: { actualBytes: reply.at },
+          details: { reason: 'part-cut-short', actualBytes: reply.at },
         }),
       );
     } else {

@@ -1,31 +1,46 @@
-import { AppError, isAppError, type AppErrorData } from '../../common/errors';
+import { AppError, isAppError, type AppErrorData, type ErrorDetails } from '../../common/errors';
 
-/**
- * Turns a Node file-system error into an AppError of kind 'filesystem' whose message says
- * in plain words what is wrong with the folder or file, and what to do about it.
- */
+/** The reason of a Node file-system error code at `path`, and main's English for the log. */
+function explained(code: string, path: string): { details: ErrorDetails; message: string } {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return {
+        details: { reason: 'disk-full', path, quota: code === 'EDQUOT' },
+        message: `${code === 'EDQUOT' ? 'The disk quota is used up' : 'The disk is full'}: no room for ${path}.`,
+      };
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        details: { reason: 'no-permission', path },
+        message: `Glance Desk is not allowed to use ${path}.`,
+      };
+    case 'EROFS':
+      return { details: { reason: 'read-only', path }, message: `${path} is on a read-only disk.` };
+    case 'ENOENT':
+      return { details: { reason: 'path-missing', path }, message: `${path} does not exist.` };
+    case 'ENOTDIR':
+      return { details: { reason: 'not-a-folder', path }, message: `${path} is not a folder.` };
+    case 'EISDIR':
+      return { details: { reason: 'is-a-folder', path }, message: `${path} is a folder.` };
+    case 'ENAMETOOLONG':
+      return {
+        details: { reason: 'path-too-long', path },
+        message: `The path ${path} is too long for this disk.`,
+      };
+    default:
+      return {
+        details: { reason: 'file-error', path, code },
+        message: `Could not read or write ${path} (${code}).`,
+      };
+  }
+}
+
+/** Turns a Node file-system error into an AppError of kind 'filesystem' with its reason. */
 export function fileSystemError(error: unknown, path: string): AppError {
   if (isAppError(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'UNKNOWN';
-  const messages: Record<string, string> = {
-    ENOSPC: `The disk is full: there is not enough free space for ${path}. Free some space or choose another folder, then retry.`,
-    EDQUOT: `Your disk quota is used up: there is no room for ${path}. Free some space or choose another folder, then retry.`,
-    EACCES: `Glance Desk is not allowed to write to ${path}. Choose another folder or change its permissions.`,
-    EPERM: `Glance Desk is not allowed to write to ${path}. Choose another folder or change its permissions.`,
-    EROFS: `${path} is on a read-only disk. Choose another folder.`,
-    ENOENT: `${path} does not exist (any more). Choose another folder or file.`,
-    ENOTDIR: `${path} is not a folder. Choose another folder.`,
-    EISDIR: `${path} is a folder, not a file.`,
-    ENAMETOOLONG: `The path ${path} is too long for this disk. Choose a folder with a shorter path.`,
-  };
-  return new AppError(
-    {
-      kind: 'filesystem',
-      message: messages[code] ?? `Could not read or write ${path} (${code}).`,
-      details: { code, path },
-    },
-    { cause: error },
-  );
+  return new AppError({ kind: 'filesystem', ...explained(code, path) }, { cause: error });
 }
 
 const fileSystemCodes = new Set([
@@ -50,7 +65,6 @@ export function isFileSystemError(error: unknown): boolean {
 }
 
 /** A full disk or a used-up quota: a download pauses on it and keeps its `.part`. */
-export function isOutOfSpace(error: Pick<AppErrorData, 'kind' | 'details'>): boolean {
-  const code = error.details?.code;
-  return error.kind === 'filesystem' && (code === 'ENOSPC' || code === 'EDQUOT');
+export function isOutOfSpace(error: Pick<AppErrorData, 'details'>): boolean {
+  return error.details?.reason === 'disk-full';
 }

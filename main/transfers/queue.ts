@@ -337,16 +337,10 @@ export class TransferQueue {
         this.setState(entry, 'paused');
       } else {
         transfer.error = error.toJSON();
-        if (
-          typeof error.details?.actual === 'string' &&
-          typeof error.details.expected === 'string'
-        ) {
-          transfer.verification = {
-            algorithm: String(error.details.algorithm ?? ''),
-            expected: error.details.expected,
-            actual: error.details.actual,
-            ok: false,
-          };
+        const { details } = error;
+        if (details?.reason === 'hash-mismatch') {
+          const { algorithm, expected, actual } = details;
+          transfer.verification = { algorithm, expected, actual, ok: false };
         }
         this.finish(entry, 'failed');
       }

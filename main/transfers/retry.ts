@@ -49,7 +49,11 @@ export async function withRetries<T>(
           {
             ...error.toJSON(),
             message: `${error.message} Gave up after ${options.policy.maxRetries} retries.`,
-            details: { ...error.details, retries: options.policy.maxRetries },
+            details: {
+              reason: 'gave-up',
+              retries: options.policy.maxRetries,
+              ...(error.details === undefined ? {} : { last: error.details }),
+            },
           },
           { cause: error },
         );

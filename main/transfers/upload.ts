@@ -65,7 +65,7 @@ export async function uploadImage(
     throw new AppError({
       kind: 'conflict',
       message: `“${name}” already has data (status: ${image.status}). Glance accepts data only for an image that is still queued; create a new image instead.`,
-      details: { imageStatus: image.status },
+      details: { reason: 'data-exists', imageStatus: image.status },
     });
   }
 
@@ -113,8 +113,19 @@ export async function uploadImage(
       kind: 'integrity',
       message: `Glance stored different data for “${name}” than this file: its ${what}. Delete the image and upload again.`,
       details: failed
-        ? { algorithm: failed.algorithm, expected: failed.expected, actual: failed.actual }
-        : { expectedBytes: sent, actualBytes: after.size ?? -1 },
+        ? {
+            reason: 'hash-mismatch',
+            transfer: 'upload',
+            algorithm: failed.algorithm,
+            expected: failed.expected,
+            actual: failed.actual,
+          }
+        : {
+            reason: 'size-mismatch',
+            transfer: 'upload',
+            expectedBytes: sent,
+            actualBytes: after.size ?? null,
+          },
     });
   }
   const strongest = checks.at(-1);
@@ -153,7 +164,7 @@ async function explainFailedUpload(
 ): Promise<AppError> {
   const name = image.name ?? image.id;
   if (error.kind === 'filesystem') return error;
-  let status = 'unknown';
+  let status: string | undefined;
   try {
     status = (await settled(data, image.id)).status;
   } catch {
@@ -162,12 +173,16 @@ async function explainFailedUpload(
   const next =
     status === 'queued'
       ? 'It is back in “queued”: you can retry the upload.'
-      : `It is now “${status}”.`;
+      : `It is now “${status ?? 'unknown'}”.`;
   return new AppError(
     {
       ...error.toJSON(),
       message: `The upload of “${name}” failed: ${error.message} ${next}`,
-      details: { ...error.details, imageStatus: status },
+      details: {
+        reason: 'upload-failed',
+        ...(status === undefined ? {} : { imageStatus: status }),
+        ...(error.details === undefined ? {} : { cause: error.details }),
+      },
     },
     { cause: error },
   );

@@ -370,6 +370,7 @@ export const en = {
   'secret.password': 'password',
   'secret.application-credential': 'application credential secret',
   'secret.token': 'token',
+  'secret.proxy-credentials': 'proxy user name and password',
   'setting.authUrl': 'authentication URL',
   'setting.imageEndpoint': 'image service URL',
   'setting.proxy': 'proxy',
@@ -483,6 +484,7 @@ export const en = {
   'error.integrity': 'The downloaded data does not match what the cloud says it should be.',
   'error.filesystem': 'Could not write the file.',
   'error.settings': 'The settings file could not be read.',
+  'error.unexpected': 'Something went wrong inside Glance Desk.',
   'error.secretNeeded':
     'Enter the {secret} again: the saved one was entered for a different {setting}, and Glance Desk sends it nowhere else.',
   'error.secretGone': 'Enter the {secret} again.',
@@ -496,10 +498,6 @@ export const en = {
   'error.alreadyHasData':
     'The image already has data (status: {status}). Glance accepts data only for an image that is still queued; create a new image instead.',
   'error.stalled': 'The transfer stalled: no data for {seconds} s.',
-  'error.stalledGaveUp':
-    'The transfer stalled: no data for {seconds} s. Gave up after {count} retries.',
-  'error.stalledGaveUp#one':
-    'The transfer stalled: no data for {seconds} s. Gave up after 1 retry.',
   'error.downloadHashMismatch':
     'The downloaded data does not match its {algorithm}: expected {expected}, got {actual}. The file was not kept.',
   'error.uploadHashMismatch':
@@ -535,9 +533,147 @@ export const en = {
   'error.wrongImage':
     'The image service at {host} answered with another image ({actual}) than the one asked for ({expected}).',
   'error.httpsDowngrade':
-    'Keystone at {host} points to {url}, a plain http address, although it was reached over https. Glance Desk refused, so that your token is not sent unencrypted. If you trust that address, enter it in the profile yourself.',
+    'The answer from {service} at {host} points to {url}, a plain http address, although it was reached over https. Glance Desk refused, so that your token is not sent unencrypted. If you trust that address, enter it in the profile yourself.',
   'error.badScheme':
-    'Keystone at {host} points to a {scheme} address, which is not a web (http or https) address. Glance Desk refused it.',
+    'The answer from {service} at {host} points to a {scheme} address, which is not a web (http or https) address. Glance Desk refused it.',
+  'error.repeatedPage':
+    'The cloud’s image list points back to a page it already sent, so Glance Desk stopped reading it.',
+  'error.noTokenInAnswer': 'Keystone answered the sign-in without a token.',
+  'error.unexpectedStatus': 'The cloud answered the download with an unexpected status ({status}).',
+  'error.notAllowedHere': 'This cloud does not allow this operation here.',
+  'error.tooLarge':
+    'The cloud refused the data as too large (over its image size limit or your quota).',
+  'error.rangeOutside': 'The requested byte range is outside the image data.',
+  'error.busy': 'The cloud is busy (too many requests). Try again in a moment.',
+  'error.unavailable': 'The cloud service is unavailable right now. Try again later.',
+  'error.credentialsRejected.password':
+    'Keystone did not accept these credentials. Check the user name, password, domain and project.',
+  'error.credentialsRejected.application-credential':
+    'Keystone did not accept the application credential. Check its ID and secret, and that it has not expired or been deleted.',
+  'error.credentialsRejected.token':
+    'The cloud did not accept the token: it is invalid or has expired. Get a new token and update the profile.',
+  'error.tokenRejectedMidTransfer':
+    'The cloud stopped accepting the session’s token during the transfer. Try again.',
+  'error.tokenRejectedAfterSignIn':
+    'The image service did not accept the token Keystone issued, even after signing in again.',
+  'error.noKeystone': 'No Keystone v3 API was found at {url}. Check the authentication URL.',
+  'error.unscopedToken':
+    'The token is not scoped to a project, so Keystone sent no service catalog. Choose a project in the profile.',
+  'error.scopeMissing.user': 'The profile names no user: give its ID, or its name and domain.',
+  'error.scopeMissing.project':
+    'The profile names no project: give its ID, or its name and domain.',
+  'error.noAuthUrl':
+    'The profile needs an authentication URL (Keystone), or a token together with an image service URL.',
+  'error.noImageService':
+    'This cloud’s service catalog has no image service (Glance). Enter the image service URL in the profile yourself.',
+  'error.noImageEndpoint':
+    'The service catalog has no {interface} image endpoint. It has: {available}.',
+  'error.noImageEndpointInRegion':
+    'The service catalog has no {interface} image endpoint in region {region}. It has: {available}.',
+  'error.noImageApi': 'No image service (Glance v2) answers at {url}. Check the image service URL.',
+  'error.deleteRefused':
+    'The image is protected, or you are not allowed to delete it. Unprotect it first if you own it.',
+  'error.storesNotListed':
+    'This cloud does not list its image stores (multiple stores are not enabled).',
+  'error.downloadRefused':
+    'The cloud does not allow you to download this image’s data (the image may be deactivated, or its policy forbids downloads).',
+  'error.resumePastEnd':
+    'The image data is shorter than {offset} bytes, so the download cannot resume there.',
+  'error.dataExists':
+    'This image already has data, and Glance never replaces the data of an image. Create a new image instead.',
+  'error.gaveUp': '{reason} Gave up after {count} retries.',
+  'error.gaveUp#one': '{reason} Gave up after 1 retry.',
+  'error.uploadFailedQueued': '{reason} The image is back in “queued”: you can retry the upload.',
+  'error.uploadFailedStatus': '{reason} The image is now “{status}”.',
+  'error.connectionEnded': 'The connection ended after {received} of {total} bytes.',
+  'error.dataChanged':
+    'The image data changed on the cloud since the download started, so it starts over.',
+  'error.wrongRange':
+    'The cloud answered a request to resume at byte {offset} with another range, so the download starts over.',
+  'error.uploadSizeUnknown':
+    'Glance did not say how much it stored of this file’s {file} bytes. Delete the image and upload again.',
+  'error.partCutShort':
+    'Something else cut the download’s .part file to {size} bytes while it was written, so it was not kept.',
+  'error.fileChangedSize': 'The file changed size while it was being sent.',
+  'error.pathMissing': '{path} does not exist (any more). Choose another folder or file.',
+  'error.notAFolder': '{path} is not a folder. Choose another folder.',
+  'error.isAFolder': '{path} is a folder, not a file.',
+  'error.pathTooLong':
+    'The path {path} is too long for this disk. Choose a folder with a shorter path.',
+  'error.fileError': 'Could not read or write {path} ({code}).',
+  'error.cannotOpen': 'Could not open {path}.',
+  'error.connectionRefused': 'Could not connect: nothing is listening at this address and port.',
+  'error.hostNotFound': 'Could not find the server: the host name does not resolve.',
+  'error.dnsFailed': 'Could not look up the host name (DNS is not answering). Check your network.',
+  'error.connectionDropped': 'The connection to the cloud was dropped.',
+  'error.hostUnreachable': 'The server is unreachable from this network.',
+  'error.networkUnreachable': 'The network is unreachable. Check your connection.',
+  'error.connectionClosed': 'The connection to the cloud was closed.',
+  'error.responseCutShort': 'The cloud sent less data than it announced; the connection was cut.',
+  'error.networkError': 'Could not reach the cloud ({code}). Check the address and your network.',
+  'error.untrustedCertificate':
+    'The server’s certificate is not trusted (self-signed or from an unknown CA). Add the CA file to the profile, or, only if you trust this network, turn on “Skip TLS certificate verification”.',
+  'error.certificateExpired': 'The server’s certificate has expired.',
+  'error.certificateNotYetValid':
+    'The server’s certificate is not valid yet (check this computer’s clock).',
+  'error.certificateRevoked': 'The server’s certificate has been revoked.',
+  'error.certificateWrongHost':
+    'The server’s certificate is for a different host name than the one in the address.',
+  'error.notHttps':
+    'Could not start a secure connection: the server does not seem to speak HTTPS on this port.',
+  'error.tlsError': 'The secure (TLS) connection to the cloud failed ({code}).',
+  'error.connectTimeout': 'Connecting to the cloud timed out.',
+  'error.answerTimeout': 'The cloud did not answer in time.',
+  'error.bodyTimeout': 'The cloud stopped sending data.',
+  'error.caFileUnreadable': 'The CA file {path} could not be read.',
+  'error.caFileNotPem': 'The CA file {path} does not contain a PEM certificate.',
+  'error.secretRequired': 'Enter the password, secret or token.',
+  'error.secretMissing': 'Enter the {secret} to test the connection.',
+  'error.secretNotSaved': 'No {secret} is saved for “{profile}”. Enter it to connect.',
+  'error.secretLocked':
+    'The saved {secret} for “{profile}” could not be unlocked on this computer (the system keyring may have changed). Enter it again.',
+  'error.profileGone': 'This cloud profile no longer exists.',
+  'error.settingsUnreadable': 'The settings file {path} could not be read.',
+  'error.settingsNewer': 'The settings file was written by a newer version of Glance Desk.',
+  'error.settingsDamaged': 'The settings file was damaged or edited by hand.',
+  'error.settingsRepaired': '{cause} Left out: {lost}. A copy of the original was kept at {path}.',
+  'error.settingsRepairedAll':
+    '{cause} Everything in it could still be used. A copy of the original was kept at {path}.',
+  'error.lostProfile': 'profile “{name}”',
+  'error.lostProfileNumber': 'profile number {number}',
+  'error.lostProfiles': 'the list of profiles',
+  'error.lostSetting': 'the {key} setting',
+  'error.settingsResetNotJson':
+    'The settings file was damaged (it is not valid JSON), so Glance Desk started with empty settings. A copy of it was kept at {path}.',
+  'error.settingsResetNotSettings':
+    'The settings file was damaged (it does not hold settings), so Glance Desk started with empty settings. A copy of it was kept at {path}.',
+  'error.quotedField': '“{field}”',
+  'error.missingValues': 'Enter {fields}.',
+  'error.invalidValues': 'These values are not valid: {fields}.',
+  'error.missingAndInvalid': 'Enter {missing}. These values are not valid: {invalid}.',
+  'error.unknownSettings': 'Unknown settings: {keys}.',
+  'error.unknownCall': 'Glance Desk has no call named “{name}”.',
+  'error.notFromAppWindow': 'This request did not come from the Glance Desk window.',
+  'error.relativePath': 'The {what} must be a full path: {path}',
+  'error.pathNotChosen':
+    'Glance Desk only uses a {what} you chose in the app, and {path} was not. {how}',
+  'error.chooseUploadFile':
+    'Choose it with the app’s file dialog or drop it on the window, then try again.',
+  'error.chooseImportFile': 'Choose it with the app’s import dialog, then try again.',
+  'error.chooseCaFile':
+    'Choose it with the CA file’s Choose… button in the profile, then try again.',
+  'error.chooseFolder': 'Choose it with the app’s folder dialog, then try again.',
+  'error.openrcFileNeeded': 'Choose the openrc file to import.',
+  'error.downloadFolderNeeded': 'Choose a download folder, or set one in the profile.',
+  'error.downloadNotFinished': 'The download has not finished yet, so there is no file to show.',
+  'error.fileGone': 'The file {path} is no longer there: it was moved or deleted.',
+  'error.dragNeedsWindow': 'Dragging files out needs the app window.',
+  'error.linkNotAllowed': 'Only links to {hosts} are opened in the browser.',
+  'pathUse.uploadFile': 'file to upload',
+  'pathUse.importFile': 'file to import',
+  'pathUse.caFile': 'CA file',
+  'pathUse.downloadFolder': 'download folder',
+  'pathUse.pinnedFolder': 'folder to pin',
 } as const;
 
 export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;

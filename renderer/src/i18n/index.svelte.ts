@@ -4,15 +4,15 @@
  * locale (reactive), so a switch re-renders every string at once. The work is done by the
  * plain functions in translate.ts and lib/format.ts.
  */
-import { isAppErrorData } from '../../../common/errors';
+import { isAppErrorData, type AppErrorData } from '../../../common/errors';
 import * as format from '../lib/format';
-import { knownErrorMessage, type ErrorContext } from './known-errors';
+import * as knownErrors from './known-errors';
 import * as labels from './labels';
-import { errorMessage, translate, type MessageKey } from './translate';
+import { speechIn, translate, type MessageKey } from './translate';
 
 export type { UiLocale } from '../lib/format';
 export { uiLocaleFor } from '../lib/format';
-export type { ErrorContext, MessageKey };
+export type { MessageKey };
 
 let current = $state<format.UiLocale>('en');
 
@@ -29,15 +29,20 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(current, key, params);
 }
 
+/** How the current language says things, for the wording functions in known-errors.ts. */
+export function speech(): knownErrors.Speech {
+  return speechIn(current);
+}
+
 /**
- * An error's plain message in the UI language: a known failure (known-errors.ts) in the
- * dictionary's words, otherwise as translate.ts's errorMessage says it.
+ * An error in the UI language (known-errors.ts). Anything that is not an error main reported
+ * is a fault of the app itself: said as such, never in a library's English.
  */
-export function errorText(error: unknown, context: ErrorContext = {}): string {
-  const known = isAppErrorData(error)
-    ? knownErrorMessage(t, error, context, formatBytes)
-    : undefined;
-  return known ?? errorMessage(current, error);
+export function errorText(error: unknown): string {
+  const data: AppErrorData = isAppErrorData(error)
+    ? error
+    : { kind: 'unexpected', message: String(error) };
+  return knownErrors.errorText(speech(), data);
 }
 
 export function statusLabel(status: string): string {

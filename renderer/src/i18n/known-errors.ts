@@ -1,169 +1,452 @@
 /**
- * The failures main marks with machine-readable details (main/transfers: no data, a
- * deactivated image, a stall, a hash or size mismatch, more bytes than announced, a full or
- * read-only disk, no permission, a path outside the download folder; a server answer main
- * refused), said in the UI's own words with the details filled in. Main's English
- * message stays the fallback for everything else.
+ * What main reports, said in the UI's language: every reason (common/errors.ts) from its
+ * code and typed fields, an error without one by its kind. The switch over reasons is
+ * exhaustive, so a reason without words does not compile. Main's English `message` is for
+ * its log and is never shown.
  */
-import type { AppErrorData } from '../../../common/errors';
-import type { TransferKind } from '../../../common/transfer';
-import { secretNeededDetails, type SecretNeededDetails } from '../../../common/secret-binding';
+import type {
+  AppErrorData,
+  ErrorDetails,
+  ErrorKind,
+  InvalidValue,
+  LostSetting,
+  PathUse,
+  ReasonDetails,
+} from '../../../common/errors';
+import type { SecretNeededDetails } from '../../../common/secret-binding';
+import type { MessageKey } from './en';
 import { statusLabel, type Say } from './labels';
 
-/** Where the error happened, when the words depend on it. */
-export interface ErrorContext {
-  /** The error is a transfer's: a mismatch means something else for a download than for an upload. */
-  transfer?: TransferKind;
+/** How the UI's language says things: its dictionary, byte sizes and lists. */
+export interface Speech {
+  say: Say;
+  bytes: (bytes: number) => string;
+  list: (items: string[]) => string;
+}
+
+export const kindKeys: Record<ErrorKind, MessageKey> = {
+  auth: 'error.auth',
+  forbidden: 'error.forbidden',
+  'not-found': 'error.not-found',
+  conflict: 'error.conflict',
+  'bad-request': 'error.bad-request',
+  unsupported: 'error.unsupported',
+  server: 'error.server',
+  network: 'error.network',
+  tls: 'error.tls',
+  timeout: 'error.timeout',
+  cancelled: 'error.cancelled',
+  validation: 'error.validation',
+  integrity: 'error.integrity',
+  filesystem: 'error.filesystem',
+  settings: 'error.settings',
+  unexpected: 'error.unexpected',
+};
+
+/** `error` in the UI's words: its reason's, or else its kind's. */
+export function errorText(speech: Speech, error: AppErrorData): string {
+  return reasonText(speech, error.details, error.kind);
 }
 
 /**
- * The dictionary's message for `error` (in `say`'s language, sizes said by `sayBytes`), or
- * undefined when it is not a known one.
+ * The words for `details` (those of an error of `kind`). A reason this build does not know
+ * (an error saved by another version) is said by the kind.
  */
-export function knownErrorMessage(
-  say: Say,
-  error: AppErrorData,
-  context: ErrorContext = {},
-  sayBytes: (bytes: number) => string = String,
-): string | undefined {
-  const details = error.details ?? {};
-  const text = (key: string) => {
-    const value = details[key];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const count = (key: string) => {
-    const value = details[key];
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-  };
-  switch (error.kind) {
-    case 'conflict': {
-      if (text('reason') === 'no-data') return say('error.noData');
-      const status = text('imageStatus');
-      if (context.transfer === 'upload' && status && status !== 'queued') {
-        return say('error.alreadyHasData', { status: statusLabel(say, status) });
-      }
-      return undefined;
-    }
-    case 'forbidden':
-      if (text('reason') === 'deactivated' || text('imageStatus') === 'deactivated') {
-        return say('error.deactivated');
-      }
-      return undefined;
-    case 'timeout': {
-      const seconds = count('seconds');
-      if (text('reason') !== 'stalled' || seconds === undefined) return undefined;
-      const retries = count('retries');
-      return retries === undefined
-        ? say('error.stalled', { seconds })
-        : say('error.stalledGaveUp', { seconds, count: retries });
-    }
-    case 'integrity': {
-      const announced = count('expectedBytes');
-      if (text('reason') === 'too-many-bytes' && announced !== undefined) {
-        return say('error.tooManyBytes', { size: sayBytes(announced) });
-      }
-      const [algorithm, expected, actual] = [text('algorithm'), text('expected'), text('actual')];
-      if (algorithm && expected && actual) {
-        if (context.transfer === 'download') {
-          return say('error.downloadHashMismatch', { algorithm, expected, actual });
-        }
-        if (context.transfer === 'upload') {
-          return say('error.uploadHashMismatch', { algorithm, expected, actual });
-        }
-        return undefined;
-      }
-      const [expectedBytes, actualBytes] = [count('expectedBytes'), count('actualBytes')];
-      if (expectedBytes === undefined || actualBytes === undefined) return undefined;
-      if (context.transfer === 'download') {
-        return say('error.downloadSizeMismatch', { expected: expectedBytes, actual: actualBytes });
-      }
-      if (context.transfer === 'upload') {
-        // main/transfers/upload.ts: expected = the file's bytes, actual = what Glance stored.
-        return say('error.uploadSizeMismatch', { file: expectedBytes, stored: actualBytes });
-      }
-      return undefined;
-    }
-    case 'filesystem': {
-      const path = text('path');
-      if (!path) return undefined;
-      // A download that ran out of space is paused, keeping its .part (main/transfers/download.ts).
-      const needed = count('bytesNeeded');
-      switch (text('code')) {
-        case 'ENOSPC':
-          return needed === undefined
-            ? say('error.diskFull', { path })
-            : say('error.diskFullPaused', { path, size: sayBytes(needed) });
-        case 'EDQUOT':
-          return needed === undefined
-            ? say('error.quotaFull', { path })
-            : say('error.quotaFullPaused', { path, size: sayBytes(needed) });
-        case 'EROFS':
-          return say('error.readOnly', { path });
-        case 'EACCES':
-        case 'EPERM':
-          return say('error.noPermission', { path });
-        default:
-          return undefined;
-      }
-    }
-    case 'validation': {
-      const secretNeeded = secretNeededDetails(details);
-      if (secretNeeded) return secretNeededMessage(say, secretNeeded);
-      const folder = text('folder');
-      if (text('reason') === 'outside-folder' && folder)
-        return say('error.outsideFolder', { folder });
-      return undefined;
-    }
-    case 'server':
-      return badAnswerMessage(say, text, count('limitBytes'));
-    default:
-      return undefined;
-  }
-}
-
-/**
- * A server's answer main refused (main/net/errors.ts): not JSON, too large, of the wrong
- * shape, another image than asked for, a link to plain http or to another scheme.
- */
-function badAnswerMessage(
-  say: Say,
-  text: (key: string) => string | undefined,
-  limitBytes: number | undefined,
-): string | undefined {
-  const host = text('host');
-  if (host === undefined) return undefined;
-  const service = say(
-    text('service') === 'keystone' ? 'error.service.keystone' : 'error.service.glance',
+export function reasonText(
+  speech: Speech,
+  details: ErrorDetails | undefined,
+  kind: ErrorKind,
+): string {
+  return (
+    (details === undefined ? undefined : wordReason(speech, details, kind)) ??
+    kindText(speech, kind)
   );
-  switch (text('reason')) {
-    case 'bad-answer': {
-      const field = text('field');
-      return field === undefined
-        ? say('error.badAnswerShape', { service, host })
-        : say('error.badAnswer', { service, host, field });
-    }
+}
+
+function kindText({ say }: Speech, kind: ErrorKind): string {
+  const key = Object.hasOwn(kindKeys, kind) ? kindKeys[kind] : kindKeys.unexpected;
+  return say(key);
+}
+
+function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): string | undefined {
+  const { say, bytes } = speech;
+  switch (details.reason) {
+    case 'bad-answer':
+      return details.field === ''
+        ? say('error.badAnswerShape', { service: serviceName(say, details), host: details.host })
+        : say('error.badAnswer', {
+            service: serviceName(say, details),
+            host: details.host,
+            field: details.field,
+          });
     case 'not-json':
-      return say('error.notJson', { service, host });
+      return say('error.notJson', { service: serviceName(say, details), host: details.host });
     case 'answer-too-large':
-      return limitBytes === undefined
-        ? undefined
-        : say('error.answerTooLarge', { service, host, size: limitBytes / 2 ** 20 });
-    case 'wrong-image': {
-      const [expected, actual] = [text('expected'), text('actual')];
-      return expected && actual ? say('error.wrongImage', { host, expected, actual }) : undefined;
+      return say('error.answerTooLarge', {
+        service: serviceName(say, details),
+        host: details.host,
+        size: details.limitBytes / 2 ** 20,
+      });
+    case 'wrong-image':
+      return say('error.wrongImage', {
+        host: details.host,
+        expected: details.expected,
+        actual: details.actual,
+      });
+    case 'https-downgrade':
+      return say('error.httpsDowngrade', {
+        service: serviceName(say, details),
+        host: details.host,
+        url: details.url,
+      });
+    case 'bad-scheme':
+      return say('error.badScheme', {
+        service: serviceName(say, details),
+        host: details.host,
+        scheme: details.scheme,
+      });
+    case 'repeated-page':
+      return say('error.repeatedPage');
+    case 'no-token-in-answer':
+      return say('error.noTokenInAnswer');
+    case 'unexpected-status':
+      return say('error.unexpectedStatus', { status: String(details.status) });
+    case 'not-allowed-here':
+      return say('error.notAllowedHere');
+    case 'too-large':
+      return say('error.tooLarge');
+    case 'range-outside':
+      return say('error.rangeOutside');
+    case 'busy':
+      return say('error.busy');
+    case 'unavailable':
+      return say('error.unavailable');
+    case 'credentials-rejected':
+      return say(`error.credentialsRejected.${details.method}`);
+    case 'token-rejected-mid-transfer':
+      return say('error.tokenRejectedMidTransfer');
+    case 'token-rejected-after-sign-in':
+      return say('error.tokenRejectedAfterSignIn');
+    case 'no-keystone':
+      return say('error.noKeystone', { url: details.url });
+    case 'unscoped-token':
+      return say('error.unscopedToken');
+    case 'scope-missing':
+      return say(`error.scopeMissing.${details.what}`);
+    case 'no-auth-url':
+      return say('error.noAuthUrl');
+    case 'no-image-service':
+      return say('error.noImageService');
+    case 'no-image-endpoint': {
+      const available = speech.list(details.available);
+      return details.region === undefined
+        ? say('error.noImageEndpoint', { interface: details.interface, available })
+        : say('error.noImageEndpointInRegion', {
+            interface: details.interface,
+            region: details.region,
+            available,
+          });
     }
-    case 'https-downgrade': {
-      const url = text('url');
-      return url ? say('error.httpsDowngrade', { host, url }) : undefined;
+    case 'no-image-api':
+      return say('error.noImageApi', { url: details.url });
+    case 'delete-refused':
+      return say('error.deleteRefused');
+    case 'stores-not-listed':
+      return say('error.storesNotListed');
+    case 'download-refused':
+      return say('error.downloadRefused');
+    case 'resume-past-end':
+      return say('error.resumePastEnd', { offset: details.offset });
+    case 'no-data':
+      return say('error.noData');
+    case 'data-exists':
+      return details.imageStatus === undefined
+        ? say('error.dataExists')
+        : say('error.alreadyHasData', { status: statusLabel(say, details.imageStatus) });
+    case 'deactivated':
+      return say('error.deactivated');
+    case 'stalled':
+      return say('error.stalled', { seconds: details.seconds });
+    case 'gave-up':
+      return say('error.gaveUp', {
+        reason: reasonText(speech, details.last, kind),
+        count: details.retries,
+      });
+    case 'upload-failed':
+      return uploadFailedText(speech, details, kind);
+    case 'connection-ended':
+      return say('error.connectionEnded', {
+        received: details.receivedBytes,
+        total: details.totalBytes,
+      });
+    case 'data-changed':
+      return say('error.dataChanged');
+    case 'wrong-range':
+      return say('error.wrongRange', { offset: details.offset });
+    case 'too-many-bytes':
+      return say('error.tooManyBytes', { size: bytes(details.expectedBytes) });
+    case 'hash-mismatch': {
+      const { algorithm, expected, actual } = details;
+      return details.transfer === 'download'
+        ? say('error.downloadHashMismatch', { algorithm, expected, actual })
+        : say('error.uploadHashMismatch', { algorithm, expected, actual });
     }
-    case 'bad-scheme': {
-      const scheme = text('scheme');
-      return scheme ? say('error.badScheme', { host, scheme }) : undefined;
+    case 'size-mismatch':
+      return sizeMismatchText(say, details);
+    case 'part-cut-short':
+      return say('error.partCutShort', { size: details.actualBytes });
+    case 'file-changed-size':
+      return say('error.fileChangedSize');
+    case 'outside-folder':
+      return say('error.outsideFolder', { folder: details.folder });
+    case 'disk-full':
+      return diskFullText(speech, details);
+    case 'no-permission':
+      return say('error.noPermission', { path: details.path });
+    case 'read-only':
+      return say('error.readOnly', { path: details.path });
+    case 'path-missing':
+      return say('error.pathMissing', { path: details.path });
+    case 'not-a-folder':
+      return say('error.notAFolder', { path: details.path });
+    case 'is-a-folder':
+      return say('error.isAFolder', { path: details.path });
+    case 'path-too-long':
+      return say('error.pathTooLong', { path: details.path });
+    case 'file-error':
+      return say('error.fileError', { path: details.path, code: details.code });
+    case 'cannot-open':
+      return say('error.cannotOpen', { path: details.path });
+    case 'connection-refused':
+      return say('error.connectionRefused');
+    case 'host-not-found':
+      return say('error.hostNotFound');
+    case 'dns-failed':
+      return say('error.dnsFailed');
+    case 'connection-dropped':
+      return say('error.connectionDropped');
+    case 'host-unreachable':
+      return say('error.hostUnreachable');
+    case 'network-unreachable':
+      return say('error.networkUnreachable');
+    case 'connection-closed':
+      return say('error.connectionClosed');
+    case 'response-cut-short':
+      return say('error.responseCutShort');
+    case 'network-error':
+      return details.code === undefined
+        ? say('error.network')
+        : say('error.networkError', { code: details.code });
+    case 'untrusted-certificate':
+      return say('error.untrustedCertificate');
+    case 'certificate-expired':
+      return say('error.certificateExpired');
+    case 'certificate-not-yet-valid':
+      return say('error.certificateNotYetValid');
+    case 'certificate-revoked':
+      return say('error.certificateRevoked');
+    case 'certificate-wrong-host':
+      return say('error.certificateWrongHost');
+    case 'not-https':
+      return say('error.notHttps');
+    case 'tls-error':
+      return say('error.tlsError', { code: details.code });
+    case 'connect-timeout':
+      return say('error.connectTimeout');
+    case 'answer-timeout':
+      return say('error.answerTimeout');
+    case 'body-timeout':
+      return say('error.bodyTimeout');
+    case 'ca-file-unreadable':
+      return say('error.caFileUnreadable', { path: details.path });
+    case 'ca-file-not-pem':
+      return say('error.caFileNotPem', { path: details.path });
+    case 'secret-required':
+      return say('error.secretRequired');
+    case 'secret-missing': {
+      const secret = say(`secret.${details.secret}`);
+      return details.profile === undefined
+        ? say('error.secretMissing', { secret })
+        : say('error.secretNotSaved', { secret, profile: details.profile });
     }
+    case 'secret-needed':
+      return secretNeededMessage(say, details);
+    case 'secret-locked':
+      return say('error.secretLocked', {
+        secret: say(`secret.${details.secret}`),
+        profile: details.profile,
+      });
+    case 'profile-gone':
+      return say('error.profileGone');
+    case 'settings-unreadable':
+      return say('error.settingsUnreadable', { path: details.path });
+    case 'settings-repaired':
+      return settingsRepairedText(speech, details);
+    case 'settings-reset':
+      return say(
+        details.notJson ? 'error.settingsResetNotJson' : 'error.settingsResetNotSettings',
+        {
+          path: details.backupPath,
+        },
+      );
+    case 'invalid-values':
+      return invalidValuesText(speech, details.values);
+    case 'unknown-settings':
+      return say('error.unknownSettings', { keys: speech.list(details.keys) });
+    case 'unknown-call':
+      return say('error.unknownCall', { name: details.name });
+    case 'not-from-app-window':
+      return say('error.notFromAppWindow');
+    case 'relative-path':
+      return say('error.relativePath', { what: say(pathUseKeys[details.use]), path: details.path });
+    case 'path-not-chosen':
+      return say('error.pathNotChosen', {
+        what: say(pathUseKeys[details.use]),
+        path: details.path,
+        how: say(howToChooseKeys[details.use]),
+      });
+    case 'openrc-file-needed':
+      return say('error.openrcFileNeeded');
+    case 'download-folder-needed':
+      return say('error.downloadFolderNeeded');
+    case 'download-not-finished':
+      return say('error.downloadNotFinished');
+    case 'file-gone':
+      return say('error.fileGone', { path: details.path });
+    case 'drag-needs-window':
+      return say('error.dragNeedsWindow');
+    case 'link-not-allowed':
+      return say('error.linkNotAllowed', { hosts: speech.list(details.hosts) });
     default:
-      return undefined;
+      return unknownReason(details);
   }
 }
+
+/** A reason from another version of the app (a saved transfer): said by its kind instead. */
+function unknownReason(details: never): undefined {
+  void details;
+  return undefined;
+}
+
+function serviceName(say: Say, { service }: { service: 'keystone' | 'glance' }): string {
+  return say(service === 'keystone' ? 'error.service.keystone' : 'error.service.glance');
+}
+
+function uploadFailedText(
+  speech: Speech,
+  details: ReasonDetails<'upload-failed'>,
+  kind: ErrorKind,
+): string {
+  const reason = reasonText(speech, details.cause, kind);
+  const status = details.imageStatus;
+  if (status === undefined) return reason;
+  return status === 'queued'
+    ? speech.say('error.uploadFailedQueued', { reason })
+    : speech.say('error.uploadFailedStatus', { reason, status: statusLabel(speech.say, status) });
+}
+
+function sizeMismatchText(say: Say, details: ReasonDetails<'size-mismatch'>): string {
+  const { expectedBytes, actualBytes } = details;
+  if (details.transfer === 'download') {
+    return say('error.downloadSizeMismatch', { expected: expectedBytes, actual: actualBytes ?? 0 });
+  }
+  // main/transfers/upload.ts: expected = the file's bytes, actual = what Glance stored.
+  return actualBytes === null
+    ? say('error.uploadSizeUnknown', { file: expectedBytes })
+    : say('error.uploadSizeMismatch', { file: expectedBytes, stored: actualBytes });
+}
+
+/** A full disk or quota; a download paused by it says how much more must fit. */
+function diskFullText({ say, bytes }: Speech, details: ReasonDetails<'disk-full'>): string {
+  const { path, quota, bytesNeeded } = details;
+  if (bytesNeeded === undefined) return say(quota ? 'error.quotaFull' : 'error.diskFull', { path });
+  const size = bytes(bytesNeeded);
+  return say(quota ? 'error.quotaFullPaused' : 'error.diskFullPaused', { path, size });
+}
+
+function settingsRepairedText(speech: Speech, details: ReasonDetails<'settings-repaired'>): string {
+  const { say } = speech;
+  const cause = say(details.newerVersion ? 'error.settingsNewer' : 'error.settingsDamaged');
+  const path = details.backupPath;
+  if (details.lost.length === 0) return say('error.settingsRepairedAll', { cause, path });
+  const lost = speech.list(details.lost.map((part) => lostSettingText(say, part)));
+  return say('error.settingsRepaired', { cause, lost, path });
+}
+
+function lostSettingText(say: Say, lost: LostSetting): string {
+  switch (lost.part) {
+    case 'profile':
+      return lost.name === undefined
+        ? say('error.lostProfileNumber', { number: lost.number })
+        : say('error.lostProfile', { name: lost.name });
+    case 'profiles':
+      return say('error.lostProfiles');
+    case 'setting':
+      return say('error.lostSetting', { key: lost.key });
+  }
+}
+
+/** The form's label for a field main refused (its path's last part), or the path itself. */
+const fieldKeys: Partial<Record<string, MessageKey>> = {
+  name: 'profile.name',
+  label: 'profile.label',
+  color: 'profile.color',
+  authUrl: 'profile.authUrl',
+  authMethod: 'profile.authMethod',
+  region: 'profile.region',
+  userName: 'profile.userName',
+  userId: 'profile.userName',
+  userDomainName: 'profile.userDomain',
+  userDomainId: 'profile.userDomain',
+  projectName: 'profile.projectName',
+  projectDomainName: 'profile.projectDomain',
+  projectDomainId: 'profile.projectDomain',
+  projectId: 'profile.projectName',
+  applicationCredentialId: 'profile.appCredId',
+  interface: 'profile.interface',
+  imageEndpoint: 'profile.imageEndpoint',
+  proxy: 'profile.proxy',
+  caFile: 'profile.caFile',
+  insecure: 'profile.insecure',
+  downloadFolder: 'profile.downloadFolder',
+  locale: 'settings.language',
+  theme: 'settings.theme',
+  pinnedFolders: 'settings.pinned',
+};
+
+function fieldLabel(say: Say, field: string): string {
+  const last = field.split('.').findLast((part) => !/^\d+$/.test(part)) ?? field;
+  const key = Object.hasOwn(fieldKeys, last) ? fieldKeys[last] : undefined;
+  return say('error.quotedField', { field: key === undefined ? field : say(key) });
+}
+
+function invalidValuesText(speech: Speech, values: InvalidValue[]): string {
+  const { say, list } = speech;
+  const labels = (missing: boolean) =>
+    list(values.filter((value) => value.missing === missing).map((v) => fieldLabel(say, v.field)));
+  const [missing, invalid] = [values.some((v) => v.missing), values.some((v) => !v.missing)];
+  if (missing && invalid) {
+    return say('error.missingAndInvalid', { missing: labels(true), invalid: labels(false) });
+  }
+  if (missing) return say('error.missingValues', { fields: labels(true) });
+  return invalid ? say('error.invalidValues', { fields: labels(false) }) : say('error.validation');
+}
+
+const pathUseKeys: Record<PathUse, MessageKey> = {
+  'upload-file': 'pathUse.uploadFile',
+  'import-file': 'pathUse.importFile',
+  'ca-file': 'pathUse.caFile',
+  'download-folder': 'pathUse.downloadFolder',
+  'pinned-folder': 'pathUse.pinnedFolder',
+};
+
+const howToChooseKeys: Record<PathUse, MessageKey> = {
+  'upload-file': 'error.chooseUploadFile',
+  'import-file': 'error.chooseImportFile',
+  'ca-file': 'error.chooseCaFile',
+  'download-folder': 'error.chooseFolder',
+  'pinned-folder': 'error.chooseFolder',
+};
 
 /** Main's refusal to use a saved secret where it was not entered for (main/profiles/store.ts). */
 export function secretNeededMessage(say: Say, needed: SecretNeededDetails): string {

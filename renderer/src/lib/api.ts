@@ -1,7 +1,7 @@
 /**
  * The renderer's only way to main: `window.api` (installed by the preload) with its
- * envelopes unwrapped. Every call resolves to its result or throws an AppError whose
- * `message` is ready to show.
+ * envelopes unwrapped. Every call resolves to its result or throws an AppError, which
+ * i18n/known-errors.ts words for the user (its `message` is main's English, for logs).
  */
 import type { Api, CallName, CallResult, Events } from '../../../common/contract';
 import { AppError } from '../../../common/errors';

@@ -179,7 +179,7 @@ class AppState {
         this.announceFinished(transfer);
       } else if (before?.state !== 'paused' && transfer.state === 'paused' && transfer.error) {
         // Main paused it (a full disk): say so, as for a failure.
-        const reason = errorText(transfer.error, { transfer: transfer.kind });
+        const reason = errorText(transfer.error);
         const name = transfer.imageName || transfer.imageId;
         this.toast('error', t('toast.transferPaused', { name, reason }));
       }
@@ -204,7 +204,7 @@ class AppState {
       const key = transfer.kind === 'download' ? 'toast.downloaded' : 'toast.uploaded';
       this.toast('ok', t(key, { name }));
     } else if (transfer.state === 'failed') {
-      const reason = transfer.error ? errorText(transfer.error, { transfer: transfer.kind }) : '';
+      const reason = transfer.error ? errorText(transfer.error) : '';
       this.toast('error', t('toast.transferFailed', { name, reason }));
     }
   }

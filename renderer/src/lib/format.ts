@@ -1,5 +1,5 @@
 /**
- * Numbers, sizes, dates and durations formatted for a UI locale with Intl. Pure: the locale
+ * Numbers, sizes, lists, dates and durations formatted for a UI locale with Intl. Pure: the locale
  * is a parameter (the i18n module passes the current one), formatters are cached.
  */
 export type UiLocale = 'en' | 'zh-CN';
@@ -22,6 +22,18 @@ function numberFormat(locale: UiLocale, options: Intl.NumberFormatOptions = {}):
 
 export function formatNumber(value: number, locale: UiLocale): string {
   return numberFormat(locale).format(value);
+}
+
+const listFormats = new Map<UiLocale, Intl.ListFormat>();
+
+/** Items joined as the locale joins a list ("a, b and c", "a、b和c"). */
+export function formatList(items: string[], locale: UiLocale): string {
+  let format = listFormats.get(locale);
+  if (!format) {
+    format = new Intl.ListFormat(locale, { type: 'conjunction' });
+    listFormats.set(locale, format);
+  }
+  return format.format(items);
 }
 
 const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;

@@ -11,22 +11,18 @@ import {
   type BindingFields,
   type SecretNeededDetails,
 } from '../../../common/secret-binding';
+import { errorText, type Speech } from '../i18n/known-errors';
 import type { Say } from '../i18n/labels';
-import { errorMessage, translate } from '../i18n/translate';
-import type { UiLocale } from './format';
 
 /** A connection test's outcome in plain words: what worked, or which step failed and why. */
-export function testResultText(result: TestConnectionResult, locale: UiLocale): string {
+export function testResultText(speech: Speech, result: TestConnectionResult): string {
+  const { say } = speech;
   if (result.ok) {
-    return translate(locale, 'profile.testOk', {
-      ms: result.tookMs,
-      endpoint: result.imageEndpoint,
-    });
+    return say('profile.testOk', { ms: result.tookMs, endpoint: result.imageEndpoint });
   }
-  const step = translate(locale, `profile.step.${result.step}`);
-  return translate(locale, 'profile.testFailed', {
-    step,
-    reason: errorMessage(locale, result.error),
+  return say('profile.testFailed', {
+    step: say(`profile.step.${result.step}`),
+    reason: errorText(speech, result.error),
   });
 }
 

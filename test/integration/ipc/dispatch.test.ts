@@ -45,7 +45,10 @@ describe('profiles through dispatch', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.kind).toBe('validation');
-    expect(result.error.message).toContain('userName');
+    expect(result.error.details).toEqual({
+      reason: 'invalid-values',
+      values: [{ field: 'profile.userName', missing: true }],
+    });
     expect(await main.value('listProfiles')).toHaveLength(1);
   });
 

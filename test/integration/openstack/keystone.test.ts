@@ -64,7 +64,7 @@ describe('password sign-in', () => {
 
   it('says so when the auth URL is not Keystone v3', async () => {
     const session = openSession(passwordConfig(bed, bed.member, { authUrl: bed.glanceUrl }));
-    await failure(session.token(), 'unsupported', /No Keystone v3 API was found/);
+    await failure(session.token(), 'unsupported', { reason: 'no-keystone', url: bed.glanceUrl });
   });
 
   it('refuses a wrong password in plain words, and never repeats it', async () => {
@@ -79,7 +79,10 @@ describe('password sign-in', () => {
         },
       }),
     );
-    const err = await failure(session.token(), 'auth', /did not accept these credentials/);
+    const err = await failure(session.token(), 'auth', {
+      reason: 'credentials-rejected',
+      method: 'password',
+    });
     expect(err.status).toBe(401);
     expect(err.serverMessage).toBe('The request you have made requires authentication.');
     expect(err.requestId).toMatch(/^req-/);
@@ -99,7 +102,7 @@ describe('password sign-in', () => {
         },
       }),
     );
-    await failure(session.token(), 'validation', /names no project/);
+    await failure(session.token(), 'validation', { reason: 'scope-missing', what: 'project' });
   });
 });
 
@@ -144,7 +147,10 @@ describe('application credential', () => {
       interface: 'public',
       auth: { method: 'application-credential', id: credential.id, secret },
     });
-    const err = await failure(session.token(), 'auth', /application credential/);
+    const err = await failure(session.token(), 'auth', {
+      reason: 'credentials-rejected',
+      method: 'application-credential',
+    });
     expect(JSON.stringify(err.toJSON())).not.toContain(secret);
   });
 });
@@ -185,7 +191,10 @@ describe('existing token', () => {
   it('refuses an invalid token, with or without Keystone, and never repeats it', async () => {
     const token = `gAAAAAB${'x'.repeat(40)}`;
     const viaKeystone = openSession(tokenConfig(token));
-    const err = await failure(viaKeystone.token(), 'auth', /did not accept the token/);
+    const err = await failure(viaKeystone.token(), 'auth', {
+      reason: 'credentials-rejected',
+      method: 'token',
+    });
     expect(JSON.stringify(err.toJSON())).not.toContain(token);
 
     const direct = openSession({
@@ -193,11 +202,10 @@ describe('existing token', () => {
       auth: { method: 'token', token },
       imageEndpoint: bed.glanceUrl,
     });
-    const glanceErr = await failure(
-      new GlanceClient(direct).listImages(),
-      'auth',
-      /did not accept the token/,
-    );
+    const glanceErr = await failure(new GlanceClient(direct).listImages(), 'auth', {
+      reason: 'credentials-rejected',
+      method: 'token',
+    });
     expect(glanceErr.status).toBe(401);
     expect(JSON.stringify(glanceErr.toJSON())).not.toContain(token);
   });
@@ -207,7 +215,10 @@ describe('existing token', () => {
     const session = openSession(tokenConfig(token));
     await session.token();
     await revokeToken(bed, token);
-    await failure(new GlanceClient(session).listImages(), 'auth', /did not accept the token/);
+    await failure(new GlanceClient(session).listImages(), 'auth', {
+      reason: 'credentials-rejected',
+      method: 'token',
+    });
   });
 
   it('needs an auth URL or an image endpoint', () => {

@@ -171,7 +171,6 @@ describe('downloads through a faulty connection', () => {
     await expectIdenticalAndVerified(run);
     expect(run.retries).toHaveLength(1);
     expect(run.retries[0]?.kind).toBe('timeout');
-    expect(run.retries[0]?.message).toContain('stalled');
     expect(run.retries[0]?.details).toEqual({ reason: 'stalled', seconds: 2 });
     expect(resumedOffsets(rangesSent())[0]).toBeGreaterThan(29 * MiB);
   });
@@ -193,7 +192,11 @@ describe('downloads through a faulty connection', () => {
     const run = await download(fixture.viaProxy, fixture.image);
     expect(run.error?.kind).toBe('server');
     expect(run.error?.message).toContain('Gave up after 4 retries');
-    expect(run.error?.details?.retries).toBe(4);
+    expect(run.error?.details).toEqual({
+      reason: 'gave-up',
+      retries: 4,
+      last: { reason: 'unavailable' },
+    });
     // The cut made progress, so it starts the count: it and three 503s are retried, the
     // fourth 503 is the fifth failure in a row.
     expect(run.retries.map((e) => e.kind)).toEqual(['network', 'server', 'server', 'server']);
@@ -235,7 +238,7 @@ describe('downloads through a faulty connection', () => {
     });
     const run = await download(fixture.viaProxy, fixture.image);
     await expectIdenticalAndVerified(run);
-    expect(run.retries[1]?.message).toMatch(/with another range; starting over/);
+    expect(run.retries[1]?.details).toMatchObject({ reason: 'wrong-range' });
     expect(rangesSent().at(-1)).toBe(''); // the last request took the whole image again
   });
 
@@ -260,15 +263,16 @@ describe('downloads through a faulty connection', () => {
     fixture.proxy.addRule({ match: fileRequest, fault: { kind: 'flip', atByte: 50 * MiB } });
     const run = await download(fixture.viaProxy, fixture.image);
     expect(run.error?.kind).toBe('integrity');
-    expect(run.error?.message).toContain(fixture.source.sha512);
-    expect(run.error?.details).toMatchObject({
+    const { details } = run.error ?? {};
+    expect(details).toMatchObject({
+      reason: 'hash-mismatch',
+      transfer: 'download',
       algorithm: 'sha512',
       expected: fixture.source.sha512,
     });
-    const actual = String(run.error?.details?.actual);
+    const actual = details?.reason === 'hash-mismatch' ? details.actual : '';
     expect(actual).toMatch(/^[0-9a-f]{128}$/);
     expect(actual).not.toBe(fixture.source.sha512);
-    expect(run.error?.message).toContain(actual);
     expect(run.retries).toEqual([]);
     expect(await readdir(fixture.folder)).toEqual([]);
   });
@@ -284,9 +288,6 @@ describe('images that cannot be downloaded fail at once with a clear message', (
     try {
       const run = await download(fixture.viaProxy, empty);
       expect(run.error?.kind).toBe('conflict');
-      expect(run.error?.message).toBe(
-        '“no data yet” has no data to download (status: queued). Upload its data first.',
-      );
       expect(run.error?.details).toMatchObject({ reason: 'no-data', imageStatus: 'queued' });
       expect(run.retries).toEqual([]);
       expect(await readdir(fixture.folder)).toEqual([]); // no empty .part left behind
@@ -305,11 +306,7 @@ describe('images that cannot be downloaded fail at once with a clear message', (
     try {
       const run = await download(dataFor(bed, bed.member), shared);
       expect(run.error?.kind).toBe('forbidden');
-      expect(run.error?.message).toContain('“deactivated one” is deactivated');
-      expect(run.error?.details).toMatchObject({
-        reason: 'deactivated',
-        imageStatus: 'deactivated',
-      });
+      expect(run.error?.details).toEqual({ reason: 'deactivated' });
       expect(run.retries).toEqual([]);
     } finally {
       await fixture.adminGlance.deleteImage(shared.id);
@@ -447,7 +444,10 @@ describe('If-Range with the ETag the server gave', () => {
     const run = await download(fixture.viaProxy, image, {
       policy: { maxRetries: 0, baseDelayMs: 50, maxDelayMs: 50 },
     });
-    expect(run.error?.message).toMatch(/The connection ended after/);
+    expect(run.error?.details).toMatchObject({
+      reason: 'gave-up',
+      last: { reason: 'connection-ended', receivedBytes: half, totalBytes: text.length },
+    });
     expect(run.plan.etag).toBe('"v1"');
     expect((await stat(run.partPath)).size).toBe(half);
     fixture.proxy.requests.length = 0;
@@ -502,7 +502,7 @@ describe('If-Range with the ETag the server gave', () => {
     );
     const resumed = await download(fixture.viaProxy, textImage, {}, first.plan);
     expect(resumed.error).toBeUndefined();
-    expect(resumed.retries[0]?.message).toMatch(/changed on the cloud/);
+    expect(resumed.retries[0]?.details).toEqual({ reason: 'data-changed' });
     expect(rangesSent()).toEqual([`bytes=${half}-`, '']);
     expect(resumed.result?.verification?.ok).toBe(true);
   });
@@ -547,15 +547,16 @@ describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mount
     mountTmpfs(mountPoint, '24m');
     const run = await download(fixture.viaProxy, fixture.image, {}, mountPoint);
     expect(run.error?.kind).toBe('filesystem');
-    expect(run.error?.details?.code).toBe('ENOSPC');
     expect(run.retries).toEqual([]);
     expect(await readdir(mountPoint)).toEqual([basename(run.partPath)]);
     const kept = (await stat(run.partPath)).size;
     expect(kept).toBeGreaterThan(20 * MiB);
-    expect(run.error?.details?.bytesNeeded).toBe(fixture.source.size - kept);
-    expect(run.error?.message).toBe(
-      `The disk is full: ${fixture.source.size - kept} more bytes are needed for ${run.finalPath}. The download keeps what it has; free some space, then resume it.`,
-    );
+    expect(run.error?.details).toEqual({
+      reason: 'disk-full',
+      path: run.finalPath,
+      quota: false,
+      bytesNeeded: fixture.source.size - kept,
+    });
 
     resizeTmpfs(mountPoint, '128m'); // space freed
     fixture.proxy.requests.length = 0;
@@ -572,8 +573,7 @@ describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mount
     const attempt = reserveDownloadTarget(mountPoint, 'disk.raw');
     await expect(attempt).rejects.toMatchObject({
       kind: 'filesystem',
-      message: `${mountPoint} is on a read-only disk. Choose another folder.`,
-      details: { code: 'EROFS' },
+      details: { reason: 'read-only', path: mountPoint },
     });
   });
 
@@ -586,7 +586,7 @@ describe.skipIf(!canMountTmpfs)('a full disk and a read-only folder (tmpfs mount
       planFor(fixture.image, paths),
       engineOptions(),
     ).catch((e: unknown) => e as AppError);
-    expect(error).toMatchObject({ kind: 'filesystem', details: { code: 'EROFS' } });
+    expect(error).toMatchObject({ kind: 'filesystem', details: { reason: 'read-only' } });
     expect(await readdir(mountPoint)).toEqual(['disk.raw.part']);
   });
 });

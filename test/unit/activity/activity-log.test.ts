@@ -149,13 +149,13 @@ describe('failedOutcome', () => {
       status: 403,
       requestId: 'req-1',
       message: 'The image is protected.',
-      details: { reason: 'protected' },
+      details: { reason: 'delete-refused' },
     });
     expect(failedOutcome(error)).toEqual({
       ok: false,
       kind: 'forbidden',
       status: 403,
-      code: 'protected',
+      code: 'delete-refused',
       requestId: 'req-1',
     });
     expect(failedOutcome(error.toJSON())).toEqual(failedOutcome(error));

@@ -98,7 +98,7 @@ describe('dispatch', () => {
     });
   });
 
-  it('turns any other error into a generic server error and logs it without secrets', async () => {
+  it('turns any other error into an unexpected one and logs it without secrets', async () => {
     const handlers = fakeHandlers();
     const token = 'gAAAAABnSecretFernetToken0123456789abcdef';
     handlers.listProfiles.mockRejectedValue(new TypeError(`boom {"password": "hunter2"} ${token}`));
@@ -108,7 +108,7 @@ describe('dispatch', () => {
     });
     expect(result).toEqual({
       ok: false,
-      error: { kind: 'server', message: 'Something went wrong inside Glance Desk.' },
+      error: { kind: 'unexpected', message: 'Something went wrong inside Glance Desk.' },
     });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('listProfiles');

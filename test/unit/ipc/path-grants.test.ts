@@ -39,22 +39,21 @@ describe('PathGrants', () => {
     expect(grants.has('folder', '/home/me/downloads/inside')).toBe(false);
   });
 
-  it('check returns a granted path, and refuses any other in plain words', async () => {
+  it('check returns a granted path, and refuses any other, saying what it was for', async () => {
     const grants = new PathGrants();
     grants.grant('upload-file', '/home/me/disk.qcow2');
-    expect(grants.check('upload-file', '/home/me/disk.qcow2', 'file to upload')).toBe(
+    expect(grants.check('upload-file', '/home/me/disk.qcow2', 'upload-file')).toBe(
       '/home/me/disk.qcow2',
     );
-    const file = await failure(
-      checking(() => grants.check('upload-file', secretKey, 'file to upload')),
+    await failure(
+      checking(() => grants.check('upload-file', secretKey, 'upload-file')),
       'forbidden',
-    );
-    expect(file.message).toBe(
-      `Glance Desk only uses a file to upload you chose in the app, and ${secretKey} was not. Choose it with the app’s file dialog or drop it on the window, then try again.`,
+      { reason: 'path-not-chosen', path: secretKey, use: 'upload-file' },
     );
     const folder = await failure(
-      checking(() => grants.check('folder', '/etc', 'download folder')),
+      checking(() => grants.check('folder', '/etc', 'download-folder')),
       'forbidden',
+      { reason: 'path-not-chosen', path: '/etc', use: 'download-folder' },
     );
     expect(folder.message).toBe(
       'Glance Desk only uses a download folder you chose in the app, and /etc was not. Choose it with the app’s folder dialog, then try again.',
@@ -65,8 +64,9 @@ describe('PathGrants', () => {
     const grants = new PathGrants();
     grants.grant('upload-file', 'disk.qcow2');
     const error = await failure(
-      checking(() => grants.check('upload-file', 'disk.qcow2', 'file to upload')),
+      checking(() => grants.check('upload-file', 'disk.qcow2', 'upload-file')),
       'validation',
+      { reason: 'relative-path', path: 'disk.qcow2', use: 'upload-file' },
     );
     expect(error.message).toBe('The file to upload must be a full path: disk.qcow2');
   });

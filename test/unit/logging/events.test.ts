@@ -95,7 +95,7 @@ describe('logTransfers', () => {
     queue.emit({ ...download, state: 'running', attempts: 3 });
     const failure = new AppError({
       kind: 'filesystem',
-      details: { code: 'ENOSPC', path: '/tmp' },
+      details: { reason: 'file-error', code: 'EIO', path: '/tmp' },
     }).toJSON();
     queue.emit({ ...download, state: 'failed', attempts: 3, error: failure });
     queue.emit({ ...download, state: 'failed', attempts: 3, error: failure });
@@ -117,19 +117,24 @@ describe('logTransfers', () => {
       transferKind: 'download',
       state: 'failed',
       kind: 'filesystem',
-      code: 'ENOSPC',
+      code: 'EIO',
     });
   });
 });
 
 describe('errorCode', () => {
-  it('is the reason, else a system code, else nothing', () => {
+  it('is the reason, or the system code a catch-all reason carries, else nothing', () => {
     expect(errorCode({ kind: 'conflict', message: '', details: { reason: 'no-data' } })).toBe(
       'no-data',
     );
-    expect(errorCode({ kind: 'network', message: '', details: { code: 'ECONNRESET' } })).toBe(
-      'ECONNRESET',
+    const network = { kind: 'network', message: '' } as const;
+    expect(errorCode({ ...network, details: { reason: 'connection-dropped' } })).toBe(
+      'connection-dropped',
     );
+    expect(errorCode({ ...network, details: { reason: 'network-error', code: 'EXDEV' } })).toBe(
+      'EXDEV',
+    );
+    expect(errorCode({ ...network, details: { reason: 'network-error' } })).toBe('network-error');
     expect(errorCode({ kind: 'server', message: '' })).toBeUndefined();
   });
 });

@@ -5,7 +5,6 @@ import {
   httpError,
   kindForStatus,
   toAppError,
-  untrustedCertificateMessage,
 } from '../../../main/net/errors';
 
 // Bodies as Glance (webob) and Keystone send them.
@@ -155,11 +154,29 @@ describe('httpError', () => {
       status: 404,
       headers: {},
       body: '',
-      explanations: { 404: { kind: 'unsupported', message: 'No stores here.' } },
+      explanations: {
+        404: {
+          kind: 'unsupported',
+          details: { reason: 'stores-not-listed' },
+          message: 'No stores here.',
+        },
+      },
     });
     expect(err.kind).toBe('unsupported');
+    expect(err.details).toEqual({ reason: 'stores-not-listed' });
     expect(err.message).toBe('No stores here.');
     expect(err.status).toBe(404);
+  });
+
+  it.each([
+    [405, 'unsupported', 'not-allowed-here'],
+    [413, 'unsupported', 'too-large'],
+    [416, 'bad-request', 'range-outside'],
+    [429, 'server', 'busy'],
+    [503, 'server', 'unavailable'],
+  ] as const)('gives %i its own reason', (status, kind, reason) => {
+    const err = httpError({ status, headers: {}, body: '' });
+    expect([err.kind, err.details]).toEqual([kind, { reason }]);
   });
 
   it('scrubs secrets the server echoes back', () => {
@@ -180,11 +197,28 @@ function nodeError(code: string, message = code): Error {
 }
 
 describe('toAppError', () => {
-  it('maps connection failures to network', () => {
-    expect(toAppError(nodeError('ECONNREFUSED')).kind).toBe('network');
+  const reasonOf = (err: unknown) => {
+    const appError = toAppError(err);
+    return [appError.kind, appError.details];
+  };
+
+  it('maps connection failures to network, each with its reason', () => {
+    expect(reasonOf(nodeError('ECONNREFUSED'))).toEqual([
+      'network',
+      { reason: 'connection-refused' },
+    ]);
     expect(toAppError(nodeError('ECONNREFUSED')).message).toMatch(/nothing is listening/);
-    expect(toAppError(nodeError('ENOTFOUND')).message).toMatch(/does not resolve/);
-    expect(toAppError(nodeError('ECONNRESET')).kind).toBe('network');
+    expect(reasonOf(nodeError('ENOTFOUND'))).toEqual(['network', { reason: 'host-not-found' }]);
+    expect(reasonOf(nodeError('EAI_AGAIN'))).toEqual(['network', { reason: 'dns-failed' }]);
+    expect(reasonOf(nodeError('ECONNRESET'))).toEqual([
+      'network',
+      { reason: 'connection-dropped' },
+    ]);
+    expect(reasonOf(nodeError('EWHATEVER'))).toEqual([
+      'network',
+      { reason: 'network-error', code: 'EWHATEVER' },
+    ]);
+    expect(reasonOf(new Error('no code'))).toEqual(['network', { reason: 'network-error' }]);
   });
 
   it('finds the code inside an AggregateError (dual-stack connect) and a cause chain', () => {
@@ -192,12 +226,12 @@ describe('toAppError', () => {
       new AggregateError([nodeError('ECONNREFUSED'), nodeError('ECONNREFUSED')]),
       { code: 'ECONNREFUSED' },
     );
-    expect(toAppError(aggregate).details).toEqual({ code: 'ECONNREFUSED' });
+    expect(toAppError(aggregate).details).toEqual({ reason: 'connection-refused' });
     const socket = Object.assign(new Error('other side closed'), {
       code: 'UND_ERR_SOCKET',
       cause: nodeError('ECONNRESET'),
     });
-    expect(toAppError(socket).details).toEqual({ code: 'ECONNRESET' });
+    expect(toAppError(socket).details).toEqual({ reason: 'connection-dropped' });
   });
 
   it('maps untrusted certificates to tls with a plain explanation', () => {
@@ -206,18 +240,39 @@ describe('toAppError', () => {
       'SELF_SIGNED_CERT_IN_CHAIN',
       'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     ]) {
-      const err = toAppError(nodeError(code));
-      expect(err.kind).toBe('tls');
-      expect(err.message).toBe(untrustedCertificateMessage);
+      expect(reasonOf(nodeError(code))).toEqual(['tls', { reason: 'untrusted-certificate' }]);
     }
-    expect(toAppError(nodeError('CERT_HAS_EXPIRED')).message).toMatch(/expired/);
-    expect(toAppError(nodeError('ERR_TLS_CERT_ALTNAME_INVALID')).message).toMatch(/different host/);
+    expect(reasonOf(nodeError('CERT_HAS_EXPIRED'))).toEqual([
+      'tls',
+      { reason: 'certificate-expired' },
+    ]);
+    expect(reasonOf(nodeError('ERR_TLS_CERT_ALTNAME_INVALID'))).toEqual([
+      'tls',
+      { reason: 'certificate-wrong-host' },
+    ]);
+    expect(reasonOf(nodeError('ERR_SSL_WRONG_VERSION_NUMBER'))).toEqual([
+      'tls',
+      { reason: 'not-https' },
+    ]);
+    expect(reasonOf(nodeError('ERR_SSL_OTHER'))).toEqual([
+      'tls',
+      { reason: 'tls-error', code: 'ERR_SSL_OTHER' },
+    ]);
   });
 
   it('maps undici timeouts to timeout', () => {
-    expect(toAppError(nodeError('UND_ERR_CONNECT_TIMEOUT')).kind).toBe('timeout');
-    expect(toAppError(nodeError('UND_ERR_HEADERS_TIMEOUT')).kind).toBe('timeout');
-    expect(toAppError(nodeError('UND_ERR_BODY_TIMEOUT')).message).toMatch(/stopped sending/);
+    expect(reasonOf(nodeError('UND_ERR_CONNECT_TIMEOUT'))).toEqual([
+      'timeout',
+      { reason: 'connect-timeout' },
+    ]);
+    expect(reasonOf(nodeError('UND_ERR_HEADERS_TIMEOUT'))).toEqual([
+      'timeout',
+      { reason: 'answer-timeout' },
+    ]);
+    expect(reasonOf(nodeError('UND_ERR_BODY_TIMEOUT'))).toEqual([
+      'timeout',
+      { reason: 'body-timeout' },
+    ]);
   });
 
   it('maps aborts to cancelled', () => {

@@ -67,15 +67,18 @@ describe('Transport.request', () => {
       transport.request({
         method: 'GET',
         url: `${base}/409`,
-        explanations: { 409: { message: 'Already has data.' } },
+        explanations: {
+          409: { details: { reason: 'data-exists' }, message: 'Already has data.' },
+        },
       }),
       'conflict',
-      /^Already has data\.$/,
+      { reason: 'data-exists' },
     );
   });
 
   it('maps server errors to kind server', async () => {
-    const err = await failure(transport.request({ method: 'GET', url: `${base}/503` }), 'server');
-    expect(err.message).toMatch(/unavailable right now/);
+    await failure(transport.request({ method: 'GET', url: `${base}/503` }), 'server', {
+      reason: 'unavailable',
+    });
   });
 });

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
+import { AppError, type ErrorDetails } from '../../../common/errors';
 import { AppSettingsStore } from '../../../main/settings/app-settings';
 import { openConf, tempSettingsFolder } from './helpers';
 
-function validationDetails(action: () => unknown): Record<string, unknown> | undefined {
+function validationDetails(action: () => unknown): ErrorDetails | undefined {
   try {
     action();
   } catch (error) {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).kind).toBe('validation');
-    return (error as AppError).details ?? {};
+    return (error as AppError).details;
   }
   throw new Error('expected a validation error');
 }
+
+const invalid = (...fields: string[]) => ({
+  reason: 'invalid-values',
+  values: fields.map((field) => ({ field, missing: false })),
+});
 
 describe('AppSettingsStore', () => {
   it('sets each setting and keeps it across a restart', () => {
@@ -50,19 +55,22 @@ describe('AppSettingsStore', () => {
   it('rejects invalid values and unknown settings, and keeps what was there', () => {
     const settings = new AppSettingsStore(openConf(tempSettingsFolder()).store);
     settings.set('theme', 'dark');
-    expect(validationDetails(() => settings.update({ locale: 'fr' }))).toHaveProperty('locale');
+    expect(validationDetails(() => settings.update({ locale: 'fr' }))).toEqual(invalid('locale'));
     expect(
       validationDetails(() => settings.update({ theme: 'light', pinnedFolders: [''] })),
-    ).toHaveProperty('pinnedFolders.0');
+    ).toEqual(invalid('pinnedFolders.0'));
     expect(
       validationDetails(() =>
         settings.update({
           windowBounds: { x: 0, y: 0, width: 10.5, height: 600, maximized: false },
         }),
       ),
-    ).toHaveProperty('windowBounds.width');
-    validationDetails(() => settings.update({ autoUpdate: true }));
-    validationDetails(() => settings.update('dark'));
+    ).toEqual(invalid('windowBounds.width'));
+    expect(validationDetails(() => settings.update({ autoUpdate: true }))).toEqual({
+      reason: 'unknown-settings',
+      keys: ['autoUpdate'],
+    });
+    expect(validationDetails(() => settings.update('dark'))).toEqual(invalid('value'));
     expect(settings.get('theme')).toBe('dark');
   });
 });

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { ProfileStore } from '../../../main/profiles/store';
 import { AppSettingsStore } from '../../../main/settings/app-settings';
 import { AppError } from '../../../common/errors';
-import { secretNeededDetails } from '../../../common/secret-binding';
 import { settingsFilePath } from '../../../main/settings/settings-file';
 import { currentSettingsVersion, upgradeSettings } from '../../../main/settings/upgrade';
 import { aesSecretBox, basicTextSecretBox, nth, openConf, tempSettingsFolder } from './helpers';
@@ -22,7 +21,8 @@ function secretNeeded(action: () => unknown) {
   } catch (error) {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).kind).toBe('validation');
-    return secretNeededDetails((error as AppError).details);
+    const { details } = error as AppError;
+    return details?.reason === 'secret-needed' ? details : undefined;
   }
   throw new Error('expected the secret to be needed again');
 }
@@ -254,7 +254,11 @@ describe('settings file', () => {
     expect(problem.message).toMatch(/damaged \(it is not valid JSON\).*A copy of it was kept at/);
 
     const backup = nth(backups(folder), 0);
-    expect(problem.details).toEqual({ backupPath: join(folder, backup) });
+    expect(problem.details).toEqual({
+      reason: 'settings-reset',
+      backupPath: join(folder, backup),
+      notJson: true,
+    });
     expect(readFileSync(join(folder, backup), 'utf8')).toBe(damaged);
 
     const profiles = new ProfileStore(store, aesSecretBox(), { problems });
@@ -270,9 +274,17 @@ describe('settings file', () => {
 
     expect(problems).toHaveLength(1);
     expect(nth(problems, 0).kind).toBe('settings');
-    expect(nth(problems, 0).message).toContain('damaged or edited by hand');
-    expect(nth(problems, 0).message).toContain('Left out: profile "staging"; the theme setting.');
     const backup = nth(backups(folder), 0);
+    expect(nth(problems, 0).details).toEqual({
+      reason: 'settings-repaired',
+      backupPath: join(folder, backup),
+      newerVersion: false,
+      lost: [
+        { part: 'profile', name: 'staging', number: 2 },
+        { part: 'setting', key: 'theme' },
+      ],
+    });
+    expect(nth(problems, 0).message).toContain('Left out: profile "staging"; the theme setting.');
     expect(readFileSync(join(folder, backup), 'utf8')).toBe(original);
 
     const list = new ProfileStore(store, aesSecretBox()).list();
@@ -296,9 +308,11 @@ describe('settings file', () => {
     };
     writeFileSync(settingsFilePath(folder), JSON.stringify(newer));
     const { store, problems } = openConf(folder);
-    expect(nth(problems, 0).message).toMatch(
-      /written by a newer version.*Everything in it could still be used/,
-    );
+    expect(nth(problems, 0).details).toMatchObject({
+      reason: 'settings-repaired',
+      newerVersion: true,
+      lost: [],
+    });
     expect(backups(folder)).toHaveLength(1);
     expect(new AppSettingsStore(store).all()).toEqual({
       locale: 'en',
@@ -311,7 +325,7 @@ describe('settings file', () => {
     const folder = tempSettingsFolder();
     writeFileSync(settingsFilePath(folder), '["not", "settings"]');
     const { problems } = openConf(folder);
-    expect(nth(problems, 0).message).toContain('damaged (it does not hold settings)');
+    expect(nth(problems, 0).details).toMatchObject({ reason: 'settings-reset', notJson: false });
     expect(backups(folder)).toHaveLength(1);
   });
 

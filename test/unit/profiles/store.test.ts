@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
+import { AppError, type InvalidValue } from '../../../common/errors';
 import type { ProfileInput } from '../../../common/profile';
-import { secretNeededDetails, type BoundSetting } from '../../../common/secret-binding';
+import type { BoundSetting } from '../../../common/secret-binding';
 import { ProfileStore } from '../../../main/profiles/store';
 import {
   aesSecretBox,
@@ -222,26 +222,28 @@ describe('ProfileStore', () => {
     expect(error.message).not.toContain(prodPassword);
   });
 
-  it('rejects bad input with a validation error naming the fields', () => {
+  it('rejects bad input with a validation error naming the fields, and which are missing', () => {
     const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
-    const cases: [unknown, string[]][] = [
-      [{ ...prod, name: '   ' }, ['name']],
-      [{ ...prod, authUrl: 'keystone.example.com' }, ['authUrl']],
-      [{ ...prod, authUrl: 'ftp://keystone.example.com' }, ['authUrl']],
-      [{ ...prod, interface: 'publicURL' }, ['interface']],
-      [{ ...prod, userName: undefined }, ['userName']],
-      [{ ...prod, userDomainName: '' }, ['userDomainName']],
-      [{ ...prod, projectName: undefined }, ['projectName']],
-      [{ ...staging, applicationCredentialId: '' }, ['applicationCredentialId']],
-      [{ ...ims, imageEndpoint: undefined }, ['authUrl']],
-      [{ ...prod, color: 'red' }, ['color']],
-      [{ ...prod, insecure: 'yes' }, ['insecure']],
-      [{ ...prod, authMethod: 'v3oidcpassword' }, ['authMethod']],
-      ['not a profile', ['value']],
+    const invalid = (field: string) => ({ field, missing: false });
+    const missing = (field: string) => ({ field, missing: true });
+    const cases: [unknown, InvalidValue[]][] = [
+      [{ ...prod, name: '   ' }, [invalid('name')]],
+      [{ ...prod, authUrl: 'keystone.example.com' }, [invalid('authUrl')]],
+      [{ ...prod, authUrl: 'ftp://keystone.example.com' }, [invalid('authUrl')]],
+      [{ ...prod, interface: 'publicURL' }, [invalid('interface')]],
+      [{ ...prod, userName: undefined }, [missing('userName')]],
+      [{ ...prod, userDomainName: '' }, [missing('userDomainName')]],
+      [{ ...prod, projectName: undefined }, [missing('projectName')]],
+      [{ ...staging, applicationCredentialId: '' }, [missing('applicationCredentialId')]],
+      [{ ...ims, imageEndpoint: undefined }, [missing('authUrl')]],
+      [{ ...prod, color: 'red' }, [invalid('color')]],
+      [{ ...prod, insecure: 'yes' }, [invalid('insecure')]],
+      [{ ...prod, authMethod: 'v3oidcpassword' }, [invalid('authMethod')]],
+      ['not a profile', [invalid('value')]],
     ];
-    for (const [input, fields] of cases) {
+    for (const [input, values] of cases) {
       const error = expectAppError(() => store.save(input), 'validation');
-      expect(Object.keys(error.details ?? {}), JSON.stringify(input)).toEqual(fields);
+      expect(error.details, JSON.stringify(input)).toEqual({ reason: 'invalid-values', values });
       expect(error.message).not.toContain(prodPassword);
     }
     expect(store.list()).toEqual([]);
@@ -305,7 +307,7 @@ describe('ProfileStore', () => {
 function secretNeeded(action: () => unknown) {
   const error = expectAppError(action, 'validation');
   expect(error.message).not.toContain(prodPassword);
-  return secretNeededDetails(error.details);
+  return error.details?.reason === 'secret-needed' ? error.details : undefined;
 }
 
 describe('ProfileStore: a saved secret goes only where it was entered for', () => {

@@ -55,13 +55,13 @@ describe('refused server answers', () => {
       ],
       [
         httpsDowngrade(keystone, new URL('http://img.example:9292/v2')),
-        /^Keystone at id\.example:5000 points to http:\/\/img\.example:9292, a plain http address/,
-        /^id\.example:5000 上的 Keystone 通过 https 访问，却指向明文 http 地址 http:\/\/img\.example:9292。/,
+        /^The answer from Keystone at id\.example:5000 points to http:\/\/img\.example:9292, a plain http address/,
+        /^id\.example:5000 上的身份认证服务（Keystone）通过 https 访问，却指向明文 http 地址 http:\/\/img\.example:9292。/,
       ],
       [
         badScheme(keystone, new URL('file:///etc/passwd')),
-        'Keystone at id.example:5000 points to a file: address, which is not a web (http or https) address. Glance Desk refused it.',
-        /^id\.example:5000 上的 Keystone 指向一个 file: 地址/,
+        'The answer from Keystone at id.example:5000 points to a file: address, which is not a web (http or https) address. Glance Desk refused it.',
+        /^id\.example:5000 上的身份认证服务（Keystone）指向一个 file: 地址/,
       ],
     ] as const;
     for (const [error, english, chinese] of cases) {

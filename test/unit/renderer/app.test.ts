@@ -85,7 +85,9 @@ describe('app.watchImport', () => {
     answers = [{ ok: false, error }];
     expect(await app.watchImport('p1', 'img-1', () => undefined, quick)).toBe('unknown');
     expect(calls).toBe(1);
-    expect(app.toasts[0]?.text).toBe('Could not check the import of “img-1”: Image img-1 is gone.');
+    expect(app.toasts[0]?.text).toBe(
+      'Could not check the import of “img-1”: It no longer exists on the cloud, or you cannot see it.',
+    );
   });
 });
 
@@ -102,7 +104,7 @@ describe('following the transfer list', () => {
     const full: AppErrorData = {
       kind: 'filesystem',
       message: 'main',
-      details: { code: 'ENOSPC', path: '/data/disk.raw', bytesNeeded: 2048 },
+      details: { reason: 'disk-full', path: '/data/disk.raw', quota: false, bytesNeeded: 2048 },
     };
     app.transfers = [running, { ...running, id: 'tr-2' }];
     app.followTransfers({
@@ -156,7 +158,11 @@ describe('bytesLostBy', () => {
     expect(bytesLostBy(download('running'), 'cancel')).toBe(5000);
     expect(bytesLostBy(download('paused'), 'cancel')).toBe(5000);
     // A full disk pauses the download with its .part kept: cancelling it loses that.
-    const full = { kind: 'filesystem', message: 'full', details: { code: 'ENOSPC' } } as const;
+    const full: AppErrorData = {
+      kind: 'filesystem',
+      message: 'full',
+      details: { reason: 'disk-full', path: '/data/disk.raw', quota: false },
+    };
     expect(bytesLostBy(download('paused', { error: full }), 'cancel')).toBe(5000);
     expect(bytesLostBy(download('done'), 'cancel')).toBe(0);
     expect(bytesLostBy(download('running', { bytesDone: 0 }), 'cancel')).toBe(0);

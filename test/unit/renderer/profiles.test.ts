@@ -1,7 +1,7 @@
 // The profile form's own logic: which warnings the addresses call for, which saved secrets
 // main will ask for again after an edit, and main's refusal in the user's language.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { AppError } from '../../../common/errors';
+import { AppError, type ErrorDetails } from '../../../common/errors';
 import type { Profile, ProfileInput } from '../../../common/profile';
 import { en } from '../../../renderer/src/i18n/en';
 import * as i18n from '../../../renderer/src/i18n/index.svelte';
@@ -124,7 +124,7 @@ describe('secretsToRetype', () => {
 });
 
 describe("main's refusal in the user's words", () => {
-  const refusal = (details: Record<string, string>) =>
+  const refusal = (details: ErrorDetails) =>
     new AppError({ kind: 'validation', message: 'main’s English', details }).toJSON();
 
   test('enter the password again, naming what changed, in both languages', () => {
@@ -164,9 +164,9 @@ describe("main's refusal in the user's words", () => {
     );
   });
 
-  test('leaves main’s message for details it does not know', () => {
-    i18n.setLocale('en');
-    const odd = refusal({ reason: 'secret-needed', secret: 'ssh-key', changed: 'authUrl' });
-    expect(i18n.errorText(odd)).toBe('main’s English');
+  test('never shows main’s English, even for a reason from another version', () => {
+    i18n.setLocale('zh-CN');
+    const odd = { kind: 'validation', message: 'main’s English', details: { reason: 'newer' } };
+    expect(i18n.errorText(odd)).toBe(zhCN['error.validation']);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { AppError, defaultMessages } from '../../../common/errors';
+import { AppError } from '../../../common/errors';
 import type { TestConnectionResult } from '../../../common/profile';
 import { en } from '../../../renderer/src/i18n/en';
-import { errorMessage, translate } from '../../../renderer/src/i18n/translate';
+import { speechIn, translate } from '../../../renderer/src/i18n/translate';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import { testResultText } from '../../../renderer/src/lib/profiles';
 
@@ -30,36 +30,6 @@ describe('translate', () => {
   });
 });
 
-describe('errorMessage', () => {
-  test("main's default wording for a kind is replaced by the dictionary's", () => {
-    const auth = new AppError({ kind: 'auth' }).toJSON();
-    expect(auth.message).toBe(defaultMessages.auth);
-    expect(errorMessage('zh-CN', auth)).toBe(zhCN['error.auth']);
-    expect(errorMessage('en', auth)).toBe(en['error.auth']);
-  });
-
-  test("main's own specific message is kept", () => {
-    const error = { kind: 'not-found', message: 'Image “x” is gone.' };
-    expect(errorMessage('zh-CN', error)).toBe('Image “x” is gone.');
-  });
-
-  test('plain errors and other thrown values', () => {
-    expect(errorMessage('en', new Error('boom'))).toBe('boom');
-    expect(errorMessage('en', 'just text')).toBe('just text');
-    expect(errorMessage('en', undefined)).toBe('undefined');
-  });
-
-  test('an error-like object of unknown kind or without a text message does not break it', () => {
-    expect(errorMessage('en', { kind: 'nonsense', message: 'said by someone' })).toBe(
-      'said by someone',
-    );
-    // An unknown kind whose message is missing must not look up a dictionary entry that is not there.
-    expect(errorMessage('en', { kind: 'nonsense', message: undefined })).toBe('[object Object]');
-    expect(errorMessage('en', { kind: 'toString', message: undefined })).toBe('[object Object]');
-    expect(errorMessage('en', { kind: 'auth', message: 42 })).toBe('[object Object]');
-  });
-});
-
 describe('testResultText', () => {
   test('a working connection: time and image endpoint, in both languages', () => {
     const ok: TestConnectionResult = {
@@ -69,10 +39,10 @@ describe('testResultText', () => {
       sampleCount: 1,
       warnings: [],
     };
-    expect(testResultText(ok, 'en')).toBe(
+    expect(testResultText(speechIn('en'), ok)).toBe(
       'Connected in 1,234 ms. Image service: https://glance.example:9292',
     );
-    expect(testResultText(ok, 'zh-CN')).toBe(
+    expect(testResultText(speechIn('zh-CN'), ok)).toBe(
       '已连接，用时 1,234 毫秒。镜像服务：https://glance.example:9292',
     );
   });
@@ -83,19 +53,23 @@ describe('testResultText', () => {
       step: 'auth',
       error: new AppError({ kind: 'auth' }).toJSON(),
     };
-    expect(testResultText(failed, 'en')).toBe(
+    expect(testResultText(speechIn('en'), failed)).toBe(
       `${en['profile.step.auth']} failed: ${en['error.auth']}`,
     );
-    expect(testResultText(failed, 'zh-CN')).toBe(
+    expect(testResultText(speechIn('zh-CN'), failed)).toBe(
       `${zhCN['profile.step.auth']}失败：${zhCN['error.auth']}`,
     );
     const unreachable: TestConnectionResult = {
       ok: false,
       step: 'catalog',
-      error: { kind: 'network', message: 'connect ECONNREFUSED 127.0.0.1:5000' },
+      error: {
+        kind: 'network',
+        message: 'connect ECONNREFUSED 127.0.0.1:5000',
+        details: { reason: 'connection-refused' },
+      },
     };
-    expect(testResultText(unreachable, 'en')).toBe(
-      `${en['profile.step.catalog']} failed: connect ECONNREFUSED 127.0.0.1:5000`,
+    expect(testResultText(speechIn('zh-CN'), unreachable)).toBe(
+      `${zhCN['profile.step.catalog']}失败：${zhCN['error.connectionRefused']}`,
     );
   });
 });

@@ -64,7 +64,10 @@ describe('FileHasher: the hash of a growing file, in a worker thread', () => {
     file.hasher.extend(5000);
     const error: unknown = await file.hasher.digest().catch((e: unknown) => e);
     expect(isAppError(error) && error.kind).toBe('integrity');
-    expect(isAppError(error) && error.details?.actualBytes).toBe(1000);
+    expect(isAppError(error) && error.details).toEqual({
+      reason: 'part-cut-short',
+      actualBytes: 1000,
+    });
   });
 
   it('passes on a read error with its code, and refuses to answer once closed', async () => {

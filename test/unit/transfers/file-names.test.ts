@@ -251,7 +251,7 @@ describe('reserveDownloadTarget and moveIntoPlace', () => {
     await expect(reserveDownloadTarget(join(folder, 'gone'), 'disk.raw')).rejects.toMatchObject({
       kind: 'filesystem',
       message: expect.stringContaining('does not exist'),
-      details: { code: 'ENOENT' },
+      details: { reason: 'path-missing', path: join(folder, 'gone') },
     });
   });
 });

@@ -172,6 +172,13 @@ export type ConnectionWarning =
   /** The service catalog sends image requests, token included, to another host than the auth URL's. */
   | { code: 'image-host-differs'; authHost: string; imageHost: string };
 
+/**
+ * The steps of "Test connection", in order: finding Keystone's v3 API from the auth URL,
+ * signing in, finding the image endpoint in the catalog, listing one image.
+ */
+export const testSteps = ['discovery', 'auth', 'catalog', 'list'] as const;
+export type TestStep = (typeof testSteps)[number];
+
 export type TestConnectionResult =
   | {
       ok: true;
@@ -183,7 +190,13 @@ export type TestConnectionResult =
       /** About the image endpoint the catalog gave (a chosen one is the user's own decision). */
       warnings: ConnectionWarning[];
     }
-  | { ok: false; step: 'auth' | 'catalog' | 'list'; error: AppErrorData };
+  | {
+      ok: false;
+      step: TestStep;
+      error: AppErrorData;
+      /** The address that could not be reached (network, TLS and time-out failures). */
+      address?: string;
+    };
 
 // App-wide settings, kept in the same settings file as the profiles.
 

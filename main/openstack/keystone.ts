@@ -197,6 +197,11 @@ export class OpenStackSession {
     this.#secrets = secretsOf(config.auth);
   }
 
+  /** The Keystone v3 URL the auth URL leads to (found by version discovery unless it ends in /v3). */
+  identityUrl(): Promise<string> {
+    return this.#identity();
+  }
+
   /** A valid token, authenticating first if needed. Concurrent callers share one sign-in. */
   async token(): Promise<string> {
     return (await this.#authenticated()).token;

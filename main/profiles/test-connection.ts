@@ -1,11 +1,12 @@
 /**
- * "Test connection": signs in, finds the image endpoint, lists one image — and when a step
- * fails, says which one and why in plain words (wrong password, nothing listening, an
- * untrusted certificate, no image service in the catalog, …).
+ * "Test connection": finds Keystone, signs in, finds the image endpoint, lists one image —
+ * and when a step fails, says which one, where, and why (the error's reason: wrong password,
+ * nothing listening, an untrusted certificate, no image service in the catalog, …), for the
+ * renderer to word.
  */
 import type { ConnectionConfig } from '../../common/connection';
 import type { AppErrorData } from '../../common/errors';
-import type { ConnectionWarning, TestConnectionResult } from '../../common/profile';
+import type { ConnectionWarning, TestConnectionResult, TestStep } from '../../common/profile';
 import { toAppError } from '../net/errors';
 import { GlanceClient } from '../openstack/glance';
 import { OpenStackSession } from '../openstack/keystone';
@@ -17,25 +18,27 @@ export interface TestConnectionDeps {
   now?: () => number;
 }
 
-type Step = 'auth' | 'catalog' | 'list';
-
-/** Kinds where the address is the most useful thing to add to the message. */
+/** Kinds where the address that could not be reached is worth naming. */
 const addressKinds = new Set(['network', 'tls', 'timeout']);
 
-function failed(step: Step, error: unknown, address: string | undefined): TestConnectionResult {
+function failed(step: TestStep, error: unknown, address: string | undefined): TestConnectionResult {
   const appError = toAppError(error);
-  let data: AppErrorData = appError.toJSON();
-  if (address !== undefined && addressKinds.has(appError.kind)) {
-    const where = step === 'auth' ? `Keystone at ${address}` : `the image service at ${address}`;
-    data = { ...data, message: `Could not talk to ${where}. ${appError.message}` };
-  } else if (step === 'list' && appError.kind === 'not-found') {
-    data = {
-      ...data,
-      message: `No image service (Glance v2) answers at ${address ?? 'the image endpoint'}. Check the image endpoint.`,
-    };
-  }
   // A token rejected by the image service is a sign-in problem, whatever step noticed it.
-  return { ok: false, step: appError.kind === 'auth' ? 'auth' : step, error: data };
+  const failedStep = appError.kind === 'auth' ? 'auth' : step;
+  if (step === 'list' && appError.kind === 'not-found' && address !== undefined) {
+    const noImageApi: AppErrorData = {
+      ...appError.toJSON(),
+      message: `No image service (Glance v2) answers at ${address}. Check the image endpoint.`,
+      details: { reason: 'no-image-api', url: address },
+    };
+    return { ok: false, step: failedStep, error: noImageApi };
+  }
+  return {
+    ok: false,
+    step: failedStep,
+    error: appError.toJSON(),
+    ...(address !== undefined && addressKinds.has(appError.kind) ? { address } : {}),
+  };
 }
 
 /**
@@ -74,6 +77,13 @@ export async function testConnection(
     return failed('auth', error, config.authUrl);
   }
   try {
+    if (config.authUrl) {
+      try {
+        await session.identityUrl();
+      } catch (error) {
+        return failed('discovery', error, config.authUrl);
+      }
+    }
     // With a token and an image endpoint there is no Keystone: the list is the sign-in.
     try {
       await session.token();

@@ -344,6 +344,8 @@ export const en = {
   'profile.testing': 'Testing…',
   'profile.testOk': 'Connected in {ms} ms. Image service: {endpoint}',
   'profile.testFailed': '{step} failed: {reason}',
+  'profile.testFailedAt': '{step} failed at {address}: {reason}',
+  'profile.step.discovery': 'Finding Keystone',
   'profile.step.auth': 'Signing in',
   'profile.step.catalog': 'Finding the image service',
   'profile.step.list': 'Listing images',

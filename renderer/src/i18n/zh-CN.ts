@@ -327,6 +327,8 @@ export const zhCN: Record<MessageKey, string> = {
   'profile.testing': '正在测试…',
   'profile.testOk': '已连接，用时 {ms} 毫秒。镜像服务：{endpoint}',
   'profile.testFailed': '{step}失败：{reason}',
+  'profile.testFailedAt': '{step}失败（{address}）：{reason}',
+  'profile.step.discovery': '查找身份认证服务（Keystone）',
   'profile.step.auth': '登录',
   'profile.step.catalog': '查找镜像服务',
   'profile.step.list': '列出镜像',

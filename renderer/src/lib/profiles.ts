@@ -20,10 +20,11 @@ export function testResultText(speech: Speech, result: TestConnectionResult): st
   if (result.ok) {
     return say('profile.testOk', { ms: result.tookMs, endpoint: result.imageEndpoint });
   }
-  return say('profile.testFailed', {
-    step: say(`profile.step.${result.step}`),
-    reason: errorText(speech, result.error),
-  });
+  const step = say(`profile.step.${result.step}`);
+  const reason = errorText(speech, result.error);
+  return result.address === undefined
+    ? say('profile.testFailed', { step, reason })
+    : say('profile.testFailedAt', { step, address: result.address, reason });
 }
 
 const isPlainHttp = (url: string | undefined): url is string =>

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PathUse } from '../../../common/errors';
 import type { ProfileInput } from '../../../common/profile';
 import { PathGrants } from '../../../main/ipc/path-grants';
 import { startTestMain, tempFolder, type TestMain } from '../../integration/ipc/harness';
@@ -87,8 +88,12 @@ describe('handlers check every path the renderer names', () => {
     secret: 'a-token',
   };
 
-  async function refused(call: Promise<unknown>, message: RegExp): Promise<void> {
-    expect(await call).toMatchObject({ ok: false, error: { kind: 'forbidden', message } });
+  /** The call is refused: the path it names was not chosen in the app for `use`. */
+  async function refused(call: Promise<unknown>, use: PathUse): Promise<void> {
+    expect(await call).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden', details: { reason: 'path-not-chosen', use } },
+    });
   }
 
   it('uploads only a file picked in the file dialog or dropped on the window', async () => {
@@ -96,9 +101,9 @@ describe('handlers check every path the renderer names', () => {
     const { id: profileId } = await main.value('saveProfile', { profile: offline });
     const upload = (path: string) => main.call('startUpload', { profileId, path, imageId: 'i-1' });
 
-    await refused(upload(secretKey), /only uses a file to upload you chose in the app/);
+    await refused(upload(secretKey), 'upload-file');
     const picked = join(tempFolder('upload'), 'disk.qcow2');
-    await refused(upload(picked), /file dialog or drop it on the window/);
+    await refused(upload(picked), 'upload-file');
     expect(main.services.transfers.list()).toEqual([]);
 
     await main.pick('image', picked);
@@ -116,13 +121,13 @@ describe('handlers check every path the renderer names', () => {
     // A picked folder is not a file to upload, nor is a file picked as a CA file or to import.
     const folder = tempFolder('folder');
     await main.pick('folder', folder);
-    await refused(upload(folder), /file to upload/);
+    await refused(upload(folder), 'upload-file');
     const caFile = join(tempFolder('ca'), 'ca.pem');
     await main.pick('ca-file', caFile);
-    await refused(upload(caFile), /file to upload/);
+    await refused(upload(caFile), 'upload-file');
     const openrc = join(tempFolder('openrc'), 'admin-openrc.sh');
     await main.pick('openrc', openrc);
-    await refused(upload(openrc), /file to upload/);
+    await refused(upload(openrc), 'upload-file');
     expect(main.services.transfers.list()).toHaveLength(2);
   });
 
@@ -137,9 +142,9 @@ describe('handlers check every path the renderer names', () => {
       });
 
     const autostart = join(homedir(), '.config', 'autostart');
-    await refused(download(autostart), /only uses a download folder you chose in the app/);
+    await refused(download(autostart), 'download-folder');
     const picked = tempFolder('picked');
-    await refused(download(picked), /folder dialog/);
+    await refused(download(picked), 'download-folder');
     expect(main.services.transfers.list()).toEqual([]);
 
     await main.pick('folder', picked);
@@ -153,14 +158,14 @@ describe('handlers check every path the renderer names', () => {
     const folder = tempFolder('downloads');
     const save = (profile: ProfileInput) => main.call('saveProfile', { profile });
 
-    await refused(save({ ...offline, downloadFolder: folder }), /download folder/);
-    await refused(save({ ...offline, caFile: secretKey }), /CA file/);
-    await refused(main.call('testConnection', { profile: { ...offline, caFile } }), /CA file/);
+    await refused(save({ ...offline, downloadFolder: folder }), 'download-folder');
+    await refused(save({ ...offline, caFile: secretKey }), 'ca-file');
+    await refused(main.call('testConnection', { profile: { ...offline, caFile } }), 'ca-file');
     expect(await main.value('listProfiles')).toEqual([]);
 
     // A file picked for upload is not a CA file.
     await main.pick('image', caFile);
-    await refused(save({ ...offline, caFile }), /CA file/);
+    await refused(save({ ...offline, caFile }), 'ca-file');
     await main.pick('folder', folder);
     await main.pick('ca-file', caFile);
     const saved = await main.value('saveProfile', {
@@ -176,7 +181,7 @@ describe('handlers check every path the renderer names', () => {
   it('pins only a picked folder; unpinning needs no pick', async () => {
     main = await startTestMain();
     const folder = tempFolder('pinned');
-    await refused(main.call('updateSettings', { pinnedFolders: [folder] }), /folder to pin/);
+    await refused(main.call('updateSettings', { pinnedFolders: [folder] }), 'pinned-folder');
     await main.pick('folder', folder);
     expect(await main.value('updateSettings', { pinnedFolders: [folder] })).toMatchObject({
       pinnedFolders: [folder],
@@ -212,12 +217,12 @@ describe('handlers check every path the renderer names', () => {
     ).toMatchObject({ ok: true });
     await refused(
       main.call('startUpload', { profileId: profile.id, path: secretKey, imageId: 'i' }),
-      /file to upload/,
+      'upload-file',
     );
     // The saved CA file is accepted as a CA file, not as a file to upload.
     await refused(
       main.call('startUpload', { profileId: profile.id, path: caFile, imageId: 'i' }),
-      /file to upload/,
+      'upload-file',
     );
   });
 
@@ -242,15 +247,15 @@ describe('handlers check every path the renderer names', () => {
     );
     await refused(
       main.call('importProfiles', { kind: 'clouds-yaml', path: cloudsPath }),
-      /file to import/,
+      'import-file',
     );
-    await refused(main.call('importProfiles', { kind: 'openrc', path: secretKey }), /import/);
+    await refused(main.call('importProfiles', { kind: 'openrc', path: secretKey }), 'import-file');
 
     // Picked to upload is not picked to import.
     await main.pick('image', cloudsPath);
     await refused(
       main.call('importProfiles', { kind: 'clouds-yaml', path: cloudsPath }),
-      /file to import/,
+      'import-file',
     );
     await main.pick('clouds-yaml', cloudsPath);
     const result = await main.value('importProfiles', { kind: 'clouds-yaml', path: cloudsPath });

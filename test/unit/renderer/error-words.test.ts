@@ -10,10 +10,12 @@ import {
   type ErrorDetails,
   type ErrorReason,
 } from '../../../common/errors';
+import { testSteps, type ConnectionWarning } from '../../../common/profile';
 import { en } from '../../../renderer/src/i18n/en';
 import { errorText, kindKeys } from '../../../renderer/src/i18n/known-errors';
 import { speechIn } from '../../../renderer/src/i18n/translate';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
+import { testResultText, warningText } from '../../../renderer/src/lib/profiles';
 
 const answer = { service: 'glance', host: 'img.example:9292' } as const;
 const path = '/data/镜像.qcow2';
@@ -224,5 +226,46 @@ describe('sizes and counts are said for the locale', () => {
     const error: AppErrorData = { kind: 'filesystem', message: '', details };
     expect(errorText(english, error)).toContain('needs 3 GB more');
     expect(errorText(chinese, error)).toContain(`还需要 ${chinese.bytes(3 * 1024 ** 3)} 空间`);
+  });
+});
+
+describe('test connection: every step and warning has words in both languages', () => {
+  test.each(testSteps.map((step) => [step]))('the %s step', (step) => {
+    const error: AppErrorData = {
+      kind: 'timeout',
+      message: 'main’s English',
+      details: { reason: 'connect-timeout' },
+    };
+    const result = { ok: false, step, error, address: 'https://cloud.example:5000' } as const;
+    const inEnglish = testResultText(english, result);
+    const inChinese = testResultText(chinese, result);
+    expect(inEnglish).toContain(en[`profile.step.${step}`]);
+    expect(inChinese).toContain(zhCN[`profile.step.${step}`]);
+    for (const text of [inEnglish, inChinese]) {
+      expect(text).toContain('https://cloud.example:5000');
+      expect(text).not.toMatch(unfilled);
+    }
+    expect(inChinese).toContain(zhCN['error.connectTimeout']);
+  });
+
+  const warnings: { [C in ConnectionWarning['code']]: Extract<ConnectionWarning, { code: C }>[] } =
+    {
+      'plain-http': [
+        { code: 'plain-http', service: 'identity', url: 'http://k:5000' },
+        { code: 'plain-http', service: 'image', url: 'http://g:9292' },
+      ],
+      'image-host-differs': [
+        { code: 'image-host-differs', authHost: 'k', imageHost: 'g.elsewhere' },
+      ],
+    };
+  test.each(
+    Object.values(warnings)
+      .flat()
+      .map((warning) => [warning.code, warning]),
+  )('the %s warning', (_code, warning) => {
+    const inChinese = warningText(chinese.say, warning);
+    expect(inChinese).toMatch(hanzi);
+    expect(inChinese).not.toBe(warningText(english.say, warning));
+    expect(inChinese).not.toMatch(unfilled);
   });
 });

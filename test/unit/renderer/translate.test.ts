@@ -72,4 +72,19 @@ describe('testResultText', () => {
       `${zhCN['profile.step.catalog']}失败：${zhCN['error.connectionRefused']}`,
     );
   });
+
+  test('a failure to reach an address names it', () => {
+    const refused: TestConnectionResult = {
+      ok: false,
+      step: 'discovery',
+      address: 'https://cloud.example:5000',
+      error: { kind: 'network', message: '', details: { reason: 'connection-refused' } },
+    };
+    expect(testResultText(speechIn('en'), refused)).toBe(
+      'Finding Keystone failed at https://cloud.example:5000: Could not connect: nothing is listening at this address and port.',
+    );
+    expect(testResultText(speechIn('zh-CN'), refused)).toBe(
+      '查找身份认证服务（Keystone）失败（https://cloud.example:5000）：无法连接：该地址和端口上没有服务在监听。',
+    );
+  });
 });

@@ -136,13 +136,12 @@ export interface Profile extends ProfileFields {
   proxyCredentials?: Exclude<SecretState, 'missing'>;
 }
 
-/** Whether secrets can be kept across restarts on this machine, and why not. */
+/** Whether secrets can be kept across restarts on this machine (the renderer says what that means). */
 export interface SecretStorageStatus {
   /** 'keychain', 'dpapi', 'gnome_libsecret', 'kwallet5', 'basic_text', … */
   backend: string;
   /** False where only a plaintext-equivalent backend exists: secrets then last for this session only. */
   persistent: boolean;
-  message: string;
 }
 
 /** Something in an imported clouds.yaml / openrc that was not taken over as it stood. */

@@ -96,22 +96,7 @@ export class ProfileStore {
   }
 
   secretStorageStatus(): SecretStorageStatus {
-    const backend = this.secretBox.backend();
-    if (this.secretBox.canEncrypt()) {
-      return {
-        backend,
-        persistent: true,
-        message: `Passwords and tokens are saved encrypted by the system (${backend}).`,
-      };
-    }
-    return {
-      backend,
-      persistent: false,
-      message:
-        backend === 'basic_text'
-          ? 'No system keyring (such as GNOME Keyring or KWallet) is available, so passwords and tokens are kept only until you quit Glance Desk, never written to disk.'
-          : 'This system offers no secure storage, so passwords and tokens are kept only until you quit Glance Desk, never written to disk.',
-    };
+    return { backend: this.secretBox.backend(), persistent: this.secretBox.canEncrypt() };
   }
 
   /**

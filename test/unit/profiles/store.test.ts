@@ -160,8 +160,7 @@ describe('ProfileStore', () => {
   it('keeps secrets for this session only where the system cannot encrypt them', () => {
     const folder = tempSettingsFolder();
     const store = new ProfileStore(openConf(folder).store, basicTextSecretBox());
-    expect(store.secretStorageStatus()).toMatchObject({ backend: 'basic_text', persistent: false });
-    expect(store.secretStorageStatus().message).toMatch(/keyring/);
+    expect(store.secretStorageStatus()).toEqual({ backend: 'basic_text', persistent: false });
 
     const profile = store.save(prod);
     expect(profile.secretState).toBe('session');
@@ -172,9 +171,11 @@ describe('ProfileStore', () => {
     const restarted = new ProfileStore(openConf(folder).store, basicTextSecretBox());
     expect(restarted.get(profile.id).secretState).toBe('missing');
     const error = expectAppError(() => restarted.resolveConnection(profile.id), 'auth');
-    expect(error.message).toBe(
-      'No password is saved for “Production (Frankfurt)”. Enter it to connect.',
-    );
+    expect(error.details).toEqual({
+      reason: 'secret-missing',
+      secret: 'password',
+      profile: 'Production (Frankfurt)',
+    });
 
     expect(restarted.setSecret(profile.id, prodPassword).secretState).toBe('session');
     expect(restarted.resolveConnection(profile.id).auth).toMatchObject({ password: prodPassword });
@@ -183,11 +184,7 @@ describe('ProfileStore', () => {
 
   it('reports that secrets are encrypted where the system can', () => {
     const store = new ProfileStore(openConf(tempSettingsFolder()).store, aesSecretBox());
-    expect(store.secretStorageStatus()).toEqual({
-      backend: 'test-aes-gcm',
-      persistent: true,
-      message: 'Passwords and tokens are saved encrypted by the system (test-aes-gcm).',
-    });
+    expect(store.secretStorageStatus()).toEqual({ backend: 'test-aes-gcm', persistent: true });
   });
 
   it('keeps the saved secret when an edit leaves it out, and drops it when the auth method changes', () => {
@@ -208,9 +205,10 @@ describe('ProfileStore', () => {
       id,
     );
     expect(switched.secretState).toBe('missing');
-    expect(expectAppError(() => store.resolveConnection(id), 'auth').message).toContain(
-      'application credential secret',
-    );
+    expect(expectAppError(() => store.resolveConnection(id), 'auth').details).toMatchObject({
+      reason: 'secret-missing',
+      secret: 'application-credential',
+    });
   });
 
   it('says plainly when a saved secret cannot be decrypted any more', () => {
@@ -218,7 +216,11 @@ describe('ProfileStore', () => {
     const { id } = new ProfileStore(openConf(folder).store, aesSecretBox()).save(prod);
     const otherKeyring = new ProfileStore(openConf(folder).store, aesSecretBox(randomBytes(32)));
     const error = expectAppError(() => otherKeyring.resolveConnection(id), 'auth');
-    expect(error.message).toMatch(/could not be unlocked on this computer.*Enter it again/);
+    expect(error.details).toEqual({
+      reason: 'secret-locked',
+      secret: 'password',
+      profile: 'Production (Frankfurt)',
+    });
     expect(error.message).not.toContain(prodPassword);
   });
 
@@ -290,12 +292,12 @@ describe('ProfileStore', () => {
       auth: { password: prodPassword },
     });
     expect(
-      expectAppError(() => store.resolveInput({ ...prod, secret: undefined }), 'auth').message,
-    ).toBe('Enter the password to test the connection.');
+      expectAppError(() => store.resolveInput({ ...prod, secret: undefined }), 'auth').details,
+    ).toEqual({ reason: 'secret-missing', secret: 'password' });
     expect(
       expectAppError(() => store.resolveInput({ ...staging, secret: undefined }, id), 'auth')
-        .message,
-    ).toBe('Enter the application credential secret to test the connection.');
+        .details,
+    ).toEqual({ reason: 'secret-missing', secret: 'application-credential' });
     expectAppError(() => store.resolveInput({ ...prod, authUrl: 'nope' }, id), 'validation');
     expectAppError(() => store.resolveInput({ ...prod, secret: undefined }, 'gone'), 'not-found');
     // Nothing was saved by resolving.

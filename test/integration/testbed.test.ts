@@ -1,7 +1,4 @@
 // The test bed is what it says it is: plain fetch against the real Keystone and Glance.
-import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import type { TestbedUser } from '../testbed/types';
 
@@ -80,60 +77,6 @@ describe('test bed', () => {
       expect(Array.isArray(((await response.json()) as { images: unknown }).images)).toBe(true);
     }
     expect((await fetch(`${bed.glanceUrl}/v2/images`)).status).toBe(401);
-  });
-
-  it('offers web-download among the import methods', async () => {
-    const { token } = await login(bed.member);
-    const response = await glance(token, '/v2/info/import');
-    const body = (await response.json()) as { 'import-methods': { value: string[] } };
-    expect(body['import-methods'].value).toEqual(
-      expect.arrayContaining(['glance-direct', 'web-download']),
-    );
-  });
-
-  it("imports by web-download from a server on loopback (allowed by Glance's URI filter)", async () => {
-    const data = Buffer.alloc(5000, 'web-download test data\n');
-    const server = createServer((_request, response) => response.end(data));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const { token } = await login(bed.member);
-    try {
-      const created = await glance(token, '/v2/images', {
-        method: 'POST',
-        body: JSON.stringify({
-          name: 'testbed-web-download',
-          disk_format: 'raw',
-          container_format: 'bare',
-        }),
-      });
-      const { id } = (await created.json()) as { id: string };
-      const imported = await glance(token, `/v2/images/${id}/import`, {
-        method: 'POST',
-        body: JSON.stringify({
-          method: { name: 'web-download', uri: `http://127.0.0.1:${port}/disk.raw` },
-        }),
-      });
-      expect(imported.status).toBe(202);
-      await expect
-        .poll(
-          async () =>
-            ((await (await glance(token, `/v2/images/${id}`)).json()) as { status: string }).status,
-          {
-            timeout: 60_000,
-            interval: 500,
-          },
-        )
-        .toBe('active');
-      const image = (await (await glance(token, `/v2/images/${id}`)).json()) as {
-        size: number;
-        checksum: string;
-      };
-      expect(image.size).toBe(data.length);
-      expect(image.checksum).toBe(createHash('md5').update(data).digest('hex'));
-      expect((await glance(token, `/v2/images/${id}`, { method: 'DELETE' })).status).toBe(204);
-    } finally {
-      server.close();
-    }
   });
 
   it('keeps the member a non-admin: making an image public is forbidden, admin may', async () => {

@@ -1,4 +1,4 @@
-// `npm run testbed`: a real Keystone + Glance on loopback for people, until Ctrl-C.
+// `npm run testbed`: a real Keystone and two Glances (two regions) on loopback for people, until Ctrl-C.
 import { startTestbed, testbedInfo, type Testbed } from './index';
 
 const bed = await startTestbed({ log: (line) => console.log(line) });
@@ -20,25 +20,26 @@ process.on('SIGTERM', () => void shutdown());
 setInterval(() => undefined, 1 << 30);
 
 function describe(t: Testbed): string {
-  const { admin, member } = t;
+  const { admin, member, second } = t;
   const user = (label: string, u: typeof admin) =>
     `  ${label}: user ${u.username} / ${u.password}  (id ${u.userId}), project ${u.projectName} (id ${u.projectId}), domain ${u.domainId}`;
-  const cloud = (u: typeof admin) => `    auth:
+  const cloud = (u: typeof admin, region = t.region) => `    auth:
       auth_url: ${t.authUrl}
       username: ${u.username}
       password: ${u.password}
       project_name: ${u.projectName}
       user_domain_id: ${u.domainId}
       project_domain_id: ${u.domainId}
-    region_name: ${t.region}
+    region_name: ${region}
     interface: public
     identity_api_version: 3`;
   return `
 Test bed running. Ctrl-C stops it and deletes ${t.dir}.
 
   Keystone (auth URL): ${t.authUrl}
-  Glance:              ${t.glanceUrl}
-  Region:              ${t.region}
+  Glance:              ${t.glanceUrl}  region ${t.region}, stores local (default) and cold,
+                       metadata definitions loaded
+  Second Glance:       ${second.glanceUrl}  region ${second.region}, its own database and store
 ${user('admin ', admin)}
 ${user('member', member)}
   Logs: ${t.logDir}
@@ -52,11 +53,16 @@ clouds:
 ${cloud(admin)}
   testbed-member:
 ${cloud(member)}
+  testbed-admin-${second.region.toLowerCase()}:
+${cloud(admin, second.region)}
+  testbed-member-${second.region.toLowerCase()}:
+${cloud(member, second.region)}
 
 openstack CLI as the member:
   export OS_AUTH_URL=${t.authUrl} OS_IDENTITY_API_VERSION=3 OS_REGION_NAME=${t.region} OS_INTERFACE=public
   export OS_USERNAME=${member.username} OS_PASSWORD='${member.password}' OS_PROJECT_NAME=${member.projectName}
   export OS_USER_DOMAIN_ID=${member.domainId} OS_PROJECT_DOMAIN_ID=${member.domainId}
-(as admin: OS_USERNAME=${admin.username} OS_PASSWORD='${admin.password}' OS_PROJECT_NAME=${admin.projectName})
+(as admin: OS_USERNAME=${admin.username} OS_PASSWORD='${admin.password}' OS_PROJECT_NAME=${admin.projectName};
+ the second Glance: OS_REGION_NAME=${second.region})
 `;
 }

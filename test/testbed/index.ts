@@ -1,11 +1,16 @@
 /**
- * A real Keystone + Glance (Debian's python3-keystone / python3-glance) on free 127.0.0.1
- * ports, with SQLite databases, a file store and logs in one temp folder.
+ * A real Keystone and two Glances (Debian's python3-keystone / python3-glance) on free
+ * 127.0.0.1 ports, with SQLite databases, file stores and logs in one temp folder:
+ * - Glance in RegionOne: two file stores (`local`, the default, and `cold`), interoperable
+ *   import (glance-direct, web-download from loopback, copy-image), Glance's metadata
+ *   definitions loaded;
+ * - Glance in RegionTwo: one store, its own database, no metadata definitions — a second,
+ *   independent image service in the same Keystone, for cross-cloud tests.
  * Facts and quirks: ../shared/docs/openstack-testbed.md (relative to the checkout's parent).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,10 +18,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestbedInfo, TestbedUser } from './types';
 
-export type { TestbedInfo, TestbedUser } from './types';
+export type { SecondRegion, TestbedInfo, TestbedUser } from './types';
 
 export interface Testbed extends TestbedInfo {
-  /** Stops both servers and deletes the temp folder; `keepLogs` keeps `logDir`. */
+  /** Stops the servers and deletes the temp folder; `keepLogs` keeps `logDir`. */
   stop(options?: { keepLogs?: boolean }): Promise<void>;
   /** The last lines of the Keystone and Glance logs, for a failure report. */
   logTail(lines?: number): string;
@@ -27,23 +32,37 @@ export interface TestbedOptions {
   dir?: string;
   /** Progress lines ("[testbed +6.1 s] keystone ready"). */
   log?: (line: string) => void;
+  /** Folder of Glance's metadata definitions (default: the first of `METADEFS_DIRS` there is). */
+  metadefsDir?: string;
 }
 
 /** Debian's interpreter: the `python3` first on PATH may be a build that cannot see Debian's modules. */
 export const PYTHON = '/usr/bin/python3';
 export const HELPER = fileURLToPath(new URL('./testbed.py', import.meta.url));
+/**
+ * Where Glance's metadata definitions are: Debian's glance-common package puts them in the
+ * first; scripts/install-system-deps.sh extracts them from that package into the second,
+ * because installing it would write /etc/glance/ (whose schema-image.json every Glance on
+ * the machine then reads), add a system user and run debconf.
+ */
+export const METADEFS_DIRS = [
+  '/usr/share/glance-common/metadefs',
+  '/usr/local/share/glance-common/metadefs',
+];
 const REGION = 'RegionOne';
+const SECOND_REGION = 'RegionTwo';
 const DOMAIN = 'default';
+const LOG_FILES = ['keystone.log', 'glance.log', 'glance-regiontwo.log'];
 const READY_TIMEOUT_MS = 120_000;
 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const started = Date.now();
   const log = (line: string) =>
     options.log?.(`[testbed +${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
+  const metadefsDir = metadefsFolder(options.metadefsDir);
   const dir = await mkdtemp(join(options.dir ?? tmpdir(), 'glance-desk-testbed-'));
   const logDir = join(dir, 'logs');
   const keystoneLog = join(logDir, 'keystone.log');
-  const glanceLog = join(logDir, 'glance.log');
   const servers: ChildProcess[] = [];
 
   const logTail = (lines?: number) => serverLogTail(logDir, lines);
@@ -88,41 +107,44 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     const data = join(dir, 'data');
     const paths = {
       keystoneConf: join(dir, 'keystone.conf'),
-      glanceConf: join(dir, 'glance-api.conf'),
       glancePaste: join(dir, 'glance-api-paste.ini'),
       keystoneDb: join(data, 'keystone.sqlite'),
-      glanceDb: join(data, 'glance.sqlite'),
       fernetKeys: join(data, 'fernet-keys'),
       receiptKeys: join(data, 'receipt-keys'),
       credentialKeys: join(data, 'credential-keys'),
-      store: join(data, 'images'),
-      staging: join(data, 'staging'),
-      tasks: join(data, 'tasks'),
     };
     await mkdir(logDir);
     await mkdir(data);
-    await Promise.all([paths.store, paths.staging, paths.tasks].map((d) => mkdir(d)));
     await Promise.all(
       [paths.fernetKeys, paths.receiptKeys, paths.credentialKeys].map((d) => writeFernetKeys(d)),
     );
 
-    const [keystonePort, glancePort] = await Promise.all([freePort(), freePort()]);
-    const keystoneUrl = `http://127.0.0.1:${keystonePort}`;
-    const authUrl = `${keystoneUrl}/v3`;
-    const glanceUrl = `http://127.0.0.1:${glancePort}`;
+    const [keystonePort, glancePort, secondGlancePort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const authUrl = `http://127.0.0.1:${keystonePort}/v3`;
     const passwords = { admin: password(), glance: password(), member: password() };
+    const first = glanceSite(dir, 'glance', REGION, glancePort, ['local', 'cold']);
+    const second = glanceSite(dir, 'glance-regiontwo', SECOND_REGION, secondGlancePort, ['local']);
+    const glanceSites = [first, second];
 
     await writeFile(paths.keystoneConf, keystoneConf(paths, keystoneLog), { mode: 0o600 });
     await writeFile(paths.glancePaste, GLANCE_PASTE);
-    await writeFile(
-      paths.glanceConf,
-      glanceConf({ ...paths, glanceLog, glancePort, authUrl, glancePassword: passwords.glance }),
-      { mode: 0o600 },
-    );
+    for (const site of glanceSites) {
+      const folders = [...Object.values(site.stores), site.staging, site.tasks];
+      await Promise.all(folders.map((folder) => mkdir(folder, { recursive: true })));
+      await writeFile(
+        site.conf,
+        glanceConf(site, { paste: paths.glancePaste, authUrl, password: passwords.glance }),
+        { mode: 0o600 },
+      );
+    }
     log(`folder ${dir}`);
 
-    // Keystone and Glance start side by side (each syncs its database, then serves);
-    // Glance needs Keystone only once requests come.
+    // Keystone and the Glances start side by side (each syncs its database, then serves);
+    // a Glance needs Keystone only once requests come.
     const keystoneSide = (async () => {
       const keystone = serve(
         ['keystone', paths.keystoneConf, `${authUrl}/`, REGION, String(keystonePort)],
@@ -132,39 +154,54 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       servers.push(keystone);
       await waitUntilAnswers(authUrl, keystone, 'Keystone');
       log('keystone ready');
-      const result = await registerInKeystone(authUrl, glanceUrl, passwords);
+      const result = await registerInKeystone(authUrl, glanceSites, passwords);
       log('keystone projects, users and catalog created');
       return result;
     })();
-    const glanceSide = (async () => {
-      const glance = serve(['glance', paths.glanceConf], glanceLog);
+    const glanceSide = async (site: GlanceSite, metadefs?: string) => {
+      const glance = serve(['glance', site.conf, ...(metadefs ? [metadefs] : [])], site.log);
       servers.push(glance);
-      await waitUntilAnswers(`${glanceUrl}/`, glance, 'Glance');
-      log('glance ready');
-    })();
-    const [users] = await Promise.all([keystoneSide, glanceSide]);
+      await waitUntilAnswers(`${site.url}/`, glance, `Glance (${site.region})`);
+      log(`${site.name} ready`);
+    };
+    const [users] = await Promise.all([
+      keystoneSide,
+      glanceSide(first, metadefsDir),
+      glanceSide(second),
+    ]);
 
-    // Glance's first authenticated call makes keystonemiddleware log in as `glance`: do it
-    // here, as the member, so a broken service user fails start-up rather than a test.
+    // A Glance's first authenticated call makes keystonemiddleware log in as `glance`: do
+    // it here, as the member, so a broken service user fails start-up rather than a test.
     const memberToken = await projectToken(authUrl, users.member);
-    const images = await fetch(`${glanceUrl}/v2/images?limit=1`, {
-      headers: { 'X-Auth-Token': memberToken },
-    });
-    if (images.status !== 200) {
-      throw new Error(`Glance answered ${images.status} to the member's image list`);
+    for (const site of glanceSites) {
+      const images = await fetch(`${site.url}/v2/images?limit=1`, {
+        headers: { 'X-Auth-Token': memberToken },
+      });
+      if (images.status !== 200) {
+        throw new Error(
+          `Glance (${site.region}) answered ${images.status} to the member's image list`,
+        );
+      }
     }
-    log('glance answers an authenticated image list: test bed up');
+    log('both glances answer an authenticated image list: test bed up');
 
     const info: TestbedInfo = {
       authUrl,
-      glanceUrl,
+      glanceUrl: first.url,
       region: REGION,
       admin: users.admin,
       member: users.member,
       logDir,
       dir,
-      glanceDatabase: paths.glanceDb,
-      glanceStoreDir: paths.store,
+      glanceDatabase: first.db,
+      glanceStoreDir: first.stores.local,
+      glanceColdStoreDir: first.stores.cold,
+      second: {
+        region: SECOND_REGION,
+        glanceUrl: second.url,
+        glanceDatabase: second.db,
+        glanceStoreDir: second.stores.local,
+      },
     };
     return { ...info, stop, logTail };
   } catch (error) {
@@ -181,9 +218,32 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
 
 /** The same facts without the functions, e.g. for vitest's `provide` or JSON. */
 export function testbedInfo(bed: TestbedInfo): TestbedInfo {
-  const { authUrl, glanceUrl, region, admin, member, logDir, dir, glanceDatabase, glanceStoreDir } =
-    bed;
-  return { authUrl, glanceUrl, region, admin, member, logDir, dir, glanceDatabase, glanceStoreDir };
+  const {
+    authUrl,
+    glanceUrl,
+    region,
+    admin,
+    member,
+    logDir,
+    dir,
+    glanceDatabase,
+    glanceStoreDir,
+    glanceColdStoreDir,
+    second,
+  } = bed;
+  return {
+    authUrl,
+    glanceUrl,
+    region,
+    admin,
+    member,
+    logDir,
+    dir,
+    glanceDatabase,
+    glanceStoreDir,
+    glanceColdStoreDir,
+    second,
+  };
 }
 
 /** A project-scoped token for a test bed user (password auth by ids). */
@@ -214,10 +274,13 @@ interface Passwords {
   member: string;
 }
 
-/** Creates, as admin, what bootstrap does not: projects, users, roles, Glance's catalog entry. */
+/**
+ * Creates, as admin, what bootstrap does not: projects, users, roles, the second region and
+ * the image service with each Glance's endpoints in its region.
+ */
 async function registerInKeystone(
   authUrl: string,
-  glanceUrl: string,
+  glances: readonly { region: string; url: string }[],
   passwords: Passwords,
 ): Promise<{ admin: TestbedUser; member: TestbedUser }> {
   // The admin logs in by name (that lookup exists); everything after goes by id, because
@@ -255,7 +318,10 @@ async function registerInKeystone(
       );
     return (text ? JSON.parse(text) : undefined) as T;
   };
-  const create = async (kind: 'project' | 'user' | 'service' | 'endpoint', fields: object) => {
+  const create = async (
+    kind: 'project' | 'user' | 'service' | 'endpoint' | 'region',
+    fields: object,
+  ) => {
     const created = await call<Partial<Record<string, { id: string }>>>('POST', `/${kind}s`, {
       [kind]: fields,
     });
@@ -289,13 +355,16 @@ async function registerInKeystone(
   await grant(serviceProject, glanceUser, roleId('admin'));
   await grant(demoProject, memberUser, roleId('member'));
   const imageService = await create('service', { type: 'image', name: 'glance', enabled: true });
-  for (const iface of ['public', 'internal', 'admin']) {
-    await create('endpoint', {
-      service_id: imageService,
-      interface: iface,
-      region_id: REGION,
-      url: glanceUrl,
-    });
+  for (const glance of glances) {
+    if (glance.region !== REGION) await create('region', { id: glance.region });
+    for (const iface of ['public', 'internal', 'admin']) {
+      await create('endpoint', {
+        service_id: imageService,
+        interface: iface,
+        region_id: glance.region,
+        url: glance.url,
+      });
+    }
   }
 
   return {
@@ -345,42 +414,80 @@ key_repository = ${paths.credentialKeys}
 `;
 }
 
-interface GlanceConfFacts {
-  glanceDb: string;
-  glanceLog: string;
-  glancePort: number;
-  glancePaste: string;
-  store: string;
+/** Where one Glance keeps its config, database, stores and log, and where it listens. */
+interface GlanceSite<Store extends string = string> {
+  /** `glance` or `glance-regiontwo`: names its config, data folder and log. */
+  name: string;
+  region: string;
+  port: number;
+  url: string;
+  conf: string;
+  db: string;
+  log: string;
+  /** File store id → folder; the first is the default store. */
+  stores: Record<Store, string>;
   staging: string;
   tasks: string;
-  authUrl: string;
-  glancePassword: string;
 }
 
-function glanceConf(f: GlanceConfFacts): string {
+function glanceSite<Store extends string>(
+  dir: string,
+  name: string,
+  region: string,
+  port: number,
+  storeIds: readonly Store[],
+): GlanceSite<Store> {
+  const data = join(dir, 'data', name);
+  return {
+    name,
+    region,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    conf: join(dir, `${name}-api.conf`),
+    db: join(data, 'glance.sqlite'),
+    log: join(dir, 'logs', `${name}.log`),
+    stores: Object.fromEntries(storeIds.map((id) => [id, join(data, `images-${id}`)])) as Record<
+      Store,
+      string
+    >,
+    staging: join(data, 'staging'),
+    tasks: join(data, 'tasks'),
+  };
+}
+
+function glanceConf(
+  site: GlanceSite,
+  keystone: { paste: string; authUrl: string; password: string },
+): string {
+  const stores = Object.entries(site.stores);
   return `[DEFAULT]
 bind_host = 127.0.0.1
-bind_port = ${f.glancePort}
+bind_port = ${site.port}
 # One process, no forked worker: quicker to start and to stop.
 workers = 0
-enabled_backends = local:file
+enabled_backends = ${stores.map(([id]) => `${id}:file`).join(', ')}
+# Debian's (and upstream's) default import methods.
 enabled_import_methods = [glance-direct,web-download,copy-image]
-log_file = ${f.glanceLog}
+log_file = ${site.log}
 
 [database]
-connection = sqlite:///${f.glanceDb}
+connection = sqlite:///${site.db}
 
 [glance_store]
-default_backend = local
-
-[local]
-filesystem_store_datadir = ${f.store}
-
+default_backend = ${stores[0]?.[0]}
+${stores
+  .map(
+    ([id, folder]) => `
+[${id}]
+filesystem_store_datadir = ${folder}
+`,
+  )
+  .join('')}
 [os_glance_staging_store]
-filesystem_store_datadir = ${f.staging}
+filesystem_store_datadir = ${site.staging}
 
 [os_glance_tasks_store]
-filesystem_store_datadir = ${f.tasks}
+filesystem_store_datadir = ${site.tasks}
 
 [import_filtering_opts]
 # web-download from a test server on loopback, any port (the defaults allow neither).
@@ -389,17 +496,17 @@ allowed_ports = []
 
 [paste_deploy]
 flavor = keystone
-config_file = ${f.glancePaste}
+config_file = ${keystone.paste}
 
 [keystone_authtoken]
-www_authenticate_uri = ${f.authUrl}
-auth_url = ${f.authUrl}
+www_authenticate_uri = ${keystone.authUrl}
+auth_url = ${keystone.authUrl}
 auth_type = password
 project_domain_id = ${DOMAIN}
 user_domain_id = ${DOMAIN}
 project_name = service
 username = glance
-password = ${f.glancePassword}
+password = ${keystone.password}
 `;
 }
 
@@ -438,6 +545,21 @@ async function writeFernetKeys(repository: string): Promise<void> {
     const key = randomBytes(32).toString('base64').replaceAll('+', '-').replaceAll('/', '_');
     await writeFile(join(repository, name), key, { mode: 0o600 });
   }
+}
+
+/** The metadata definitions folder to load, or a clear error before anything starts. */
+function metadefsFolder(chosen: string | undefined): string {
+  const candidates = chosen === undefined ? METADEFS_DIRS : [chosen];
+  const found = candidates.find(
+    (folder) => existsSync(folder) && readdirSync(folder).some((f) => f.endsWith('.json')),
+  );
+  if (!found) {
+    throw new Error(
+      `Glance's metadata definitions (*.json) are not in ${candidates.join(' or ')}: ` +
+        'run scripts/install-system-deps.sh as root, which extracts them from glance-common',
+    );
+  }
+  return found;
 }
 
 function password(): string {
@@ -511,11 +633,11 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The last lines of both servers' logs in `logDir` (also of a bed another process runs). */
+/** The last lines of the servers' logs in `logDir` (also of a bed another process runs). */
 export function serverLogTail(logDir: string, lines = 60): string {
-  return ['keystone.log', 'glance.log']
-    .map((name) => `==> ${join(logDir, name)} <==\n${tailOf(join(logDir, name), lines)}`)
-    .join('\n');
+  return LOG_FILES.map(
+    (name) => `==> ${join(logDir, name)} <==\n${tailOf(join(logDir, name), lines)}`,
+  ).join('\n');
 }
 
 function tailOf(file: string, lines: number): string {

@@ -2,7 +2,8 @@
 
   testbed.py keystone CONF KEYSTONE_URL REGION PORT   db_sync, bootstrap (admin password
                                                       in env OS_BOOTSTRAP_PASSWORD), serve
-  testbed.py glance CONF                              db_sync, serve
+  testbed.py glance CONF [METADEFS]                   db_sync, load the metadata definitions
+                                                      in folder METADEFS (if given), serve
   testbed.py sql DB    JSON on stdin: [[statement, [row, ...]], ...], run in one transaction
 
 Set-up and server share one interpreter per service: importing Keystone or Glance costs
@@ -62,13 +63,41 @@ def keystone(conf, url, region, port):
     wsgiref.simple_server.make_server('127.0.0.1', int(port), app).serve_forever()
 
 
-def glance(conf):
+def load_metadefs(folder):
+    # What `glance-manage db_load_metadefs FOLDER` does, on the engine db_sync configured,
+    # with SQLite's fsync per insert turned off while loading: 0.6 s instead of 2 s.
+    import sqlalchemy
+    from glance.db.sqlalchemy import api as db_api, metadata
+
+    def no_fsync(connection, _record):
+        connection.execute('PRAGMA synchronous=OFF')
+
+    engine = db_api.get_engine()
+    engine.dispose()
+    sqlalchemy.event.listen(engine, 'connect', no_fsync)
+    try:
+        metadata.db_load_metadefs(engine, folder, merge=False, prefer_new=False,
+                                  overwrite=False)
+        # It only logs what it could not read: fail here rather than serve without them.
+        with engine.connect() as connection:
+            loaded = connection.execute(
+                sqlalchemy.text('SELECT count(*) FROM metadef_namespaces')).scalar()
+        if not loaded:
+            sys.exit(f'No metadata definitions could be loaded from {folder}')
+    finally:
+        sqlalchemy.event.remove(engine, 'connect', no_fsync)
+        engine.dispose()
+
+
+def glance(conf, metadefs=None):
     import glance.cmd.api as api  # first: it monkey-patches for eventlet, as glance-api does
     from glance.cmd import manage
     from oslo_config import cfg
 
     sys.argv = ['glance-manage', '--config-file', conf, 'db_sync']
     manage.main()
+    if metadefs:
+        load_metadefs(metadefs)
     use_wal(conf)
 
     cfg.CONF.clear()

@@ -1,100 +1,35 @@
 /**
  * Transfer benchmarks: a 1 GiB image downloaded by the engine (verified) vs `curl -o` and
- * `openstack image save`, and a 1 GiB file uploaded by the engine vs `curl -T` and
- * `openstack image create --file`, with the engine's peak RSS. Each case runs `runs` times,
- * interleaved with its peers, and reports the medians.
+ * `openstack image save`, and the CPU it spends against curl's plus sha512's; the same
+ * download from a far-away cloud (bench/wan.ts); a 1 GiB file uploaded by the engine vs
+ * `curl -T` and `openstack image create --file`; with the engine's peak RSS. Each case runs
+ * `runs` times, interleaved with its peers, and reports the medians.
  */
-import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { build } from 'vite';
 import { projectToken, type Testbed } from '../test/testbed/index';
 import { createRandomFile, uploadImage } from '../test/testbed/seed';
+import {
+  bundleEngineChild,
+  engine as runEngine,
+  expectSize,
+  GiB,
+  median,
+  quote,
+  run,
+  sha512CpuSeconds,
+  timed,
+  timedShell,
+  type ChildResult,
+} from './engine';
 import type { BenchContext, BenchSuite } from './types';
+import { benchWan } from './wan';
 
-const run = promisify(execFile);
-const GiB = 1024 * 1024 * 1024;
 const runs = 3;
-const childSource = new URL('./engine-child.ts', import.meta.url).pathname;
-
-/**
- * Bundles the engine child into one plain-Node ES module, as electron-vite bundles the app's
- * main process: running it through tsx instead would add tsx's loader thread (~30 MB) to
- * the memory measured.
- */
-async function bundleChild(outDir: string): Promise<string> {
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      ssr: childSource,
-      outDir,
-      emptyOutDir: true,
-      target: 'node20',
-      minify: false,
-      rollupOptions: { output: { entryFileNames: 'engine-child.mjs' } },
-    },
-    ssr: { noExternal: true, target: 'node' },
-  });
-  return join(outDir, 'engine-child.mjs');
-}
-
 let childScript = '';
 
-interface ChildResult {
-  seconds: number;
-  cpuSeconds: number;
-  peakRssMb: number;
-  verified?: boolean;
-  imageId?: string;
-  path?: string;
-}
-
-async function engine(mode: string, args: Record<string, string>): Promise<ChildResult> {
-  const { stdout } = await run(process.execPath, [childScript, mode, JSON.stringify(args)], {
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return (performance.now() - started) / 1000;
-}
-
-/** Runs a shell command; resolves to its wall time and its children's CPU time (user + system). */
-async function timedShell(command: string): Promise<{ seconds: number; cpuSeconds: number }> {
-  let stdout = '';
-  const seconds = await timed(async () => {
-    ({ stdout } = await run('bash', ['-c', `set -e; ${command} >/dev/null; times`]));
-  });
-  // `times` prints the shell's own user/system time, then its children's: "0m0.051s 0m1.624s".
-  const children = stdout.trim().split('\n').at(-1) ?? '';
-  const cpuSeconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)]
-    .map(([, minutes, secs]) => Number(minutes) * 60 + Number(secs))
-    .reduce((sum, value) => sum + value, 0);
-  return { seconds, cpuSeconds };
-}
-
-/** Seconds to sha512 1 GiB already in memory: the least verification can cost here. */
-function sha512Seconds(): number {
-  const block = randomBytes(64 * 1024 * 1024);
-  const hash = createHash('sha512');
-  const started = performance.now();
-  for (let done = 0; done < GiB; done += block.length) hash.update(block);
-  hash.digest();
-  return (performance.now() - started) / 1000;
-}
-
-const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
+const engine = (mode: string, args: Record<string, string | number>): Promise<ChildResult> =>
+  runEngine(childScript, mode, args);
 
 /** The environment `openstack` needs for the bed's admin (ids: this Keystone 500s on name lookups). */
 function openstackEnv(bed: Testbed): NodeJS.ProcessEnv {
@@ -128,11 +63,6 @@ async function glanceJson(
   return (response.status === 204 ? { id: '' } : await response.json()) as { id: string };
 }
 
-async function expectSize(path: string, size: number): Promise<void> {
-  const actual = (await stat(path)).size;
-  if (actual !== size) throw new Error(`${path} has ${actual} bytes, expected ${size}`);
-}
-
 async function benchDownloads(
   ctx: BenchContext,
   token: string,
@@ -159,9 +89,6 @@ async function benchDownloads(
     });
 
   await curl(); // warm Glance's page cache for everyone
-  ctx.log(
-    `sha512 of 1 GiB in memory on this machine now: ${sha512Seconds().toFixed(2)} s (a floor for any verified download)`,
-  );
   const times = {
     engine: [] as number[],
     unverified: [] as number[],
@@ -169,7 +96,7 @@ async function benchDownloads(
     curlVerified: [] as number[],
     openstack: [] as number[],
   };
-  const cpu = { engine: [] as number[], curl: [] as number[] };
+  const cpu = { engine: [] as number[], curl: [] as number[], sha512: [] as number[] };
   let peakRss = 0;
   for (let i = 0; i < runs; i++) {
     const ours = await engine('download', { glanceUrl: bed.glanceUrl, token, imageId, folder });
@@ -202,15 +129,24 @@ async function benchDownloads(
     times.openstack.push(await timed(save));
     await expectSize(out, GiB);
     await rm(out);
+    cpu.sha512.push(sha512CpuSeconds());
     ctx.log(
       `download run ${i + 1}: ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.at(-1)])))}`,
     );
   }
   ctx.log(
-    `download CPU seconds (user + system), median: engine ${median(cpu.engine).toFixed(2)}, curl ${median(cpu.curl).toFixed(2)}`,
+    `download CPU seconds (user + system), median: engine ${median(cpu.engine).toFixed(2)}, curl ${median(cpu.curl).toFixed(2)}, sha512 of 1 GiB in memory ${median(cpu.sha512).toFixed(2)}`,
   );
   const ours = median(times.engine);
   const rss = { peak_rss_mb: peakRss };
+  // CPU per verified GiB: what curl spends to receive and write it, plus hashing it once.
+  ctx.report({
+    case: 'download-1GiB-cpu',
+    peer: 'curl+sha512',
+    ours_s: median(cpu.engine),
+    peer_s: median(cpu.curl) + median(cpu.sha512),
+    ...rss,
+  });
   ctx.report({
     case: 'download-1GiB',
     peer: 'curl',
@@ -327,7 +263,7 @@ async function benchUploads(ctx: BenchContext, token: string, file: string) {
 export const transfers: BenchSuite = {
   name: 'transfers',
   async run(ctx) {
-    childScript = await bundleChild(join(ctx.workDir, 'child'));
+    childScript = await bundleEngineChild(join(ctx.workDir, 'child'));
     const file = join(ctx.workDir, 'source-1GiB.raw');
     ctx.log('writing a 1 GiB random file');
     await createRandomFile(file, GiB);
@@ -335,6 +271,7 @@ export const transfers: BenchSuite = {
     const image = await uploadImage(ctx.bed, ctx.bed.admin, { name: 'bench 1GiB', file });
     const token = await projectToken(ctx.bed.authUrl, ctx.bed.admin);
     await benchDownloads(ctx, token, { id: image.id, sha512: image.os_hash_value ?? '' });
+    await benchWan(ctx, { token, imageId: image.id, childScript, runs });
     await benchUploads(ctx, token, file);
   },
 };

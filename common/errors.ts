@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { EndpointInterface } from './connection';
 import type { AuthMethod } from './profile';
 import type { BoundSetting, NeededSecret } from './secret-binding';
-import type { TransferKind } from './transfer';
+import type { TransferAction, TransferKind, TransferState } from './transfer';
 
 export const errorKinds = [
   'auth',
@@ -135,6 +135,10 @@ interface ReasonFields {
   'part-cut-short': { actualBytes: number };
   'file-changed-size': object;
   'outside-folder': AtPath & { folder: string };
+  /** The transfer's state does not allow the action (common/transfer.ts `transferRules`). */
+  'action-not-allowed': { state: TransferState; action: TransferAction };
+  /** No transfer has this id (any more): it was removed. */
+  'transfer-gone': object;
 
   // The local disk (main/transfers/fs-errors.ts).
   /** `bytesNeeded`: how much more must fit before a paused download can resume, when known. */
@@ -254,6 +258,8 @@ const everyReason: Record<ErrorReason, true> = {
   'part-cut-short': true,
   'file-changed-size': true,
   'outside-folder': true,
+  'action-not-allowed': true,
+  'transfer-gone': true,
   'disk-full': true,
   'no-permission': true,
   'read-only': true,

@@ -178,7 +178,6 @@ export class TransferQueue {
   /** Stops a queued or running transfer and keeps what it has (a download's `.part`). */
   async pause(id: string): Promise<void> {
     const entry = this.allowed(id, 'pause');
-    if (!entry) return;
     if (entry.controller) await this.stop(entry, 'pause');
     else this.setState(entry, 'paused');
   }
@@ -186,7 +185,6 @@ export class TransferQueue {
   /** Puts a paused transfer back in the queue. */
   resume(id: string): void {
     const entry = this.allowed(id, 'resume');
-    if (!entry) return;
     this.setState(entry, 'queued');
     this.schedule(entry);
   }
@@ -194,7 +192,6 @@ export class TransferQueue {
   /** Stops a transfer for good, removing a download's `.part` or an upload's still-empty new image. */
   async cancel(id: string): Promise<void> {
     const entry = this.allowed(id, 'cancel');
-    if (!entry) return;
     if (entry.controller) return this.stop(entry, 'cancel');
     entry.stopping = 'cancel'; // a queued one must not start while its leftovers go
     try {
@@ -208,7 +205,6 @@ export class TransferQueue {
   /** Runs a failed or cancelled transfer again (a download resumes from its `.part` if any). */
   async retry(id: string): Promise<void> {
     const entry = this.allowed(id, 'retry');
-    if (!entry) return;
     if ('partPath' in entry.plan) {
       // Without its `.part` (cancelled, bad data, never started): claim a free name again.
       if (entry.plan.partPath === '' || !(await exists(entry.plan.partPath))) {
@@ -225,7 +221,6 @@ export class TransferQueue {
   /** Forgets a finished transfer, and deletes what a failed one kept. */
   async remove(id: string): Promise<void> {
     const entry = this.allowed(id, 'remove');
-    if (!entry) return;
     if (actionOutcome(entry.transfer, 'remove')?.leftovers === 'discard') {
       await this.discardLeftovers(entry);
     }
@@ -250,17 +245,18 @@ export class TransferQueue {
     await this.save();
   }
 
-  /** The entry, if its state allows `action` (a transfer not yet finished is not removed). */
-  private allowed(id: string, action: TransferAction): Entry | undefined {
+  /** The entry, if its state allows `action`; otherwise a 'conflict' error saying so. */
+  private allowed(id: string, action: TransferAction): Entry {
     const entry = this.entry(id);
-    if (actionOutcome(entry.transfer, action) !== undefined) return entry;
-    if (action === 'remove') {
+    const { kind, state } = entry.transfer;
+    if (actionOutcome(entry.transfer, action) === undefined) {
       throw new AppError({
         kind: 'conflict',
-        message: 'Cancel the transfer before removing it from the list.',
+        message: `A ${state} ${kind} does not allow ${action}.`,
+        details: { reason: 'action-not-allowed', state, action },
       });
     }
-    return undefined;
+    return entry;
   }
 
   private async lookUp(entry: Entry): Promise<Image> {
@@ -270,7 +266,13 @@ export class TransferQueue {
 
   private entry(id: string): Entry {
     const entry = this.entries.get(id);
-    if (!entry) throw new AppError({ kind: 'not-found', message: 'No such transfer.' });
+    if (!entry) {
+      throw new AppError({
+        kind: 'not-found',
+        message: 'No such transfer.',
+        details: { reason: 'transfer-gone' },
+      });
+    }
     return entry;
   }
 

@@ -597,6 +597,8 @@ export const en = {
   'error.partCutShort':
     'Something else cut the download’s .part file to {size} bytes while it was written, so it was not kept.',
   'error.fileChangedSize': 'The file changed size while it was being sent.',
+  'error.actionNotAllowed': 'This transfer is “{state}” now, so “{action}” is not possible.',
+  'error.transferGone': 'This transfer is no longer in the list.',
   'error.pathMissing': '{path} does not exist (any more). Choose another folder or file.',
   'error.notAFolder': '{path} is not a folder. Choose another folder.',
   'error.isAFolder': '{path} is a folder, not a file.',

@@ -199,6 +199,13 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
       return say('error.fileChangedSize');
     case 'outside-folder':
       return say('error.outsideFolder', { folder: details.folder });
+    case 'action-not-allowed':
+      return say('error.actionNotAllowed', {
+        state: say(`state.${details.state}`),
+        action: say(`transfers.${details.action}`),
+      });
+    case 'transfer-gone':
+      return say('error.transferGone');
     case 'disk-full':
       return diskFullText(speech, details);
     case 'no-permission':

@@ -544,6 +544,8 @@ export const zhCN: Record<MessageKey, string> = {
     'Glance 没有说明此文件的 {file} 字节存储了多少。请删除镜像后重新上传。',
   'error.partCutShort': '下载的 .part 文件在写入时被其他程序截断为 {size} 字节，因此未保留。',
   'error.fileChangedSize': '文件在发送过程中大小发生了变化。',
+  'error.actionNotAllowed': '此传输当前为“{state}”，无法执行“{action}”。',
+  'error.transferGone': '此传输已不在列表中。',
   'error.pathMissing': '{path} 不存在（或已不在原处）。请选择其他文件夹或文件。',
   'error.notAFolder': '{path} 不是文件夹。请选择其他文件夹。',
   'error.isAFolder': '{path} 是文件夹，不是文件。',

@@ -250,7 +250,18 @@ describe('images and transfers through dispatch', () => {
 
     const removeUnknown = { id: 'no-such-transfer', action: 'remove' } as const;
     const notRemoved = await main.call('controlTransfer', removeUnknown);
-    expect(notRemoved).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    expect(notRemoved).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found', details: { reason: 'transfer-gone' } },
+    });
+    const pauseFailed = { id: failed.id, action: 'pause' } as const;
+    expect(await main.call('controlTransfer', pauseFailed)).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'conflict',
+        details: { reason: 'action-not-allowed', state: 'failed', action: 'pause' },
+      },
+    });
     await main.value('controlTransfer', { id: failed.id, action: 'remove' });
     expect(main.services.transfers.list().map((t) => t.id)).not.toContain(failed.id);
   });

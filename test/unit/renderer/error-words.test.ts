@@ -101,6 +101,8 @@ const samples: { [R in ErrorReason]: [Extract<ErrorDetails, { reason: R }>, ...s
   'part-cut-short': [{ reason: 'part-cut-short', actualBytes: 777 }, '777'],
   'file-changed-size': [{ reason: 'file-changed-size' }],
   'outside-folder': [{ reason: 'outside-folder', path, folder: '/data' }, '/data'],
+  'action-not-allowed': [{ reason: 'action-not-allowed', state: 'done', action: 'pause' }],
+  'transfer-gone': [{ reason: 'transfer-gone' }],
   'disk-full': [{ reason: 'disk-full', path, quota: false, bytesNeeded: 3 * 1024 ** 3 }, path],
   'no-permission': [{ reason: 'no-permission', path }, path],
   'read-only': [{ reason: 'read-only', path }, path],

@@ -1,6 +1,7 @@
 // The transfer queue's state machine, through the ImageData seam with an in-memory fake:
 // every state × action (allowed: the state the rules name and what happens to the bytes;
-// refused: nothing changes), a restart from the queue file, a full disk. The byte paths
+// refused: a typed 'action-not-allowed' error, and nothing changes), a restart from the
+// queue file, a full disk. The byte paths
 // against the real Glance are in test/integration/transfers.
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -175,9 +176,10 @@ describe.each(reachable)('%s, %s', (kind, state) => {
     const outcome = actionOutcome(before, action);
 
     if (outcome === undefined) {
-      if (action === 'remove') {
-        await expect(act(queue, before.id, action)).rejects.toMatchObject({ kind: 'conflict' });
-      } else await act(queue, before.id, action);
+      await expect(act(queue, before.id, action)).rejects.toMatchObject({
+        kind: 'conflict',
+        details: { reason: 'action-not-allowed', state, action },
+      });
       expect(queue.get(before.id).state).toBe(state);
       if (hadPart) expect(await exists(part)).toBe(true);
       return;
@@ -319,7 +321,8 @@ describe('the queue', () => {
 
   it('an unknown id is not found', async () => {
     const queue = await openQueue();
-    await expect(queue.pause('nope')).rejects.toMatchObject({ kind: 'not-found' });
-    expect(() => queue.resume('nope')).toThrow(AppError);
+    const gone = { kind: 'not-found', details: { reason: 'transfer-gone' } };
+    await expect(queue.pause('nope')).rejects.toMatchObject(gone);
+    expect(() => queue.resume('nope')).toThrow(expect.objectContaining(gone));
   });
 });

@@ -4,14 +4,18 @@
 #   Debian's /usr/bin/python3 (not a python3 that may come first on PATH), and Glance's
 #   metadata definitions from glance-common (extracted below);
 # - the openstack / glance CLIs, as benchmark peers;
-# - Chromium + a CJK font for the renderer tests; openssl for the TLS tests; curl for benchmarks.
+# - Chromium + a CJK font for the renderer tests; openssl for the TLS tests; curl for benchmarks;
+# - qemu-img (qemu-utils) to make test images in every format, and xz, zstd, bzip2 and zip for
+#   the compressed ones (the disk-image check is compared with qemu-img info);
+# - aria2 as the segmented-download peer in the benchmarks.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
   python3-glance python3-keystone python3-keystonemiddleware \
   python3-openstackclient python3-glanceclient \
-  chromium fonts-noto-cjk openssl curl ca-certificates
+  chromium fonts-noto-cjk openssl curl ca-certificates \
+  qemu-utils xz-utils zstd bzip2 zip aria2
 
 # Glance's metadata definitions, which the test bed loads: extracted from Debian's
 # glance-common (the same version as python3-glance), not installed, because its postinst

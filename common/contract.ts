@@ -15,7 +15,7 @@ import type { AppErrorData } from './errors';
 import type { Image, ImagePage } from './image';
 import { imageSortKeys } from './image';
 import {
-  appSettingsSchema,
+  appSettingsPatchSchema,
   profileInputSchema,
   type AppSettings,
   type ImportResult,
@@ -132,7 +132,7 @@ export const calls = {
   // App and settings
   getAppInfo: call<AppInfo>()(none),
   getSettings: call<AppSettings>()(none),
-  updateSettings: call<AppSettings>()(appSettingsSchema.partial().strict()),
+  updateSettings: call<AppSettings>()(appSettingsPatchSchema),
   /** Problems found at start-up (a corrupt settings file that was backed up, …), shown once. */
   getStartupProblems: call<AppErrorData[]>()(none),
 

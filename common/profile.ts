@@ -57,6 +57,8 @@ export const profileFieldsObject = z.object({
   proxy: httpUrl.optional(),
   /** Where downloads go by default for this profile. */
   downloadFolder: text(4096).optional(),
+  /** Connections per download from this cloud; absent: the app's setting. */
+  connectionsPerDownload: z.int().min(1).max(16).optional(),
 });
 
 export type ProfileFields = z.infer<typeof profileFieldsObject>;
@@ -211,7 +213,33 @@ export const windowBoundsSchema = z.object({
 });
 export type WindowBounds = z.infer<typeof windowBoundsSchema>;
 
-export const appSettingsSchema = z.object({
+/**
+ * What a download does when its file is already in the folder: ask each time, resume the
+ * `.part` an earlier download left, overwrite the file, keep both (the new one numbered,
+ * ` (1)`), or skip the image.
+ */
+export const existingFileChoices = ['ask', 'resume', 'overwrite', 'keep-both', 'skip'] as const;
+export type ExistingFileChoice = (typeof existingFileChoices)[number];
+
+/** A bandwidth limit in MB/s (1 MB = 1,048,576 bytes, as the app shows sizes); null: none. */
+const bandwidthLimit = z.number().min(0.1).max(100_000).nullable();
+
+/** How transfers run: settings of their own in the settings view. */
+const transferSettingsFields = {
+  /** Transfers that run at the same time; the rest wait in the queue. */
+  transfersAtOnce: z.int().min(1).max(8),
+  /** HTTP Range requests at once per download; a profile can set its own. */
+  connectionsPerDownload: profileFieldsObject.shape.connectionsPerDownload.unwrap(),
+  /** Across all downloads together. */
+  downloadLimitMBps: bandwidthLimit,
+  /** Across all uploads together. */
+  uploadLimitMBps: bandwidthLimit,
+  /** The default answer when a download's file exists; 'ask' asks each time. */
+  existingFile: z.enum(existingFileChoices),
+};
+export type TransferSettings = z.infer<z.ZodObject<typeof transferSettingsFields>>;
+
+const baseAppSettings = z.object({
   locale: z.enum(locales),
   theme: z.enum(themes),
   /** Download folders pinned as drop targets in the transfers view. */
@@ -219,12 +247,35 @@ export const appSettingsSchema = z.object({
   lastProfileId: text(100).optional(),
   windowBounds: windowBoundsSchema.optional(),
 });
+
+/**
+ * The app settings as stored. The transfer settings came later: a file without them gets
+ * their defaults when it is read, so no settings upgrade is needed.
+ */
+export const appSettingsSchema = baseAppSettings.extend({
+  transfersAtOnce: transferSettingsFields.transfersAtOnce.default(2),
+  connectionsPerDownload: transferSettingsFields.connectionsPerDownload.default(4),
+  downloadLimitMBps: bandwidthLimit.default(null),
+  uploadLimitMBps: bandwidthLimit.default(null),
+  existingFile: transferSettingsFields.existingFile.default('ask'),
+});
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 export type Locale = AppSettings['locale'];
 export type Theme = AppSettings['theme'];
+
+/** A change to some settings: only what it names, no defaults filled in. */
+export const appSettingsPatchSchema = baseAppSettings
+  .extend(transferSettingsFields)
+  .partial()
+  .strict();
 
 export const defaultAppSettings: AppSettings = {
   locale: 'system',
   theme: 'system',
   pinnedFolders: [],
+  transfersAtOnce: 2,
+  connectionsPerDownload: 4,
+  downloadLimitMBps: null,
+  uploadLimitMBps: null,
+  existingFile: 'ask',
 };

@@ -1,16 +1,25 @@
 /**
  * App-wide settings (language, theme, pinned download folders, last active profile, window
- * bounds), kept in the same settings file as the profiles. Every write is validated.
+ * bounds, how transfers run), kept in the same settings file as the profiles. Every write
+ * is validated; settings a file does not hold yet read as their defaults.
  */
 import { AppError, validationError } from '../../common/errors';
 import { appSettingsSchema, type AppSettings } from '../../common/profile';
 import type { SettingsStoreLike } from './settings-file';
 
 export class AppSettingsStore {
+  private readonly listeners = new Set<(settings: AppSettings) => void>();
+
   constructor(private readonly store: SettingsStoreLike) {}
 
   all(): AppSettings {
-    return this.store.get('app');
+    return appSettingsSchema.parse(this.store.get('app'));
+  }
+
+  /** Calls `listener` with the settings after each change; returns the unsubscribe function. */
+  onChange(listener: (settings: AppSettings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get<K extends keyof AppSettings>(key: K): AppSettings[K] {
@@ -45,6 +54,7 @@ export class AppSettingsStore {
     const parsed = appSettingsSchema.safeParse(merged);
     if (!parsed.success) throw validationError(parsed.error);
     this.store.set('app', parsed.data);
+    for (const listener of this.listeners) listener(parsed.data);
     return parsed.data;
   }
 }

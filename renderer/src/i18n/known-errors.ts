@@ -419,6 +419,11 @@ const fieldKeys: Partial<Record<string, MessageKey>> = {
   locale: 'settings.language',
   theme: 'settings.theme',
   pinnedFolders: 'settings.pinned',
+  transfersAtOnce: 'settings.transfersAtOnce',
+  connectionsPerDownload: 'settings.connectionsPerDownload',
+  downloadLimitMBps: 'settings.downloadLimit',
+  uploadLimitMBps: 'settings.uploadLimit',
+  existingFile: 'settings.existingFile',
 };
 
 function fieldLabel(say: Say, field: string): string {

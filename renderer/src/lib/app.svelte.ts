@@ -4,7 +4,12 @@
  */
 import type { AppInfo } from '../../../common/contract';
 import type { Image } from '../../../common/image';
-import type { AppSettings, Profile, SecretStorageStatus } from '../../../common/profile';
+import {
+  defaultAppSettings,
+  type AppSettings,
+  type Profile,
+  type SecretStorageStatus,
+} from '../../../common/profile';
 import {
   actionOutcome,
   bytesInPart,
@@ -63,7 +68,7 @@ export function importState(image: Image): ImportState {
 
 class AppState {
   info = $state<AppInfo>({ version: '', platform: '', systemLocale: 'en' });
-  settings = $state<AppSettings>({ locale: 'system', theme: 'system', pinnedFolders: [] });
+  settings = $state<AppSettings>({ ...defaultAppSettings });
   profiles = $state<Profile[]>([]);
   activeProfileId = $state<string | undefined>();
   activeProfile = $derived(this.profiles.find((p) => p.id === this.activeProfileId));

@@ -1,6 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError, type ErrorDetails } from '../../../common/errors';
+import { defaultAppSettings } from '../../../common/profile';
 import { AppSettingsStore } from '../../../main/settings/app-settings';
+import { settingsFilePath } from '../../../main/settings/settings-file';
 import { openConf, tempSettingsFolder } from './helpers';
 
 function validationDetails(action: () => unknown): ErrorDetails | undefined {
@@ -19,6 +22,14 @@ const invalid = (...fields: string[]) => ({
   values: fields.map((field) => ({ field, missing: false })),
 });
 
+const transferDefaults = {
+  transfersAtOnce: 2,
+  connectionsPerDownload: 4,
+  downloadLimitMBps: null,
+  uploadLimitMBps: null,
+  existingFile: 'ask',
+};
+
 describe('AppSettingsStore', () => {
   it('sets each setting and keeps it across a restart', () => {
     const folder = tempSettingsFolder();
@@ -31,6 +42,7 @@ describe('AppSettingsStore', () => {
 
     const reopened = new AppSettingsStore(openConf(folder).store);
     expect(reopened.all()).toEqual({
+      ...defaultAppSettings,
       locale: 'zh-CN',
       theme: 'dark',
       pinnedFolders: ['/srv/images', 'D:\\Images'],
@@ -46,10 +58,78 @@ describe('AppSettingsStore', () => {
   it('applies several settings at once and leaves the others alone', () => {
     const settings = new AppSettingsStore(openConf(tempSettingsFolder()).store);
     expect(settings.update({ locale: 'en', theme: 'light' })).toEqual({
+      ...defaultAppSettings,
       locale: 'en',
       theme: 'light',
-      pinnedFolders: [],
     });
+  });
+
+  it('keeps the transfer settings across a restart, and a change to one leaves the others', () => {
+    const folder = tempSettingsFolder();
+    const settings = new AppSettingsStore(openConf(folder).store);
+    settings.update({
+      transfersAtOnce: 8,
+      connectionsPerDownload: 16,
+      downloadLimitMBps: 12.5,
+      uploadLimitMBps: 0.1,
+      existingFile: 'skip',
+    });
+    settings.update({ uploadLimitMBps: null, theme: 'dark' });
+    expect(new AppSettingsStore(openConf(folder).store).all()).toMatchObject({
+      theme: 'dark',
+      transfersAtOnce: 8,
+      connectionsPerDownload: 16,
+      downloadLimitMBps: 12.5,
+      uploadLimitMBps: null,
+      existingFile: 'skip',
+    });
+  });
+
+  it('reads the transfer defaults from a file written before they existed, without repairs', () => {
+    const folder = tempSettingsFolder();
+    openConf(folder).store.set('app', { locale: 'en', theme: 'light', pinnedFolders: [] });
+    const file = JSON.parse(readFileSync(settingsFilePath(folder), 'utf8')) as {
+      app: Record<string, unknown>;
+    };
+    file.app = { locale: 'en', theme: 'light', pinnedFolders: [] }; // as version 3 wrote it
+    writeFileSync(settingsFilePath(folder), JSON.stringify(file));
+
+    const opened = openConf(folder);
+    expect(opened.problems).toEqual([]);
+    const settings = new AppSettingsStore(opened.store);
+    expect(settings.all()).toEqual({ ...defaultAppSettings, locale: 'en', theme: 'light' });
+    expect(settings.all()).toMatchObject(transferDefaults);
+    settings.set('theme', 'dark');
+    expect(settings.get('transfersAtOnce')).toBe(2);
+  });
+
+  it('refuses transfer settings out of bounds, and keeps what was there', () => {
+    const settings = new AppSettingsStore(openConf(tempSettingsFolder()).store);
+    settings.set('transfersAtOnce', 3);
+    for (const [patch, field] of [
+      [{ transfersAtOnce: 0 }, 'transfersAtOnce'],
+      [{ transfersAtOnce: 9 }, 'transfersAtOnce'],
+      [{ transfersAtOnce: 2.5 }, 'transfersAtOnce'],
+      [{ connectionsPerDownload: 17 }, 'connectionsPerDownload'],
+      [{ downloadLimitMBps: 0 }, 'downloadLimitMBps'],
+      [{ uploadLimitMBps: -1 }, 'uploadLimitMBps'],
+      [{ downloadLimitMBps: '5' }, 'downloadLimitMBps'],
+      [{ existingFile: 'rename' }, 'existingFile'],
+    ] as const) {
+      expect(validationDetails(() => settings.update(patch))).toEqual(invalid(field));
+    }
+    expect(settings.all()).toMatchObject({ ...transferDefaults, transfersAtOnce: 3 });
+  });
+
+  it('tells its listeners about each change', () => {
+    const settings = new AppSettingsStore(openConf(tempSettingsFolder()).store);
+    const seen: number[] = [];
+    const stop = settings.onChange((all) => seen.push(all.transfersAtOnce));
+    settings.set('transfersAtOnce', 5);
+    expect(() => settings.set('transfersAtOnce', 50)).toThrow(AppError);
+    stop();
+    settings.set('transfersAtOnce', 6);
+    expect(seen).toEqual([5]);
   });
 
   it('rejects invalid values and unknown settings, and keeps what was there', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProfileStore } from '../../../main/profiles/store';
 import { AppSettingsStore } from '../../../main/settings/app-settings';
 import { AppError } from '../../../common/errors';
+import { defaultAppSettings } from '../../../common/profile';
 import { settingsFilePath } from '../../../main/settings/settings-file';
 import { currentSettingsVersion, upgradeSettings } from '../../../main/settings/upgrade';
 import { aesSecretBox, basicTextSecretBox, nth, openConf, tempSettingsFolder } from './helpers';
@@ -44,6 +45,7 @@ describe('settings file', () => {
     expect(problems).toEqual([]);
     expect(new ProfileStore(store, aesSecretBox()).list()).toEqual([]);
     expect(new AppSettingsStore(store).all()).toEqual({
+      ...defaultAppSettings,
       locale: 'system',
       theme: 'system',
       pinnedFolders: [],
@@ -95,6 +97,7 @@ describe('settings file', () => {
       password: 'v1-Legacy-Passw0rd!',
     });
     expect(new AppSettingsStore(store).all()).toEqual({
+      ...defaultAppSettings,
       locale: 'zh-CN',
       theme: 'dark',
       pinnedFolders: ['/home/li.wei/镜像下载'],
@@ -293,6 +296,7 @@ describe('settings file', () => {
     expect(nth(list, 0).id).toBe('0b1c2d3e-0000-4000-8000-000000000001');
     expect(nth(list, 1).id).not.toBe(nth(list, 0).id);
     expect(new AppSettingsStore(store).all()).toEqual({
+      ...defaultAppSettings,
       locale: 'zh-CN',
       theme: 'system',
       pinnedFolders: ['/srv/images'],
@@ -315,6 +319,7 @@ describe('settings file', () => {
     });
     expect(backups(folder)).toHaveLength(1);
     expect(new AppSettingsStore(store).all()).toEqual({
+      ...defaultAppSettings,
       locale: 'en',
       theme: 'light',
       pinnedFolders: [],

@@ -192,6 +192,12 @@ interface ReasonFields {
   'invalid-values': { values: InvalidValue[] };
   'unknown-settings': { keys: string[] };
 
+  // Importing clouds.yaml and openrc files (main/profiles/import).
+  'not-yaml': AtPath & { line?: number; column?: number };
+  'not-clouds-yaml': AtPath;
+  /** No clouds.yaml in any of the places openstacksdk looks (`looked`). */
+  'no-clouds-yaml': { looked: string[] };
+
   // Calls from the renderer (main/ipc, main/shell).
   'unknown-call': { name: string };
   'not-from-app-window': object;
@@ -300,6 +306,9 @@ const everyReason: Record<ErrorReason, true> = {
   'settings-reset': true,
   'invalid-values': true,
   'unknown-settings': true,
+  'not-yaml': true,
+  'not-clouds-yaml': true,
+  'no-clouds-yaml': true,
   'unknown-call': true,
   'not-from-app-window': true,
   'relative-path': true,

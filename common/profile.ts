@@ -146,14 +146,101 @@ export interface SecretStorageStatus {
   persistent: boolean;
 }
 
+/** A sign-in method of clouds.yaml / openrc that Glance Desk does not support, by family. */
+export type UnsupportedSignIn =
+  | 'keystone-v2'
+  | 'totp'
+  | 'multifactor'
+  | 'openid-connect'
+  | 'saml'
+  | 'adfs'
+  | 'oauth1'
+  | 'tokenless'
+  | 'no-auth'
+  | 'http-basic'
+  | 'other';
+
+/** The typed facts of each import problem; the key is its code. */
+interface ImportProblemFields {
+  /** A clouds.yaml entry that is not a mapping. */
+  'not-a-cloud': object;
+  'regions-not-a-list': object;
+  'bad-region-entry': object;
+  'not-a-mapping': object;
+  'not-a-single-value': object;
+  'unsupported-sign-in': { authType: string; signIn: UnsupportedSignIn };
+  'vendor-profile': object;
+  'client-certificate': object;
+  'system-scope': object;
+  trust: object;
+  passcode: object;
+  'not-used': object;
+  'domain-scope': object;
+  'credential-by-name': { credentialName: string };
+  'not-needed-with-credential-id': object;
+  /** The file has no password, application-credential secret or token for this profile. */
+  'secret-not-in-file': { secret: AuthMethod };
+  'endpoint-needs-token': object;
+  'unknown-interface': { value: string };
+  'identity-api-version': { version: string };
+  'image-api-version': { version: string };
+  /** The profile's `profileField` is missing or not valid: the user completes it before saving. */
+  incomplete: { profileField: string; missing: boolean };
+  /** An openrc variable set from `$reference`, which the file does not define. */
+  'unresolved-variable': { reference: string };
+  'points-at-clouds-yaml': { value: string };
+  'nothing-to-import': object;
+  'proxy-not-http': object;
+  /** Another proxy variable than `chosen`, the one the profile uses. */
+  'one-proxy': { chosen: string };
+}
+
+export type ImportProblemCode = keyof ImportProblemFields;
+
+/** What is wrong with an imported value: a code and that code's facts. */
+export type ImportProblemDetails = {
+  [C in ImportProblemCode]: { code: C } & ImportProblemFields[C];
+}[ImportProblemCode];
+
 /** Something in an imported clouds.yaml / openrc that was not taken over as it stood. */
-export interface ImportProblem {
+export type ImportProblem = {
   /** The cloud's name in clouds.yaml, or the openrc file's name. */
   cloud: string;
   /** The clouds.yaml key or OS_* variable. */
   field: string;
-  message: string;
-}
+} & ImportProblemDetails;
+
+const everyImportProblem: Record<ImportProblemCode, true> = {
+  'not-a-cloud': true,
+  'regions-not-a-list': true,
+  'bad-region-entry': true,
+  'not-a-mapping': true,
+  'not-a-single-value': true,
+  'unsupported-sign-in': true,
+  'vendor-profile': true,
+  'client-certificate': true,
+  'system-scope': true,
+  trust: true,
+  passcode: true,
+  'not-used': true,
+  'domain-scope': true,
+  'credential-by-name': true,
+  'not-needed-with-credential-id': true,
+  'secret-not-in-file': true,
+  'endpoint-needs-token': true,
+  'unknown-interface': true,
+  'identity-api-version': true,
+  'image-api-version': true,
+  incomplete: true,
+  'unresolved-variable': true,
+  'points-at-clouds-yaml': true,
+  'nothing-to-import': true,
+  'proxy-not-http': true,
+  'one-proxy': true,
+};
+
+/** Every import problem code, at run time (for tests that check each is worded). */
+export const importProblemCodes = Object.keys(everyImportProblem) as readonly ImportProblemCode[];
 
 export interface ImportResult {
   /**

@@ -14,8 +14,11 @@ import {
   profileInputSchema,
   type AuthMethod,
   type ImportProblem,
+  type ImportProblemDetails,
   type ProfileInput,
+  type UnsupportedSignIn,
 } from '../../../common/profile';
+import { validationError } from '../../../common/errors';
 import { isRecord } from '../../settings/upgrade';
 
 type Json = Record<string, unknown>;
@@ -35,7 +38,10 @@ interface Region {
   values: Json;
 }
 
-function regionsOf(cloud: Json, report: (field: string, message: string) => void): Region[] {
+/** Reports a problem with `field`. */
+type Report = (field: string, problem: ImportProblemDetails) => void;
+
+function regionsOf(cloud: Json, report: Report): Region[] {
   const { regions, region_name: regionName } = cloud;
   const list: unknown[] | undefined = Array.isArray(regions)
     ? regions
@@ -45,7 +51,7 @@ function regionsOf(cloud: Json, report: (field: string, message: string) => void
         ? regionName.split(',')
         : undefined;
   if (list === undefined) {
-    if (regions !== undefined) report('regions', 'Expected a list of regions; ignored.');
+    if (regions !== undefined) report('regions', { code: 'regions-not-a-list' });
     return [{ name: scalar(regionName), values: {} }];
   }
   const found: Region[] = [];
@@ -57,7 +63,7 @@ function regionsOf(cloud: Json, report: (field: string, message: string) => void
         name: entry.name,
         values: isRecord(entry.values) ? normalizeKeys(entry.values) : {},
       });
-    } else report('regions', `A region entry is neither a name nor {name, values}; skipped.`);
+    } else report('regions', { code: 'bad-region-entry' });
   }
   return found.length > 0 ? found : [{ values: {} }];
 }
@@ -93,8 +99,8 @@ export function profilesFromCloud(
 ): CloudProfiles {
   const problems: ImportProblem[] = [];
   const cloud = normalizeKeys(rawCloud);
-  const regions = regionsOf(cloud, (field, message) =>
-    problems.push({ cloud: name, field: fieldName(field), message }),
+  const regions = regionsOf(cloud, (field, problem) =>
+    problems.push({ cloud: name, field: fieldName(field), ...problem }),
   );
   const profiles: ProfileInput[] = [];
   const seen = new Set<string>();
@@ -107,33 +113,33 @@ export function profilesFromCloud(
     );
     for (const problem of found.problems) {
       // Problems of the cloud itself would repeat once per region: report them once.
-      const key = `${problem.field}\u0000${problem.message}`;
+      const key = JSON.stringify({ ...problem, cloud: name });
       if (seen.has(key)) continue;
       seen.add(key);
-      problems.push({ cloud: name, field: fieldName(problem.field), message: problem.message });
+      problems.push({ ...problem, cloud: name, field: fieldName(problem.field) });
     }
     if (found.profile) profiles.push(found.profile);
   }
   return { profiles, problems };
 }
 
-const unsupportedAuthTypes: Record<string, string> = {
-  v2password: 'Keystone v2 (v2password) is no longer supported by OpenStack; use Identity v3.',
-  v2token: 'Keystone v2 (v2token) is no longer supported by OpenStack; use Identity v3.',
-  v3totp: 'Time-based one-time passwords (v3totp) are not supported.',
-  v3multifactor: 'Multi-factor sign-in (v3multifactor) is not supported.',
-  v3oidcpassword: 'OpenID Connect sign-in is not supported.',
-  v3oidcclientcredentials: 'OpenID Connect sign-in is not supported.',
-  v3oidcauthcode: 'OpenID Connect sign-in is not supported.',
-  v3oidcaccesstoken: 'OpenID Connect sign-in is not supported.',
-  v3oidcdeviceauthz: 'OpenID Connect sign-in is not supported.',
-  v3samlpassword: 'SAML sign-in is not supported.',
-  v3adfspassword: 'ADFS sign-in is not supported.',
-  v3oauth1: 'OAuth 1 sign-in is not supported.',
-  v3tokenlessauth: 'Tokenless (client certificate) sign-in is not supported.',
-  none: 'Connections without authentication are not supported.',
-  noauth: 'Connections without authentication are not supported.',
-  http_basic: 'HTTP basic authentication is not supported.',
+const unsupportedAuthTypes: Partial<Record<string, UnsupportedSignIn>> = {
+  v2password: 'keystone-v2',
+  v2token: 'keystone-v2',
+  v3totp: 'totp',
+  v3multifactor: 'multifactor',
+  v3oidcpassword: 'openid-connect',
+  v3oidcclientcredentials: 'openid-connect',
+  v3oidcauthcode: 'openid-connect',
+  v3oidcaccesstoken: 'openid-connect',
+  v3oidcdeviceauthz: 'openid-connect',
+  v3samlpassword: 'saml',
+  v3adfspassword: 'adfs',
+  v3oauth1: 'oauth1',
+  v3tokenlessauth: 'tokenless',
+  none: 'no-auth',
+  noauth: 'no-auth',
+  http_basic: 'http-basic',
 };
 
 /** Keys read and used, or read and deliberately reported. Anything else is reported as unused. */
@@ -189,10 +195,9 @@ interface Found {
 /** One profile from one cloud (+ region) in openstacksdk's shape: auth keys in `auth:` or at the top. */
 function profileFromConfig(name: string, cloud: Json, region: string | undefined): Found {
   const problems: ImportProblem[] = [];
-  const report = (field: string, message: string) => problems.push({ cloud: name, field, message });
+  const report: Report = (field, problem) => problems.push({ cloud: name, field, ...problem });
   const auth = isRecord(cloud.auth) ? cloud.auth : {};
-  if (cloud.auth !== undefined && !isRecord(cloud.auth))
-    report('auth', 'Expected a mapping; ignored.');
+  if (cloud.auth !== undefined && !isRecord(cloud.auth)) report('auth', { code: 'not-a-mapping' });
 
   /** An auth option: `auth:` wins over the top level, as in openstacksdk. */
   const read = (...keys: string[]): string | undefined => {
@@ -201,7 +206,7 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
         if (source[key] === undefined) continue;
         const value = scalar(source[key]);
         if (value === undefined && typeof source[key] !== 'string') {
-          report(key, 'Expected a single value; ignored.');
+          report(key, { code: 'not-a-single-value' });
         }
         if (value !== undefined) return value;
       }
@@ -212,20 +217,20 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
   const authType = read('auth_type', 'auth_plugin')?.toLowerCase();
   const method = authMethodFor(authType, read);
   if (method === undefined) {
-    report(
-      'auth_type',
-      (authType && unsupportedAuthTypes[authType]) ??
-        `Sign-in method "${authType}" is not supported (Glance Desk supports password, application credential and token).`,
-    );
+    report('auth_type', {
+      code: 'unsupported-sign-in',
+      authType: authType ?? '',
+      signIn: (authType !== undefined && unsupportedAuthTypes[authType]) || 'other',
+    });
     return { problems };
   }
 
   // Reported only for a cloud that is imported: a skipped one has its one reason.
   for (const key of Object.keys(cloud)) {
-    if (!knownKeys.has(key)) report(key, unusedMessage(key));
+    if (!knownKeys.has(key)) report(key, unusedProblem(key));
   }
   for (const key of Object.keys(auth)) {
-    if (!knownKeys.has(key)) report(`auth.${key}`, unusedMessage(key));
+    if (!knownKeys.has(key)) report(`auth.${key}`, unusedProblem(key));
   }
 
   const profile: ProfileInput = { name, authMethod: method, interface: 'public' };
@@ -240,10 +245,7 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
   const domainId = read('domain_id');
   const domainName = read('domain_name');
   if (!projectScoped && (domainId || domainName)) {
-    report(
-      domainId ? 'domain_id' : 'domain_name',
-      'A domain-scoped sign-in has no image service; add the project to use.',
-    );
+    report(domainId ? 'domain_id' : 'domain_name', { code: 'domain-scope' });
   }
   const defaultDomainId = read('default_domain_id', 'default_domain');
   const defaultDomainName = read('default_domain_name');
@@ -293,35 +295,25 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
     set('applicationCredentialId', read('application_credential_id'));
     const credentialName = read('application_credential_name');
     if (!profile.applicationCredentialId && credentialName) {
-      report(
-        'application_credential_name',
-        `Application credentials chosen by name and user ("${credentialName}") are not supported; enter the credential's ID.`,
-      );
+      report('application_credential_name', { code: 'credential-by-name', credentialName });
     }
     for (const key of ['username', 'user_id', 'user_domain_name', 'user_domain_id']) {
       if (read(key) !== undefined && !credentialName) {
-        report(key, 'Not needed with an application credential ID; ignored.');
+        report(key, { code: 'not-needed-with-credential-id' });
       }
     }
     set('secret', read('application_credential_secret'));
   } else {
     set('secret', read('token', 'auth_token'));
   }
-  if (profile.secret === undefined) {
-    report(
-      secretKey,
-      `No ${secretKey.replaceAll('_', ' ')} in the file; you will need to enter it.`,
-    );
-  }
+  if (profile.secret === undefined)
+    report(secretKey, { code: 'secret-not-in-file', secret: method });
 
   const endpoint = read('image_endpoint_override', 'image_url', 'endpoint_override');
   const tokenEndpoint = read('endpoint', 'url');
   set('imageEndpoint', endpoint ?? (method === 'token' ? tokenEndpoint : undefined));
   if (tokenEndpoint && method !== 'token') {
-    report(
-      read('endpoint') ? 'endpoint' : 'url',
-      'A service endpoint is only used with a token; ignored.',
-    );
+    report(read('endpoint') ? 'endpoint' : 'url', { code: 'endpoint-needs-token' });
   }
 
   const interfaceValue = read(
@@ -335,20 +327,17 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
     if (normalised === 'public' || normalised === 'internal' || normalised === 'admin') {
       profile.interface = normalised;
     } else {
-      report('interface', `Unknown interface "${interfaceValue}"; public is used.`);
+      report('interface', { code: 'unknown-interface', value: interfaceValue });
     }
   }
 
   const identityVersion = read('identity_api_version');
   if (identityVersion !== undefined && !/^3(\.\d+)?$/.test(identityVersion)) {
-    report(
-      'identity_api_version',
-      `Identity API ${identityVersion} is not supported; Glance Desk uses v3.`,
-    );
+    report('identity_api_version', { code: 'identity-api-version', version: identityVersion });
   }
   const imageVersion = read('image_api_version');
   if (imageVersion !== undefined && !/^2(\.\d+)?$/.test(imageVersion)) {
-    report('image_api_version', `Image API ${imageVersion} is not supported; Glance Desk uses v2.`);
+    report('image_api_version', { code: 'image-api-version', version: imageVersion });
   }
 
   set('caFile', read('cacert'));
@@ -359,9 +348,9 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
 
   const checked = profileInputSchema.safeParse(profile);
   if (!checked.success) {
-    for (const issue of checked.error.issues) {
-      const field = String(issue.path[0] ?? 'profile');
-      report(yamlKeyFor[field] ?? field, `${issue.message} Complete it before saving.`);
+    const { details } = validationError(checked.error);
+    for (const { field, missing } of details?.reason === 'invalid-values' ? details.values : []) {
+      report(yamlKeyFor[field] ?? field, { code: 'incomplete', profileField: field, missing });
     }
   }
   return { profile, problems };
@@ -400,14 +389,14 @@ function authMethodFor(
   }
 }
 
-function unusedMessage(key: string): string {
-  if (key === 'profile' || key === 'cloud')
-    return 'Vendor profiles are not supported; only the settings written here were imported.';
-  if (key === 'cert' || key === 'key') return 'Client certificates are not supported; ignored.';
-  if (key === 'system_scope') return 'System-scoped sign-in has no image service; ignored.';
-  if (key === 'trust_id') return 'Trusts are not supported; ignored.';
-  if (key === 'passcode') return 'One-time passcodes are not supported; ignored.';
-  return 'Not used by Glance Desk; ignored.';
+/** Why a key Glance Desk does not read is left out. */
+function unusedProblem(key: string): ImportProblemDetails {
+  if (key === 'profile' || key === 'cloud') return { code: 'vendor-profile' };
+  if (key === 'cert' || key === 'key') return { code: 'client-certificate' };
+  if (key === 'system_scope') return { code: 'system-scope' };
+  if (key === 'trust_id') return { code: 'trust' };
+  if (key === 'passcode') return { code: 'passcode' };
+  return { code: 'not-used' };
 }
 
 /** The clouds.yaml key to blame when a profile field ends up invalid. */

@@ -20,12 +20,21 @@ export function parseCloudsFile(path: string, text: string): Json {
   } catch (error) {
     const position = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
     const where = position ? ` (line ${position.line}, column ${position.col})` : '';
-    throw new AppError({ kind: 'validation', message: `${path} is not valid YAML${where}.` });
+    throw new AppError({
+      kind: 'validation',
+      message: `${path} is not valid YAML${where}.`,
+      details: {
+        reason: 'not-yaml',
+        path,
+        ...(position ? { line: position.line, column: position.col } : {}),
+      },
+    });
   }
   if (!isRecord(data) || !isRecord(data.clouds)) {
     throw new AppError({
       kind: 'validation',
       message: `${path} has no "clouds:" section, so it is not a clouds.yaml file.`,
+      details: { reason: 'not-clouds-yaml', path },
     });
   }
   return data.clouds;
@@ -52,7 +61,7 @@ export async function importCloudsYaml(
   if (secure) result.files.push(secure.path);
   for (const [name, cloud] of Object.entries(cloudMap)) {
     if (!isRecord(cloud)) {
-      result.problems.push({ cloud: name, field: name, message: 'Not a cloud entry; skipped.' });
+      result.problems.push({ cloud: name, field: name, code: 'not-a-cloud' });
       continue;
     }
     const found = profilesFromCloud(name, cloud);

@@ -58,7 +58,11 @@ export async function readConfigFile(path: string): Promise<string | undefined> 
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new AppError(
-      { kind: 'filesystem', message: `Could not read ${path} (${code ?? 'unknown error'}).` },
+      {
+        kind: 'filesystem',
+        message: `Could not read ${path} (${code ?? 'unknown error'}).`,
+        details: { reason: 'file-error', path, code: code ?? 'UNKNOWN' },
+      },
       { cause: error },
     );
   }
@@ -91,12 +95,19 @@ export async function findConfigFiles(
     : configFileCandidates('clouds', choice);
   const clouds = await firstExisting(cloudsCandidates);
   if (!clouds) {
-    throw new AppError({
-      kind: 'filesystem',
-      message: choice.cloudsPath
-        ? `${choice.cloudsPath} does not exist.`
-        : `No clouds.yaml was found. Looked in: ${cloudsCandidates.join(', ')}.`,
-    });
+    throw new AppError(
+      choice.cloudsPath
+        ? {
+            kind: 'filesystem',
+            message: `${choice.cloudsPath} does not exist.`,
+            details: { reason: 'path-missing', path: choice.cloudsPath },
+          }
+        : {
+            kind: 'filesystem',
+            message: `No clouds.yaml was found. Looked in: ${cloudsCandidates.join(', ')}.`,
+            details: { reason: 'no-clouds-yaml', looked: cloudsCandidates },
+          },
+    );
   }
   const secure = await firstExisting(
     choice.securePath

@@ -4,7 +4,11 @@
  */
 import { basename } from 'node:path';
 import { AppError } from '../../../common/errors';
-import { profileFieldsObject, type ImportResult } from '../../../common/profile';
+import {
+  profileFieldsObject,
+  type ImportProblemDetails,
+  type ImportResult,
+} from '../../../common/profile';
 import { profilesFromCloud } from './cloud-to-profile';
 import { readConfigFile } from './config-files';
 import { parseOpenrc } from './openrc-variables';
@@ -29,7 +33,11 @@ export async function importOpenrc(
 ): Promise<ImportResult> {
   const text = await readConfigFile(path);
   if (text === undefined) {
-    throw new AppError({ kind: 'filesystem', message: `${path} does not exist.` });
+    throw new AppError({
+      kind: 'filesystem',
+      message: `${path} does not exist.`,
+      details: { reason: 'path-missing', path },
+    });
   }
   const { variables, unresolved } = parseOpenrc(text, (name) =>
     name.startsWith('OS_') ? undefined : env[name],
@@ -44,7 +52,8 @@ export async function importOpenrc(
     result.problems.push({
       cloud: source,
       field: variable,
-      message: `Set from ${reference}, which this file does not define (it is probably typed in or read from the terminal). Enter the value in the profile.`,
+      code: 'unresolved-variable',
+      reference,
     });
   }
   const cloud: Record<string, string> = {};
@@ -54,24 +63,20 @@ export async function importOpenrc(
       result.problems.push({
         cloud: source,
         field: variable,
-        message: `Points at clouds.yaml (${value}); import clouds.yaml to get that cloud.`,
+        code: 'points-at-clouds-yaml',
+        value,
       });
       continue;
     }
     cloud[variable.slice(3).toLowerCase()] = value;
   }
   if (Object.keys(cloud).length === 0) {
-    result.problems.push({
-      cloud: source,
-      field: 'OS_AUTH_URL',
-      message:
-        'The file sets none of the OS_* connection variables, so there is nothing to import.',
-    });
+    result.problems.push({ cloud: source, field: 'OS_AUTH_URL', code: 'nothing-to-import' });
     return result;
   }
   const found = profilesFromCloud(source, cloud, envName);
-  const proxy = openrcProxy(variables, cloud.auth_url?.trim(), (field, message) =>
-    result.problems.push({ cloud: source, field, message }),
+  const proxy = openrcProxy(variables, cloud.auth_url?.trim(), (field, problem) =>
+    result.problems.push({ cloud: source, field, ...problem }),
   );
   if (proxy !== undefined) for (const profile of found.profiles) profile.proxy = proxy;
   // A secret set from an unresolved $VAR is already reported above.
@@ -95,7 +100,7 @@ function envName(key: string): string {
 function openrcProxy(
   variables: ReadonlyMap<string, string>,
   authUrl: string | undefined,
-  report: (field: string, message: string) => void,
+  report: (field: string, problem: ImportProblemDetails) => void,
 ): string | undefined {
   const https = ['https_proxy', 'HTTPS_PROXY'];
   const http = ['http_proxy', 'HTTP_PROXY'];
@@ -104,12 +109,12 @@ function openrcProxy(
   if (chosen === undefined) return undefined;
   const proxy = variables.get(chosen) ?? '';
   if (!profileFieldsObject.shape.proxy.safeParse(proxy).success) {
-    report(chosen, 'Not an http:// or https:// proxy address; ignored.');
+    report(chosen, { code: 'proxy-not-http' });
     return undefined;
   }
   for (const other of others) {
     if (variables.get(other) !== proxy) {
-      report(other, `A profile has one proxy: the one in ${chosen} is used; this one is ignored.`);
+      report(other, { code: 'one-proxy', chosen });
     }
   }
   return proxy;

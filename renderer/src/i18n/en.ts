@@ -393,6 +393,56 @@ export const en = {
   'import.secretFor': 'Secret for {name}',
   'import.secretIncluded': 'Secret included',
   'import.problems': 'Not taken over as written:',
+  'import.problem.not-a-cloud': 'Not a cloud entry; skipped.',
+  'import.problem.regions-not-a-list': 'Expected a list of regions; ignored.',
+  'import.problem.bad-region-entry':
+    'A region entry is neither a name nor {name, values}; skipped.',
+  'import.problem.not-a-mapping': 'Expected a mapping; ignored.',
+  'import.problem.not-a-single-value': 'Expected a single value; ignored.',
+  'import.problem.vendor-profile':
+    'Vendor profiles are not supported; only the settings written here were imported.',
+  'import.problem.client-certificate': 'Client certificates are not supported; ignored.',
+  'import.problem.system-scope': 'System-scoped sign-in has no image service; ignored.',
+  'import.problem.trust': 'Trusts are not supported; ignored.',
+  'import.problem.passcode': 'One-time passcodes are not supported; ignored.',
+  'import.problem.not-used': 'Not used by Glance Desk; ignored.',
+  'import.problem.domain-scope':
+    'A domain-scoped sign-in has no image service; add the project to use.',
+  'import.problem.credential-by-name':
+    'Application credentials chosen by name and user (“{name}”) are not supported; enter the credential’s ID.',
+  'import.problem.not-needed-with-credential-id':
+    'Not needed with an application credential ID; ignored.',
+  'import.problem.secret-not-in-file': 'No {secret} in the file; you will need to enter it.',
+  'import.problem.endpoint-needs-token': 'A service endpoint is only used with a token; ignored.',
+  'import.problem.unknown-interface': 'Unknown interface “{value}”; public is used.',
+  'import.problem.identity-api-version':
+    'Identity API {version} is not supported; Glance Desk uses v3.',
+  'import.problem.image-api-version': 'Image API {version} is not supported; Glance Desk uses v2.',
+  'import.problem.missing': 'Enter {field} before saving.',
+  'import.problem.invalid': '{field} is not valid; correct it before saving.',
+  'import.problem.unresolved-variable':
+    'Set from {reference}, which this file does not define (it is probably typed in or read from the terminal). Enter the value in the profile.',
+  'import.problem.points-at-clouds-yaml':
+    'Points at clouds.yaml ({value}); import clouds.yaml to get that cloud.',
+  'import.problem.nothing-to-import':
+    'The file sets none of the OS_* connection variables, so there is nothing to import.',
+  'import.problem.proxy-not-http': 'Not an http:// or https:// proxy address; ignored.',
+  'import.problem.one-proxy':
+    'A profile has one proxy: the one in {chosen} is used; this one is ignored.',
+  'import.signIn.keystone-v2':
+    'Keystone v2 ({authType}) is no longer supported by OpenStack; use Identity v3.',
+  'import.signIn.totp': 'Time-based one-time passwords ({authType}) are not supported.',
+  'import.signIn.multifactor': 'Multi-factor sign-in ({authType}) is not supported.',
+  'import.signIn.openid-connect': 'OpenID Connect sign-in ({authType}) is not supported.',
+  'import.signIn.saml': 'SAML sign-in ({authType}) is not supported.',
+  'import.signIn.adfs': 'ADFS sign-in ({authType}) is not supported.',
+  'import.signIn.oauth1': 'OAuth 1 sign-in ({authType}) is not supported.',
+  'import.signIn.tokenless':
+    'Tokenless (client certificate) sign-in ({authType}) is not supported.',
+  'import.signIn.no-auth': 'Connections without authentication ({authType}) are not supported.',
+  'import.signIn.http-basic': 'HTTP basic authentication ({authType}) is not supported.',
+  'import.signIn.other':
+    'Sign-in method “{authType}” is not supported (Glance Desk supports password, application credential and token).',
   'import.save': 'Save {count}',
   'import.saved': 'Imported {count} clouds.',
   'import.saved#one': 'Imported 1 cloud.',
@@ -674,6 +724,10 @@ export const en = {
   'error.invalidValues': 'These values are not valid: {fields}.',
   'error.missingAndInvalid': 'Enter {missing}. These values are not valid: {invalid}.',
   'error.unknownSettings': 'Unknown settings: {keys}.',
+  'error.notYaml': '{path} is not valid YAML.',
+  'error.notYamlAt': '{path} is not valid YAML (line {line}, column {column}).',
+  'error.notCloudsYaml': '{path} has no “clouds:” section, so it is not a clouds.yaml file.',
+  'error.noCloudsYaml': 'No clouds.yaml was found. Looked in: {looked}.',
   'error.unknownCall': 'Glance Desk has no call named “{name}”.',
   'error.notFromAppWindow': 'This request did not come from the Glance Desk window.',
   'error.relativePath': 'The {what} must be a full path: {path}',

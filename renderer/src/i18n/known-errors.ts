@@ -300,6 +300,18 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
       return invalidValuesText(speech, details.values);
     case 'unknown-settings':
       return say('error.unknownSettings', { keys: speech.list(details.keys) });
+    case 'not-yaml':
+      return details.line === undefined || details.column === undefined
+        ? say('error.notYaml', { path: details.path })
+        : say('error.notYamlAt', {
+            path: details.path,
+            line: details.line,
+            column: details.column,
+          });
+    case 'not-clouds-yaml':
+      return say('error.notCloudsYaml', { path: details.path });
+    case 'no-clouds-yaml':
+      return say('error.noCloudsYaml', { looked: speech.list(details.looked) });
     case 'unknown-call':
       return say('error.unknownCall', { name: details.name });
     case 'not-from-app-window':
@@ -426,7 +438,8 @@ const fieldKeys: Partial<Record<string, MessageKey>> = {
   existingFile: 'settings.existingFile',
 };
 
-function fieldLabel(say: Say, field: string): string {
+/** A form field's label, quoted (“User name”), for a field path main names. */
+export function fieldLabel(say: Say, field: string): string {
   const last = field.split('.').findLast((part) => !/^\d+$/.test(part)) ?? field;
   const key = Object.hasOwn(fieldKeys, last) ? fieldKeys[last] : undefined;
   return say('error.quotedField', { field: key === undefined ? field : say(key) });

@@ -1,5 +1,6 @@
 import type {
   ConnectionWarning,
+  ImportProblem,
   Profile,
   ProfileInput,
   TestConnectionResult,
@@ -11,7 +12,7 @@ import {
   type BindingFields,
   type SecretNeededDetails,
 } from '../../../common/secret-binding';
-import { errorText, type Speech } from '../i18n/known-errors';
+import { errorText, fieldLabel, type Speech } from '../i18n/known-errors';
 import type { Say } from '../i18n/labels';
 
 /** A connection test's outcome in plain words: what worked, or which step failed and why. */
@@ -55,6 +56,34 @@ export function warningText(say: Say, warning: ConnectionWarning): string {
         authHost: warning.authHost,
         imageHost: warning.imageHost,
       });
+  }
+}
+
+/** What an import did not take over as written (main/profiles/import), in the UI's words. */
+export function importProblemText(say: Say, problem: ImportProblem): string {
+  switch (problem.code) {
+    case 'unsupported-sign-in':
+      return say(`import.signIn.${problem.signIn}`, { authType: problem.authType });
+    case 'credential-by-name':
+      return say('import.problem.credential-by-name', { name: problem.credentialName });
+    case 'secret-not-in-file':
+      return say('import.problem.secret-not-in-file', { secret: say(`secret.${problem.secret}`) });
+    case 'unknown-interface':
+    case 'points-at-clouds-yaml':
+      return say(`import.problem.${problem.code}`, { value: problem.value });
+    case 'identity-api-version':
+    case 'image-api-version':
+      return say(`import.problem.${problem.code}`, { version: problem.version });
+    case 'incomplete':
+      return say(problem.missing ? 'import.problem.missing' : 'import.problem.invalid', {
+        field: fieldLabel(say, problem.profileField),
+      });
+    case 'unresolved-variable':
+      return say('import.problem.unresolved-variable', { reference: problem.reference });
+    case 'one-proxy':
+      return say('import.problem.one-proxy', { chosen: problem.chosen });
+    default:
+      return say(`import.problem.${problem.code}`);
   }
 }
 

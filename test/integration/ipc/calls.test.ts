@@ -41,7 +41,10 @@ describe('start-up problems', () => {
     try {
       const problems = await damaged.value('getStartupProblems');
       expect(problems).toMatchObject([
-        { kind: 'settings', details: { backupPath: expect.any(String) } },
+        {
+          kind: 'settings',
+          details: { reason: 'settings-reset', backupPath: expect.any(String), notJson: true },
+        },
       ]);
     } finally {
       await damaged.close();

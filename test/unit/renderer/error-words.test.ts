@@ -10,12 +10,18 @@ import {
   type ErrorDetails,
   type ErrorReason,
 } from '../../../common/errors';
-import { testSteps, type ConnectionWarning } from '../../../common/profile';
+import {
+  importProblemCodes,
+  testSteps,
+  type ConnectionWarning,
+  type ImportProblemCode,
+  type ImportProblemDetails,
+} from '../../../common/profile';
 import { en } from '../../../renderer/src/i18n/en';
 import { errorText, kindKeys } from '../../../renderer/src/i18n/known-errors';
 import { speechIn } from '../../../renderer/src/i18n/translate';
 import { zhCN } from '../../../renderer/src/i18n/zh-CN';
-import { testResultText, warningText } from '../../../renderer/src/lib/profiles';
+import { importProblemText, testResultText, warningText } from '../../../renderer/src/lib/profiles';
 
 const answer = { service: 'glance', host: 'img.example:9292' } as const;
 const path = '/data/镜像.qcow2';
@@ -164,6 +170,13 @@ const samples: { [R in ErrorReason]: [Extract<ErrorDetails, { reason: R }>, ...s
     { reason: 'invalid-values', values: [{ field: 'profile.region', missing: false }] },
   ],
   'unknown-settings': [{ reason: 'unknown-settings', keys: ['autoUpdate'] }, 'autoUpdate'],
+  'not-yaml': [{ reason: 'not-yaml', path, line: 12, column: 7 }, path, '12', '7'],
+  'not-clouds-yaml': [{ reason: 'not-clouds-yaml', path }, path],
+  'no-clouds-yaml': [
+    { reason: 'no-clouds-yaml', looked: ['/etc/openstack/clouds.yaml', './clouds.yaml'] },
+    '/etc/openstack/clouds.yaml',
+    './clouds.yaml',
+  ],
   'unknown-call': [{ reason: 'unknown-call', name: 'formatDisk' }, 'formatDisk'],
   'not-from-app-window': [{ reason: 'not-from-app-window' }],
   'relative-path': [{ reason: 'relative-path', path: 'disk.raw', use: 'upload-file' }, 'disk.raw'],
@@ -269,5 +282,97 @@ describe('test connection: every step and warning has words in both languages', 
     expect(inChinese).toMatch(hanzi);
     expect(inChinese).not.toBe(warningText(english.say, warning));
     expect(inChinese).not.toMatch(unfilled);
+  });
+});
+
+/** One sample of each import problem, as main reports it; the values its wording must show. */
+const importSamples: {
+  [C in ImportProblemCode]: [Extract<ImportProblemDetails, { code: C }>, ...string[]];
+} = {
+  'not-a-cloud': [{ code: 'not-a-cloud' }],
+  'regions-not-a-list': [{ code: 'regions-not-a-list' }],
+  'bad-region-entry': [{ code: 'bad-region-entry' }],
+  'not-a-mapping': [{ code: 'not-a-mapping' }],
+  'not-a-single-value': [{ code: 'not-a-single-value' }],
+  'unsupported-sign-in': [
+    { code: 'unsupported-sign-in', authType: 'v3samlpassword', signIn: 'saml' },
+    'v3samlpassword',
+  ],
+  'vendor-profile': [{ code: 'vendor-profile' }],
+  'client-certificate': [{ code: 'client-certificate' }],
+  'system-scope': [{ code: 'system-scope' }],
+  trust: [{ code: 'trust' }],
+  passcode: [{ code: 'passcode' }],
+  'not-used': [{ code: 'not-used' }],
+  'domain-scope': [{ code: 'domain-scope' }],
+  'credential-by-name': [{ code: 'credential-by-name', credentialName: 'ci-upload' }, 'ci-upload'],
+  'not-needed-with-credential-id': [{ code: 'not-needed-with-credential-id' }],
+  'secret-not-in-file': [{ code: 'secret-not-in-file', secret: 'application-credential' }],
+  'endpoint-needs-token': [{ code: 'endpoint-needs-token' }],
+  'unknown-interface': [{ code: 'unknown-interface', value: 'sideways' }, 'sideways'],
+  'identity-api-version': [{ code: 'identity-api-version', version: '2.0' }, '2.0'],
+  'image-api-version': [{ code: 'image-api-version', version: '1' }, '1'],
+  incomplete: [{ code: 'incomplete', profileField: 'projectName', missing: true }],
+  'unresolved-variable': [
+    { code: 'unresolved-variable', reference: '$OS_PASSWORD_INPUT' },
+    '$OS_PASSWORD_INPUT',
+  ],
+  'points-at-clouds-yaml': [{ code: 'points-at-clouds-yaml', value: 'prod-fra' }, 'prod-fra'],
+  'nothing-to-import': [{ code: 'nothing-to-import' }],
+  'proxy-not-http': [{ code: 'proxy-not-http' }],
+  'one-proxy': [{ code: 'one-proxy', chosen: 'https_proxy' }, 'https_proxy'],
+};
+
+describe('every import problem has words in both languages', () => {
+  test.each(importProblemCodes.map((code) => [code]))('%s', (code) => {
+    expect(Object.keys(importSamples), 'a sample of this problem in this test').toContain(code);
+    const [details, ...shownValues] = importSamples[code];
+    const problem = { cloud: 'prod', field: 'auth_type', ...details };
+    const inEnglish = importProblemText(english.say, problem);
+    const inChinese = importProblemText(chinese.say, problem);
+    for (const text of [inEnglish, inChinese]) {
+      expect(text).toBeTruthy();
+      expect(text).not.toMatch(unfilled);
+      for (const value of shownValues) expect(text).toContain(value);
+    }
+    expect(inChinese).toMatch(hanzi);
+    expect(inChinese).not.toBe(inEnglish);
+  });
+
+  test('every unsupported sign-in family, and a field to complete, in the locale’s words', () => {
+    const families = [
+      'keystone-v2',
+      'totp',
+      'multifactor',
+      'openid-connect',
+      'saml',
+      'adfs',
+      'oauth1',
+      'tokenless',
+      'no-auth',
+      'http-basic',
+      'other',
+    ] as const;
+    const texts = families.map((signIn) =>
+      importProblemText(chinese.say, {
+        cloud: 'c',
+        field: 'auth_type',
+        code: 'unsupported-sign-in',
+        authType: 'x',
+        signIn,
+      }),
+    );
+    expect(new Set(texts).size).toBe(families.length);
+    for (const text of texts) expect(text).toMatch(hanzi);
+    const incomplete = (missing: boolean) =>
+      importProblemText(english.say, {
+        cloud: 'c',
+        field: 'project_name',
+        code: 'incomplete',
+        profileField: 'projectName',
+        missing,
+      });
+    expect(incomplete(true)).toBe('Enter “Project” before saving.');
+    expect(incomplete(false)).toBe('“Project” is not valid; correct it before saving.');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportProblem, ProfileInput } from '../../../../common/profile';
 import { profilesFromCloud } from '../../../../main/profiles/import/cloud-to-profile';
-import { problemsOf } from './helpers';
+import { problemsOf, withoutCloud } from './helpers';
 
 /** Every cloud of a clouds.yaml's `clouds:` mapping, as the import reads them. */
 function fromClouds(clouds: Record<string, Record<string, unknown>>) {
@@ -71,19 +71,22 @@ describe('profilesFromCloud', () => {
     expect(problemsOf(result, 'old')).toEqual([
       {
         field: 'identity_api_version',
-        message: 'Identity API 2 is not supported; Glance Desk uses v3.',
+        code: 'identity-api-version',
+        version: '2',
       },
-      { field: 'image_api_version', message: 'Image API 1 is not supported; Glance Desk uses v2.' },
+      { field: 'image_api_version', code: 'image-api-version', version: '1' },
     ]);
     expect(problemsOf(result, 'domain-admin')).toEqual([
-      { field: 'system_scope', message: 'System-scoped sign-in has no image service; ignored.' },
+      { field: 'system_scope', code: 'system-scope' },
       {
         field: 'domain_id',
-        message: 'A domain-scoped sign-in has no image service; add the project to use.',
+        code: 'domain-scope',
       },
       {
         field: 'project_name',
-        message: 'Enter the project name or project ID. Complete it before saving.',
+        code: 'incomplete',
+        profileField: 'projectName',
+        missing: true,
       },
     ]);
     expect(problemsOf(result, 'adm-token')).toEqual([]);
@@ -115,9 +118,7 @@ describe('profilesFromCloud', () => {
         interface: 'public',
       },
     ]);
-    expect(result.problems).toEqual([
-      { cloud: 'multi', field: 'api_timeout', message: 'Not used by Glance Desk; ignored.' },
-    ]);
+    expect(result.problems).toEqual([{ cloud: 'multi', field: 'api_timeout', code: 'not-used' }]);
   });
 
   it('names the fields of its problems as the file spells them', () => {
@@ -130,7 +131,7 @@ describe('profilesFromCloud', () => {
       {
         cloud: 'rc',
         field: 'OS_COMPUTE_API_VERSION',
-        message: 'Not used by Glance Desk; ignored.',
+        code: 'not-used',
       },
     ]);
   });
@@ -148,10 +149,10 @@ describe('profilesFromCloud', () => {
     expect(result.profiles).toEqual([
       { name: 'odd', authMethod: 'token', authUrl, secret: 't0k', interface: 'public' },
     ]);
-    expect(result.problems.map(({ field, message }) => ({ field, message }))).toEqual([
-      { field: 'regions', message: 'Expected a list of regions; ignored.' },
-      { field: 'auth', message: 'Expected a mapping; ignored.' },
-      { field: 'interface', message: 'Unknown interface "sideways"; public is used.' },
+    expect(result.problems.map(withoutCloud)).toEqual([
+      { field: 'regions', code: 'regions-not-a-list' },
+      { field: 'auth', code: 'not-a-mapping' },
+      { field: 'interface', code: 'unknown-interface', value: 'sideways' },
     ]);
 
     const regions = profilesFromCloud('listed', {
@@ -161,14 +162,14 @@ describe('profilesFromCloud', () => {
       regions: [7, ' ', 'ok'],
     });
     expect(regions.profiles.map((profile) => profile.region)).toEqual(['ok']);
-    expect(regions.problems.map(({ field, message }) => ({ field, message }))).toEqual([
+    expect(regions.problems.map(withoutCloud)).toEqual([
       {
         field: 'regions',
-        message: 'A region entry is neither a name nor {name, values}; skipped.',
+        code: 'bad-region-entry',
       },
       {
         field: 'regions',
-        message: 'A region entry is neither a name nor {name, values}; skipped.',
+        code: 'bad-region-entry',
       },
     ]);
   });
@@ -184,8 +185,9 @@ describe('profilesFromCloud', () => {
       {
         cloud: 'saml',
         field: 'auth_type',
-        message:
-          'Sign-in method "v3fancy" is not supported (Glance Desk supports password, application credential and token).',
+        code: 'unsupported-sign-in',
+        authType: 'v3fancy',
+        signIn: 'other',
       },
     ]);
   });
@@ -204,8 +206,8 @@ describe('profilesFromCloud', () => {
       applicationCredentialId: 'c0ffee',
       secret: 's3cret',
     });
-    expect(credential.problems.map(({ field, message }) => ({ field, message }))).toEqual([
-      { field: 'username', message: 'Not needed with an application credential ID; ignored.' },
+    expect(credential.problems.map(withoutCloud)).toEqual([
+      { field: 'username', code: 'not-needed-with-credential-id' },
     ]);
 
     const password = profilesFromCloud('pw', {
@@ -219,9 +221,9 @@ describe('profilesFromCloud', () => {
       },
     });
     expect(password.profiles[0]).not.toHaveProperty('imageEndpoint');
-    expect(password.problems.map(({ field, message }) => ({ field, message }))).toEqual([
-      { field: 'password', message: 'No password in the file; you will need to enter it.' },
-      { field: 'endpoint', message: 'A service endpoint is only used with a token; ignored.' },
+    expect(password.problems.map(withoutCloud)).toEqual([
+      { field: 'password', code: 'secret-not-in-file', secret: 'password' },
+      { field: 'endpoint', code: 'endpoint-needs-token' },
     ]);
   });
 });

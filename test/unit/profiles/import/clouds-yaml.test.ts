@@ -138,42 +138,49 @@ describe('importCloudsYaml', () => {
       securePath: fixture('secure.yaml'),
     });
     expect(problemsOf(result, 'prod-fra')).toEqual([
-      { field: 'compute_api_version', message: 'Not used by Glance Desk; ignored.' },
+      { field: 'compute_api_version', code: 'not-used' },
     ]);
     expect(problemsOf(result, 'staging')).toEqual([]);
-    expect(problemsOf(result, 'lab')).toEqual([
-      { field: 'api_timeout', message: 'Not used by Glance Desk; ignored.' },
-    ]);
+    expect(problemsOf(result, 'lab')).toEqual([{ field: 'api_timeout', code: 'not-used' }]);
     expect(problemsOf(result, 'ci-uploader')).toEqual([
       {
         field: 'application_credential_name',
-        message:
-          'Application credentials chosen by name and user ("ci-image-uploader") are not supported; enter the credential\'s ID.',
+        code: 'credential-by-name',
+        credentialName: 'ci-image-uploader',
       },
       {
         field: 'application_credential_id',
-        message: 'Enter the application credential ID. Complete it before saving.',
+        code: 'incomplete',
+        profileField: 'applicationCredentialId',
+        missing: true,
       },
     ]);
     // An unsupported sign-in method skips the cloud, with that one reason.
     expect(problemsOf(result, 'sso')).toEqual([
-      { field: 'auth_type', message: 'OpenID Connect sign-in is not supported.' },
+      {
+        field: 'auth_type',
+        code: 'unsupported-sign-in',
+        authType: 'v3oidcpassword',
+        signIn: 'openid-connect',
+      },
     ]);
     expect(result.profiles.some((profile) => profile.name === 'sso')).toBe(false);
     expect(problemsOf(result, 'vexxhost')).toEqual([
       {
         field: 'profile',
-        message: 'Vendor profiles are not supported; only the settings written here were imported.',
+        code: 'vendor-profile',
       },
       {
         field: 'auth_url',
-        message: 'Enter the authentication (Keystone) URL. Complete it before saving.',
+        code: 'incomplete',
+        profileField: 'authUrl',
+        missing: true,
       },
     ]);
     expect(problemsOf(result, 'mtls')).toEqual([
-      { field: 'cert', message: 'Client certificates are not supported; ignored.' },
-      { field: 'key', message: 'Client certificates are not supported; ignored.' },
-      { field: 'password', message: 'No password in the file; you will need to enter it.' },
+      { field: 'cert', code: 'client-certificate' },
+      { field: 'key', code: 'client-certificate' },
+      { field: 'password', code: 'secret-not-in-file', secret: 'password' },
     ]);
   });
 
@@ -205,14 +212,19 @@ describe('importCloudsYaml', () => {
       importCloudsYaml({ stashSecret, cloudsPath: broken, securePath: broken }),
     );
     expect(error.kind).toBe('validation');
-    expect(error.message).toMatch(/is not valid YAML \(line \d+, column \d+\)\.$/);
-    expect(error.message).not.toContain('Unclosed-S3cret');
+    expect(error.details).toEqual({
+      reason: 'not-yaml',
+      path: broken,
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
+    expect(JSON.stringify(error.toJSON())).not.toContain('Unclosed-S3cret');
 
     const other = join(folder, 'other.yaml');
     writeFileSync(other, 'services:\n  - glance\n');
-    expect(
-      (await rejection(importCloudsYaml({ stashSecret, cloudsPath: other }))).message,
-    ).toContain('has no "clouds:" section');
+    expect((await rejection(importCloudsYaml({ stashSecret, cloudsPath: other }))).details).toEqual(
+      { reason: 'not-clouds-yaml', path: other },
+    );
     expect(
       (await rejection(importCloudsYaml({ stashSecret, cloudsPath: join(folder, 'nope.yaml') })))
         .kind,
@@ -228,9 +240,7 @@ describe('importCloudsYaml', () => {
     );
     const result = await importCloudsYaml({ stashSecret, cloudsPath: clouds, securePath: clouds });
     expect(result.profiles.map((profile) => profile.name)).toEqual(['fine']);
-    expect(result.problems).toEqual([
-      { cloud: 'odd', field: 'odd', message: 'Not a cloud entry; skipped.' },
-    ]);
+    expect(result.problems).toEqual([{ cloud: 'odd', field: 'odd', code: 'not-a-cloud' }]);
   });
 });
 

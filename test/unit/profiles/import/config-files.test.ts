@@ -32,7 +32,10 @@ describe('where the clouds.yaml and secure.yaml are found', () => {
     // Nothing there yet: the error says where it looked.
     const missing = await rejection(findConfigFiles({ env, cwd, home, platform: 'linux' }));
     expect(missing.kind).toBe('filesystem');
-    expect(missing.message).toContain(join(home, '.config/openstack/clouds.yaml'));
+    expect(missing.details).toMatchObject({
+      reason: 'no-clouds-yaml',
+      looked: expect.arrayContaining([join(home, '.config/openstack/clouds.yaml')]),
+    });
 
     const configFolder = join(home, '.config/openstack');
     mkdirSync(configFolder, { recursive: true });
@@ -110,12 +113,12 @@ describe('where the clouds.yaml and secure.yaml are found', () => {
     const folder = tempSettingsFolder();
     const missing = await rejection(findConfigFiles({ cloudsPath: join(folder, 'nope.yaml') }));
     expect(missing.kind).toBe('filesystem');
-    expect(missing.message).toBe(`${join(folder, 'nope.yaml')} does not exist.`);
+    expect(missing.details).toEqual({ reason: 'path-missing', path: join(folder, 'nope.yaml') });
 
     // A folder where the file should be is not "missing": it cannot be read.
     const unreadable = await rejection(readConfigFile(folder));
     expect(unreadable.kind).toBe('filesystem');
-    expect(unreadable.message).toBe(`Could not read ${folder} (EISDIR).`);
+    expect(unreadable.details).toEqual({ reason: 'file-error', path: folder, code: 'EISDIR' });
     expect(await readConfigFile(join(folder, 'nope.yaml'))).toBeUndefined();
   });
 });

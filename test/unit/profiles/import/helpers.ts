@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { AppError } from '../../../../common/errors';
-import type { ImportResult, ProfileInput } from '../../../../common/profile';
+import type { ImportProblem, ImportResult, ProfileInput } from '../../../../common/profile';
 import type { NeededSecret } from '../../../../common/secret-binding';
 import type { StashSecret } from '../../../../main/profiles/import/stash-secrets';
 
@@ -29,10 +29,15 @@ export function revealed(result: ImportResult): ProfileInput[] {
   );
 }
 
+/** A problem without the cloud it was found in, to compare the rest. */
+export function withoutCloud(problem: ImportProblem): Partial<ImportProblem> {
+  const rest: Partial<ImportProblem> = { ...problem };
+  delete rest.cloud;
+  return rest;
+}
+
 export function problemsOf(result: Pick<ImportResult, 'problems'>, cloud: string) {
-  return result.problems
-    .filter((problem) => problem.cloud === cloud)
-    .map(({ field, message }) => ({ field, message }));
+  return result.problems.filter((problem) => problem.cloud === cloud).map(withoutCloud);
 }
 
 export function expectValidation(action: () => unknown): AppError {

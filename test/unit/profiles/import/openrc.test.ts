@@ -27,8 +27,8 @@ describe('importOpenrc', () => {
       {
         cloud: 'images',
         field: 'OS_PASSWORD',
-        message:
-          'Set from $OS_PASSWORD_INPUT, which this file does not define (it is probably typed in or read from the terminal). Enter the value in the profile.',
+        code: 'unresolved-variable',
+        reference: '$OS_PASSWORD_INPUT',
       },
     ]);
   });
@@ -74,8 +74,8 @@ describe('importOpenrc', () => {
       },
     ]);
     expect(problemsOf(result, 'admin')).toEqual([
-      { field: 'OS_COMPUTE_API_VERSION', message: 'Not used by Glance Desk; ignored.' },
-      { field: 'OS_PLACEMENT_API_VERSION', message: 'Not used by Glance Desk; ignored.' },
+      { field: 'OS_COMPUTE_API_VERSION', code: 'not-used' },
+      { field: 'OS_PLACEMENT_API_VERSION', code: 'not-used' },
     ]);
   });
 
@@ -114,7 +114,8 @@ describe('importOpenrc', () => {
       {
         cloud: 'proxied',
         field: 'http_proxy',
-        message: 'A profile has one proxy: the one in https_proxy is used; this one is ignored.',
+        code: 'one-proxy',
+        chosen: 'https_proxy',
       },
     ]);
     const saved = store.save(profile);
@@ -139,7 +140,7 @@ describe('importOpenrc', () => {
       {
         cloud: 'socks',
         field: 'HTTP_PROXY',
-        message: 'Not an http:// or https:// proxy address; ignored.',
+        code: 'proxy-not-http',
       },
     ]);
   });
@@ -150,14 +151,16 @@ describe('importOpenrc', () => {
     writeFileSync(file, 'export OS_CLOUD=prod-fra\n');
     const result = await importOpenrc(file, { stashSecret, env: {} });
     expect(result.profiles).toEqual([]);
-    expect(result.problems.map((problem) => problem.field)).toEqual(['OS_CLOUD', 'OS_AUTH_URL']);
-    expect(result.problems[0]?.message).toContain('import clouds.yaml');
+    expect(result.problems).toEqual([
+      { cloud: 'cloud', field: 'OS_CLOUD', code: 'points-at-clouds-yaml', value: 'prod-fra' },
+      { cloud: 'cloud', field: 'OS_AUTH_URL', code: 'nothing-to-import' },
+    ]);
   });
 
   it('says so when the file does not exist', async () => {
     const path = join(tempSettingsFolder(), 'gone-openrc.sh');
     const error = await rejection(importOpenrc(path, { stashSecret, env: {} }));
     expect(error.kind).toBe('filesystem');
-    expect(error.message).toBe(`${path} does not exist.`);
+    expect(error.details).toEqual({ reason: 'path-missing', path });
   });
 });

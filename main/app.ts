@@ -9,6 +9,7 @@ import type { AppInfo } from '../common/contract';
 import type { AppError } from '../common/errors';
 import { ActivityLog } from './activity/activity-log';
 import { recordUploads } from './activity/image-changes';
+import { appLocale, wordsFor, type Words } from './i18n';
 import { PathGrants } from './ipc/path-grants';
 import { AppLog, type AppLogOptions } from './logging/app-log';
 import { logRequestFailures, logTransfers } from './logging/events';
@@ -22,7 +23,7 @@ import {
   type SettingsStoreOptions,
 } from './settings/settings-file';
 import { imageDataFor } from './transfers/image-data';
-import { notificationInEnglish, notifyWhenLongTransfersEnd } from './transfers/notifications';
+import { notificationText, notifyWhenLongTransfersEnd } from './transfers/notifications';
 import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
 
 export type SavePurpose = 'activity-csv' | 'activity-json';
@@ -90,6 +91,8 @@ export interface Services {
   readonly transfers: TransferQueue;
   readonly dialogs: DialogAdapter;
   readonly os: OsAdapter;
+  /** The words of the app's language now, for what the OS shows for main (main/i18n.ts). */
+  words(): Words;
   /** The paths main accepts from the renderer (dialogs, drops, what the settings hold). */
   readonly pathGrants: PathGrants;
   /** Logs an unexpected error to the log file and `ServiceDeps.log`. */
@@ -127,6 +130,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const clients = new ClientCache(profiles, logRequestFailures(appLog));
   const settings = new AppSettingsStore(store);
   const pathGrants = savedPathGrants(profiles, settings);
+  const words = () => wordsFor(appLocale(settings.get('locale'), deps.appInfo.systemLocale));
   const transfers = await TransferQueue.open({
     ...deps.transfers,
     dataDir: deps.dataDir,
@@ -140,7 +144,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const stopNotifying = notifyWhenLongTransfersEnd(
     transfers,
     (notification) => {
-      const { title, body } = notificationInEnglish(notification);
+      const { title, body } = notificationText(notification, words());
       deps.os.notify(title, body);
     },
     deps.notifyAfterMs ?? defaultNotifyAfterMs,
@@ -154,6 +158,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     transfers,
     dialogs: deps.dialogs,
     os: deps.os,
+    words,
     pathGrants,
     log,
     appLog,

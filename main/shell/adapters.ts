@@ -16,38 +16,67 @@ import {
 } from 'electron';
 import { AppError } from '../../common/errors';
 import type { DialogAdapter, FilePurpose, OsAdapter, SavePurpose } from '../app';
+import type { Say, Words } from '../i18n';
 import { dragIconDataUrl } from './drag-icon';
 
-const allFiles: FileFilter = { name: 'All files', extensions: ['*'] };
-
-/** The first filter is the one the dialog starts with. */
-const filters: Record<FilePurpose, FileFilter[]> = {
-  image: [
-    {
-      name: 'Disk images',
-      extensions: ['qcow2', 'img', 'raw', 'iso', 'vmdk', 'vdi', 'vhd', 'vhdx', 'ploop', 'ami'],
-    },
-    allFiles,
-  ],
-  'clouds-yaml': [{ name: 'clouds.yaml', extensions: ['yaml', 'yml'] }, allFiles],
-  // openrc files often have no extension at all ("admin-openrc").
-  openrc: [allFiles, { name: 'Shell scripts', extensions: ['sh'] }],
-  'ca-file': [{ name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] }, allFiles],
-};
-
-const fileTitles: Record<FilePurpose, string> = {
-  image: 'Choose the image file to upload',
-  'clouds-yaml': 'Choose a clouds.yaml file',
-  openrc: 'Choose an openrc file',
-  'ca-file': 'Choose the CA certificate (PEM) the cloud’s TLS certificate is signed by',
-};
+/** Each purpose's title and filters; the first filter is the one the dialog starts with. */
+function fileDialog(purpose: FilePurpose, say: Say): { title: string; filters: FileFilter[] } {
+  const allFiles: FileFilter = { name: say('dialog.filter.all'), extensions: ['*'] };
+  switch (purpose) {
+    case 'image':
+      return {
+        title: say('dialog.chooseImage'),
+        filters: [
+          {
+            name: say('dialog.filter.diskImages'),
+            extensions: [
+              'qcow2',
+              'img',
+              'raw',
+              'iso',
+              'vmdk',
+              'vdi',
+              'vhd',
+              'vhdx',
+              'ploop',
+              'ami',
+            ],
+          },
+          allFiles,
+        ],
+      };
+    case 'clouds-yaml':
+      return {
+        title: say('dialog.chooseCloudsYaml'),
+        filters: [{ name: 'clouds.yaml', extensions: ['yaml', 'yml'] }, allFiles],
+      };
+    case 'openrc':
+      return {
+        title: say('dialog.chooseOpenrc'),
+        // openrc files often have no extension at all ("admin-openrc").
+        filters: [allFiles, { name: say('dialog.filter.shellScripts'), extensions: ['sh'] }],
+      };
+    case 'ca-file':
+      return {
+        title: say('dialog.chooseCaFile'),
+        filters: [{ name: say('dialog.filter.pem'), extensions: ['pem', 'crt', 'cer'] }, allFiles],
+      };
+  }
+}
 
 const saveFilters: Record<SavePurpose, FileFilter[]> = {
   'activity-csv': [{ name: 'CSV', extensions: ['csv'] }],
   'activity-json': [{ name: 'JSON', extensions: ['json'] }],
 };
 
-export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdapter {
+/**
+ * Dialogs parented to the app window, titled in the app's language (`getWords`, read at
+ * each dialog) unless the renderer sent a title in it.
+ */
+export function dialogAdapter(
+  getWindow: () => BrowserWindow | null,
+  getWords: () => Words,
+): DialogAdapter {
   const open = (options: OpenDialogOptions) => {
     const window = getWindow();
     return window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options);
@@ -55,7 +84,7 @@ export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdap
   return {
     async chooseFolder({ title, defaultPath }) {
       const result = await open({
-        title: title ?? 'Choose a folder',
+        title: title ?? getWords().say('dialog.chooseFolder'),
         ...(defaultPath === undefined ? {} : { defaultPath }),
         properties: ['openDirectory', 'createDirectory'],
       });
@@ -63,15 +92,14 @@ export function dialogAdapter(getWindow: () => BrowserWindow | null): DialogAdap
     },
     async chooseFiles({ purpose, multiple }) {
       const result = await open({
-        title: fileTitles[purpose],
-        filters: filters[purpose],
+        ...fileDialog(purpose, getWords().say),
         properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
       });
       return result.canceled ? [] : result.filePaths;
     },
     async saveFile({ purpose, defaultName, title }) {
       const options: SaveDialogOptions = {
-        title: title ?? 'Save as',
+        title: title ?? getWords().say('dialog.saveAs'),
         defaultPath: defaultName,
         filters: saveFilters[purpose],
         properties: ['createDirectory', 'showOverwriteConfirmation'],

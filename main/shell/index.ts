@@ -11,6 +11,7 @@ import Store from 'electron-store';
 import { join } from 'node:path';
 import type { Settings } from '../settings/settings-file';
 import { createServices, type Services } from '../app';
+import type { Words } from '../i18n';
 import { createHandlers } from '../ipc/handlers';
 import { scrubSecrets } from '../net/scrub';
 import { safeStorageSecretBox } from '../profiles/secret-box';
@@ -20,6 +21,7 @@ import { appUrl, registerAppScheme, serveRenderer } from './protocol';
 import { createMainWindow } from './window';
 
 const apiReference = 'https://docs.openstack.org/api-ref/image/v2/';
+const appName = 'Glance Desk';
 
 let window: BrowserWindow | null = null;
 
@@ -27,33 +29,97 @@ function log(line: string): void {
   console.error(`[glance-desk] ${line}`);
 }
 
-/** Electron's View menu without Toggle Developer Tools, for a packaged app. */
-const viewMenuWithoutDevTools: MenuItemConstructorOptions = {
-  label: 'View',
-  submenu: [
-    { role: 'reload' },
-    { role: 'forceReload' },
-    { type: 'separator' },
-    { role: 'resetZoom' },
-    { role: 'zoomIn' },
-    { role: 'zoomOut' },
-    { type: 'separator' },
-    { role: 'togglefullscreen' },
-  ],
-};
-
-function buildMenu(packaged: boolean, openLogFolder: () => void): Menu {
+/**
+ * The application menu in the app's language. Electron's role menus come with English labels,
+ * so every menu and item is written out here with a label from the dictionary: the items of
+ * Electron's default menus (a packaged app's View menu has no DevTools), and our Help items.
+ * Menus keep a role only where macOS gives it a meaning (app, Window and Help menus).
+ */
+function buildMenu(
+  { say }: Words,
+  actions: { packaged: boolean; openLogFolder: () => void },
+): Menu {
+  const mac = process.platform === 'darwin';
+  const app = { app: appName };
+  const separator = { type: 'separator' } as const;
   const template: MenuItemConstructorOptions[] = [
-    ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    packaged ? viewMenuWithoutDevTools : { role: 'viewMenu' },
-    { role: 'windowMenu' },
+    ...(mac
+      ? [
+          {
+            role: 'appMenu' as const,
+            label: appName,
+            submenu: [
+              { role: 'about' as const, label: say('menu.about', app) },
+              separator,
+              { role: 'services' as const, label: say('menu.services') },
+              separator,
+              { role: 'hide' as const, label: say('menu.hide', app) },
+              { role: 'hideOthers' as const, label: say('menu.hideOthers') },
+              { role: 'unhide' as const, label: say('menu.showAll') },
+              separator,
+              { role: 'quit' as const, label: say('menu.quitApp', app) },
+            ],
+          },
+        ]
+      : []),
+    {
+      label: say('menu.file'),
+      submenu: [
+        mac
+          ? { role: 'close', label: say('menu.closeWindow') }
+          : { role: 'quit', label: say('menu.quit') },
+      ],
+    },
+    {
+      label: say('menu.edit'),
+      submenu: [
+        { role: 'undo', label: say('menu.undo') },
+        { role: 'redo', label: say('menu.redo') },
+        separator,
+        { role: 'cut', label: say('menu.cut') },
+        { role: 'copy', label: say('menu.copy') },
+        { role: 'paste', label: say('menu.paste') },
+        ...(mac
+          ? [{ role: 'pasteAndMatchStyle' as const, label: say('menu.pasteAndMatchStyle') }]
+          : []),
+        { role: 'delete', label: say('menu.delete') },
+        separator,
+        { role: 'selectAll', label: say('menu.selectAll') },
+      ],
+    },
+    {
+      label: say('menu.view'),
+      submenu: [
+        { role: 'reload', label: say('menu.reload') },
+        { role: 'forceReload', label: say('menu.forceReload') },
+        ...(actions.packaged
+          ? []
+          : [{ role: 'toggleDevTools' as const, label: say('menu.toggleDevTools') }]),
+        separator,
+        { role: 'resetZoom', label: say('menu.resetZoom') },
+        { role: 'zoomIn', label: say('menu.zoomIn') },
+        { role: 'zoomOut', label: say('menu.zoomOut') },
+        separator,
+        { role: 'togglefullscreen', label: say('menu.toggleFullScreen') },
+      ],
+    },
+    {
+      role: 'windowMenu',
+      label: say('menu.window'),
+      submenu: [
+        { role: 'minimize', label: say('menu.minimize') },
+        { role: 'zoom', label: say('menu.zoom') },
+        ...(mac
+          ? [separator, { role: 'front' as const, label: say('menu.front') }]
+          : [{ role: 'close' as const, label: say('menu.closeWindow') }]),
+      ],
+    },
     {
       role: 'help',
+      label: say('menu.help'),
       submenu: [
-        { label: 'Glance Image API Reference', click: () => openLink(apiReference) },
-        { label: 'Open Log Folder', click: openLogFolder },
+        { label: say('menu.apiReference'), click: () => openLink(apiReference) },
+        { label: say('menu.openLogFolder'), click: actions.openLogFolder },
       ],
     },
   ];
@@ -70,7 +136,11 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     createSettingsStore: (options) => new Store<Settings>(options),
     secretBox: safeStorageSecretBox(safeStorage),
-    dialogs: dialogAdapter(() => window),
+    // Called only once the services exist: a dialog opens on a call from the page.
+    dialogs: dialogAdapter(
+      () => window,
+      () => services.words(),
+    ),
     os: osAdapter(),
     appInfo: {
       version: app.getVersion(),
@@ -95,7 +165,16 @@ async function start(): Promise<void> {
       .openFolder(services.appLog.dir)
       .catch((error: unknown) => log(`Could not open the log folder: ${String(error)}`));
   };
-  Menu.setApplicationMenu(buildMenu(app.isPackaged, openLogFolder));
+  // The menu speaks the app's language: built again when a settings change changes it.
+  const menuActions = { packaged: app.isPackaged, openLogFolder };
+  let menuLocale = services.words().locale;
+  Menu.setApplicationMenu(buildMenu(services.words(), menuActions));
+  services.settings.onChange(() => {
+    const words = services.words();
+    if (words.locale === menuLocale) return;
+    menuLocale = words.locale;
+    Menu.setApplicationMenu(buildMenu(words, menuActions));
+  });
 
   const openWindow = () => {
     const bounds = services.settings.get('windowBounds');

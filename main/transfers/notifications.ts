@@ -1,10 +1,11 @@
 /**
  * When a transfer earns a desktop notification: when it ends (done or failed) after running
  * a while, once per ending. The policy says what happened as a code with its facts;
- * `notificationInEnglish` words it.
+ * `notificationText` words it in the app's language (main/i18n.ts).
  */
 import type { AppErrorData } from '../../common/errors';
 import type { Transfer, TransferProgressEvent } from '../../common/transfer';
+import type { Words } from '../i18n';
 
 export type TransferNotification =
   | {
@@ -59,29 +60,35 @@ export function notifyWhenLongTransfersEnd(
   });
 }
 
-/** The title and body of a notification, in English. */
-export function notificationInEnglish(notification: TransferNotification): {
-  title: string;
-  body: string;
-} {
-  const checked = (algorithm: string | undefined) =>
-    algorithm === undefined ? '' : ` (${algorithm} verified)`;
+/** The title and body of a notification, in the language of `words`. */
+export function notificationText(
+  notification: TransferNotification,
+  { say, error }: Words,
+): { title: string; body: string } {
+  const title = say(`notification.${notification.code}`);
+  const name = notification.imageName;
   switch (notification.code) {
-    case 'download-done':
-      return {
-        title: 'Download finished',
-        body: `${notification.imageName} was saved to ${notification.folder}${checked(notification.verifiedWith)}.`,
-      };
-    case 'upload-done':
-      return {
-        title: 'Upload finished',
-        body: `${notification.imageName} was uploaded${checked(notification.verifiedWith)}.`,
-      };
+    case 'download-done': {
+      const { folder, verifiedWith: algorithm } = notification;
+      const body =
+        algorithm === undefined
+          ? say('notification.saved', { name, folder })
+          : say('notification.savedVerified', { name, folder, algorithm });
+      return { title, body };
+    }
+    case 'upload-done': {
+      const algorithm = notification.verifiedWith;
+      const body =
+        algorithm === undefined
+          ? say('notification.uploaded', { name })
+          : say('notification.uploadedVerified', { name, algorithm });
+      return { title, body };
+    }
     case 'download-failed':
-    case 'upload-failed':
-      return {
-        title: notification.code === 'download-failed' ? 'Download failed' : 'Upload failed',
-        body: `${notification.imageName}: ${notification.error?.message ?? 'the transfer failed.'}`,
-      };
+    case 'upload-failed': {
+      const reason =
+        notification.error === undefined ? say('error.unexpected') : error(notification.error);
+      return { title, body: say('notification.failed', { name, reason }) };
+    }
   }
 }

@@ -115,6 +115,7 @@ export const shell = { openExternal: vi.fn(async () => undefined), showItemInFol
 
 export const dialog = {
   showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })),
+  showSaveDialog: vi.fn(async () => ({ canceled: true, filePath: '' })),
 };
 
 export const nativeImage = {

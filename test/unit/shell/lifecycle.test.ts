@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { droppedFileChannel } from '../../../common/channels';
 import { callChannel, calls, eventChannel, type CallName } from '../../../common/contract';
+import type { UiLocale } from '../../../main/i18n';
+import { en } from '../../../renderer/src/i18n/en';
+import { zhCN } from '../../../renderer/src/i18n/zh-CN';
 import type * as ElectronMock from './electron-mock';
 
 vi.mock('electron', () => import('./electron-mock'));
@@ -95,15 +98,41 @@ function dropFile(electron: Electron, path: string): unknown {
 
 interface MenuItem {
   role?: string;
+  label?: string;
+  type?: string;
   submenu?: MenuItem[];
 }
 
-/** Every role in the application menu, submenus included. */
+/** The application menu built last. */
+function lastMenu(electron: Electron): MenuItem[] {
+  const calls = electron.Menu.buildFromTemplate.mock.calls as unknown as [MenuItem[]][];
+  return calls.at(-1)?.[0] ?? [];
+}
+
+/** Every item of the menu, submenus included, and every role among them. */
+function menuItems(items: MenuItem[]): MenuItem[] {
+  return items.flatMap((item) => [item, ...menuItems(item.submenu ?? [])]);
+}
+
 function menuRoles(electron: Electron): string[] {
-  const [[template]] = electron.Menu.buildFromTemplate.mock.calls as unknown as [[MenuItem[]]];
-  const roles = (items: MenuItem[]): string[] =>
-    items.flatMap((item) => [...(item.role ? [item.role] : []), ...roles(item.submenu ?? [])]);
-  return roles(template);
+  return menuItems(lastMenu(electron)).flatMap((item) => (item.role ? [item.role] : []));
+}
+
+const dictionaries: Record<UiLocale, Record<string, string>> = { en, 'zh-CN': zhCN };
+
+function labelsOf(menu: MenuItem | undefined): (string | undefined)[] {
+  return (menu?.submenu ?? []).filter((item) => item.type !== 'separator').map((i) => i.label);
+}
+
+/** Every item but separators has a label from the dictionary of `locale` (role items too). */
+function expectEveryItemLabelled(menu: MenuItem[], locale: UiLocale): void {
+  const dictionary = new Set(
+    Object.values(dictionaries[locale]).map((text) => text.replace('{app}', 'Glance Desk')),
+  );
+  for (const item of menuItems(menu)) {
+    if (item.type === 'separator' || item.role === 'appMenu') continue;
+    expect(dictionary, JSON.stringify(item)).toContain(item.label);
+  }
 }
 
 describe('app lifecycle', () => {
@@ -128,14 +157,6 @@ describe('app lifecycle', () => {
     const [window] = electron.BrowserWindow.instances;
     expect(window?.loadURL).toHaveBeenCalledWith('glance-desk://app/index.html');
 
-    const [[template]] = electron.Menu.buildFromTemplate.mock.calls as unknown as [
-      [{ role?: string }[]],
-    ];
-    expect(template.map((item) => item.role)).toEqual(
-      process.platform === 'darwin'
-        ? ['appMenu', 'fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help']
-        : ['fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help'],
-    );
     expect(electron.Menu.setApplicationMenu).toHaveBeenCalled();
 
     expect(await invoke(electron, 'getAppInfo')).toEqual({
@@ -146,6 +167,44 @@ describe('app lifecycle', () => {
       ok: true,
       value: { backend: 'gnome_libsecret', persistent: true },
     });
+  });
+
+  it('speaks the app’s language in the menu, and rebuilds it when the language changes', async () => {
+    // The mocked system locale is zh-CN and the settings follow the system.
+    const electron = await launch();
+    const topLabels = () => lastMenu(electron).map((item) => item.label);
+    const mac = process.platform === 'darwin';
+    expect(topLabels()).toEqual([
+      ...(mac ? ['Glance Desk'] : []),
+      '文件',
+      '编辑',
+      '视图',
+      '窗口',
+      '帮助',
+    ]);
+    expect(labelsOf(lastMenu(electron).at(-1))).toContain('打开日志文件夹');
+    expectEveryItemLabelled(lastMenu(electron), 'zh-CN');
+
+    const built = electron.Menu.buildFromTemplate.mock.calls.length;
+    await invoke(electron, 'updateSettings', { theme: 'dark' });
+    expect(electron.Menu.buildFromTemplate.mock.calls).toHaveLength(built);
+    await invoke(electron, 'updateSettings', { locale: 'en' });
+    expect(electron.Menu.buildFromTemplate.mock.calls).toHaveLength(built + 1);
+    expect(electron.Menu.setApplicationMenu).toHaveBeenLastCalledWith({
+      template: lastMenu(electron),
+    });
+    expect(topLabels()).toEqual([
+      ...(mac ? ['Glance Desk'] : []),
+      'File',
+      'Edit',
+      'View',
+      'Window',
+      'Help',
+    ]);
+    expect(labelsOf(lastMenu(electron).at(-1))).toEqual(
+      expect.arrayContaining(['Glance Image API Reference', 'Open Log Folder']),
+    );
+    expectEveryItemLabelled(lastMenu(electron), 'en');
   });
 
   it('uploads a file only once the preload has reported it dropped; pushes transfer changes', async () => {
@@ -186,7 +245,7 @@ describe('app lifecycle', () => {
     const [window] = electron.BrowserWindow.instances;
     expect(window?.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
     expect(window?.options.webPreferences).toMatchObject({ devTools: true });
-    expect(menuRoles(electron)).toContain('viewMenu');
+    expect(menuRoles(electron)).toContain('toggleDevTools');
   });
 
   it('when packaged, takes no page or data folder from its environment and has no DevTools', async () => {
@@ -208,7 +267,6 @@ describe('app lifecycle', () => {
 
     expect(window?.options.webPreferences).toMatchObject({ devTools: false });
     const roles = menuRoles(electron);
-    expect(roles).not.toContain('viewMenu');
     expect(roles).not.toContain('toggleDevTools');
     expect(roles).toEqual(expect.arrayContaining(['zoomIn', 'zoomOut', 'togglefullscreen']));
   });

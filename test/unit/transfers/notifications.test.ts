@@ -1,10 +1,11 @@
 // Desktop notifications follow the queue's change events: once per finished or failed
 // transfer that took long enough, never for short ones or intermediate states. The policy
-// gives a code and its facts; notificationInEnglish words them.
+// gives a code and its facts; notificationText words them in the app's language.
 import { describe, expect, it, vi } from 'vitest';
 import type { Transfer, TransferProgressEvent } from '../../../common/transfer';
+import { wordsFor, type UiLocale } from '../../../main/i18n';
 import {
-  notificationInEnglish,
+  notificationText,
   notifyWhenLongTransfersEnd,
   type TransferNotification,
 } from '../../../main/transfers/notifications';
@@ -40,7 +41,8 @@ function setUp(afterMs: number) {
   };
   const notified: TransferNotification[] = [];
   const stop = notifyWhenLongTransfersEnd(queue, (n) => notified.push(n), afterMs);
-  const words = () => notified.map(notificationInEnglish);
+  const words = (locale: UiLocale = 'en') =>
+    notified.map((notification) => notificationText(notification, wordsFor(locale)));
   return {
     emit: (...transfers: Transfer[]) => emit({ transfers, removed: [] }),
     notified,
@@ -72,22 +74,39 @@ describe('notifications for long transfers', () => {
         verifiedWith: 'sha512',
       },
     ]);
-    expect(words()).toEqual([
+    expect(words('en')).toEqual([
       {
         title: 'Download finished',
-        body: 'ubuntu-24.04 was saved to /home/me/images (sha512 verified).',
+        body: '“ubuntu-24.04” was saved to /home/me/images and verified (sha512).',
       },
+    ]);
+    expect(words('zh-CN')).toEqual([
+      { title: '下载完成', body: '“ubuntu-24.04”已保存到 /home/me/images，校验通过（sha512）。' },
     ]);
   });
 
-  it('notifies about a failure with its plain message', () => {
+  it('says why a transfer failed in the app’s language, never main’s English message', () => {
     const { emit, notified, words } = setUp(10_000);
-    const error = { kind: 'network' as const, message: 'The connection to the cloud was dropped.' };
+    const error = {
+      kind: 'integrity' as const,
+      message: 'sha512 mismatch (logged only)',
+      details: {
+        reason: 'hash-mismatch' as const,
+        transfer: 'upload' as const,
+        algorithm: 'sha512',
+        expected: 'abc',
+        actual: 'def',
+      },
+    };
     emit(transfer({ kind: 'upload', state: 'failed', finishedAt: after(12), error }));
     expect(notified).toEqual([{ code: 'upload-failed', imageName: 'ubuntu-24.04', error }]);
-    expect(words()).toEqual([
-      { title: 'Upload failed', body: 'ubuntu-24.04: The connection to the cloud was dropped.' },
-    ]);
+    const [english] = words('en');
+    expect(english?.title).toBe('Upload failed');
+    expect(english?.body).toMatch(/^“ubuntu-24\.04”: .*sha512.*abc.*def/);
+    const [chinese] = words('zh-CN');
+    expect(chinese?.title).toBe('上传失败');
+    expect(chinese?.body).toMatch(/^“ubuntu-24\.04”：.*sha512.*abc.*def/);
+    for (const said of [english, chinese]) expect(said?.body).not.toContain('logged only');
   });
 
   it('stays quiet for short transfers and cancellations', () => {
@@ -104,6 +123,7 @@ describe('notifications for long transfers', () => {
     );
     emit(transfer({ state: 'done', finishedAt: after(40) }));
     expect(words().map(({ title }) => title)).toEqual(['Download failed', 'Download finished']);
+    expect(words('zh-CN').map(({ title }) => title)).toEqual(['下载失败', '下载完成']);
   });
 
   it('names the image by id when it has no name, and says nothing of a check that failed', () => {
@@ -123,8 +143,15 @@ describe('notifications for long transfers', () => {
       { code: 'download-failed', imageName: 'ubuntu-24.04' },
     ]);
     expect(words()).toEqual([
-      { title: 'Upload finished', body: 'i was uploaded.' },
-      { title: 'Download failed', body: 'ubuntu-24.04: the transfer failed.' },
+      { title: 'Upload finished', body: '“i” was uploaded.' },
+      {
+        title: 'Download failed',
+        body: '“ubuntu-24.04”: Something went wrong inside Glance Desk.',
+      },
+    ]);
+    expect(words('zh-CN')).toEqual([
+      { title: '上传完成', body: '“i”已上传。' },
+      { title: '下载失败', body: `“ubuntu-24.04”：${wordsFor('zh-CN').say('error.unexpected')}` },
     ]);
   });
 

@@ -10,6 +10,11 @@ const electronOnlyInShell = {
   name: 'electron',
   message: 'Only main/shell/ and preload/ may import electron; keep everything else plain Node.',
 };
+const electronUpdaterOnlyInShell = {
+  name: 'electron-updater',
+  message:
+    'electron-updater imports electron: only main/shell/ may use it (main/shell/updates.ts).',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test/e2e/screenshots/'] },
@@ -20,11 +25,14 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [electronOnlyInShell] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronOnlyInShell, electronUpdaterOnlyInShell] },
+      ],
     },
   },
   {
-    files: ['main/shell/**', 'preload/**'],
+    files: ['main/shell/**', 'preload/**', 'test/unit/shell/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -34,7 +42,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [electronOnlyInShell],
+          paths: [electronOnlyInShell, electronUpdaterOnlyInShell],
           patterns: [
             {
               group: ['**/main/**', '**/preload/**', 'node:*'],

@@ -326,6 +326,11 @@ const transferSettingsFields = {
 };
 export type TransferSettings = z.infer<z.ZodObject<typeof transferSettingsFields>>;
 
+const updateSettingsFields = {
+  /** Look for updates at start (the Help menu and Settings can check at any time). */
+  automaticUpdates: z.boolean(),
+};
+
 const baseAppSettings = z.object({
   locale: z.enum(locales),
   theme: z.enum(themes),
@@ -345,6 +350,7 @@ export const appSettingsSchema = baseAppSettings.extend({
   downloadLimitMBps: bandwidthLimit.default(null),
   uploadLimitMBps: bandwidthLimit.default(null),
   existingFile: transferSettingsFields.existingFile.default('ask'),
+  automaticUpdates: updateSettingsFields.automaticUpdates.default(true),
 });
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 export type Locale = AppSettings['locale'];
@@ -353,6 +359,7 @@ export type Theme = AppSettings['theme'];
 /** A change to some settings: only what it names, no defaults filled in. */
 export const appSettingsPatchSchema = baseAppSettings
   .extend(transferSettingsFields)
+  .extend(updateSettingsFields)
   .partial()
   .strict();
 
@@ -365,4 +372,5 @@ export const defaultAppSettings: AppSettings = {
   downloadLimitMBps: null,
   uploadLimitMBps: null,
   existingFile: 'ask',
+  automaticUpdates: true,
 };

@@ -25,6 +25,8 @@ import {
 import { imageDataFor } from './transfers/image-data';
 import { notificationText, notifyWhenLongTransfersEnd } from './transfers/notifications';
 import { TransferQueue, type TransferQueueOptions } from './transfers/queue';
+import { systemPolicyFile } from './updates/policy';
+import { UpdateService, type UpdaterPort } from './updates/service';
 
 export type SavePurpose = 'activity-csv' | 'activity-json';
 
@@ -81,6 +83,19 @@ export interface ServiceDeps {
   >;
   /** A transfer that took at least this long gets a desktop notification when it ends. Default 10 s. */
   notifyAfterMs?: number;
+  /** Automatic updates (the shell passes electron-updater). Absent: never checked. */
+  updates?: UpdateDeps;
+}
+
+export interface UpdateDeps {
+  /** Builds the updater; called only when this build may update. */
+  createUpdater: () => UpdaterPort;
+  /** `app.isPackaged`: development builds never look for updates. */
+  packaged: boolean;
+  /** Default: process.env. */
+  environment?: Readonly<Record<string, string | undefined>>;
+  /** Default: the platform's system policy file (main/updates/policy.ts). */
+  policyFile?: string;
 }
 
 export interface Services {
@@ -101,6 +116,7 @@ export interface Services {
   readonly appLog: AppLog;
   /** What the user changed on each cloud. */
   readonly activity: ActivityLog;
+  readonly updates: UpdateService;
   /** Problems found while opening the settings (already repaired and backed up). */
   readonly startupProblems: readonly AppError[];
   /** Stops the transfers (they resume on the next start) and closes the connections. */
@@ -141,6 +157,17 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   const stopLoggingTransfers = logTransfers(transfers, appLog);
   const stopRecordingUploads = recordUploads(transfers, activity, (id) => profiles.nameOf(id));
+  const environment = deps.updates?.environment ?? process.env;
+  const updates = await UpdateService.open({
+    ...(deps.updates === undefined ? {} : { createUpdater: deps.updates.createUpdater }),
+    packaged: deps.updates?.packaged ?? false,
+    environment,
+    policyFile: deps.updates?.policyFile ?? systemPolicyFile(process.platform, environment),
+    currentVersion: deps.appInfo.version,
+    automatic: () => settings.get('automaticUpdates') !== false,
+    transfers,
+    log: appLog,
+  });
   const stopNotifying = notifyWhenLongTransfersEnd(
     transfers,
     (notification) => {
@@ -163,8 +190,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     log,
     appLog,
     activity,
+    updates,
     startupProblems: problems,
     async close() {
+      updates.close();
       stopNotifying();
       await transfers.close();
       await clients.close();

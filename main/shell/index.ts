@@ -8,6 +8,8 @@
  */
 import { app, BrowserWindow, Menu, safeStorage, type MenuItemConstructorOptions } from 'electron';
 import Store from 'electron-store';
+// CommonJS, whose autoUpdater getter Node's ESM loader cannot see as a named export.
+import electronUpdater from 'electron-updater';
 import { join } from 'node:path';
 import type { Settings } from '../settings/settings-file';
 import { createServices, type Services } from '../app';
@@ -18,6 +20,7 @@ import { safeStorageSecretBox } from '../profiles/secret-box';
 import { dialogAdapter, openExternal, osAdapter } from './adapters';
 import { registerIpc, sendEvent } from './ipc';
 import { appUrl, registerAppScheme, serveRenderer } from './protocol';
+import { electronUpdaterPort } from './updates';
 import { createMainWindow } from './window';
 
 const apiReference = 'https://docs.openstack.org/api-ref/image/v2/';
@@ -37,7 +40,7 @@ function log(line: string): void {
  */
 function buildMenu(
   { say }: Words,
-  actions: { packaged: boolean; openLogFolder: () => void },
+  actions: { packaged: boolean; openLogFolder: () => void; checkForUpdates: () => void },
 ): Menu {
   const mac = process.platform === 'darwin';
   const app = { app: appName };
@@ -120,6 +123,8 @@ function buildMenu(
       submenu: [
         { label: say('menu.apiReference'), click: () => openLink(apiReference) },
         { label: say('menu.openLogFolder'), click: actions.openLogFolder },
+        separator,
+        { label: say('menu.checkForUpdates'), click: actions.checkForUpdates },
       ],
     },
   ];
@@ -148,6 +153,11 @@ async function start(): Promise<void> {
       systemLocale: app.getSystemLocale(),
     },
     log,
+    // Built only when this build may update (packaged, not turned off).
+    updates: {
+      createUpdater: () => electronUpdaterPort(electronUpdater.autoUpdater),
+      packaged: app.isPackaged,
+    },
   });
   const url = appUrl(app.isPackaged);
   serveRenderer(join(import.meta.dirname, '../renderer'));
@@ -160,13 +170,16 @@ async function start(): Promise<void> {
     log: services.log,
   });
   services.transfers.onChange((event) => sendEvent(window, 'transfersChanged', event));
+  services.updates.onChange((status) => sendEvent(window, 'updateStatusChanged', status));
   const openLogFolder = () => {
     services.os
       .openFolder(services.appLog.dir)
       .catch((error: unknown) => log(`Could not open the log folder: ${String(error)}`));
   };
+  // The outcome shows in the window (updateStatusChanged), as for the Settings button.
+  const checkForUpdates = () => void services.updates.check(true);
   // The menu speaks the app's language: built again when a settings change changes it.
-  const menuActions = { packaged: app.isPackaged, openLogFolder };
+  const menuActions = { packaged: app.isPackaged, openLogFolder, checkForUpdates };
   let menuLocale = services.words().locale;
   Menu.setApplicationMenu(buildMenu(services.words(), menuActions));
   services.settings.onChange(() => {
@@ -190,6 +203,7 @@ async function start(): Promise<void> {
     });
   };
   openWindow();
+  void services.updates.checkAtStart();
 
   app.on('second-instance', () => {
     if (window === null) return openWindow();

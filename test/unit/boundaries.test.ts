@@ -11,7 +11,10 @@ function sourceFiles(folder: string): string[] {
     .map((entry) => relative(root, join(entry.parentPath, entry.name)));
 }
 
-const importsElectron = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]electron['"]/;
+const importing = (module: string) =>
+  new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|import\\s+)['"]${module}['"]`);
+const importsElectron = importing('electron');
+const importsElectronUpdater = importing('electron-updater');
 
 describe('process boundaries', () => {
   it('only the Electron shell imports electron', () => {
@@ -20,6 +23,17 @@ describe('process boundaries', () => {
       .filter((file) => !shellFolders.some((folder) => file.startsWith(folder)))
       .filter((file) => importsElectron.test(readFileSync(join(root, file), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  it('only main/shell imports electron-updater (it imports electron)', () => {
+    const offenders = ['main', 'preload', 'renderer', 'common']
+      .flatMap(sourceFiles)
+      .filter((file) => !file.startsWith('main/shell/'))
+      .filter((file) => importsElectronUpdater.test(readFileSync(join(root, file), 'utf8')));
+    expect(offenders).toEqual([]);
+    expect(importsElectronUpdater.test("import electronUpdater from 'electron-updater';")).toBe(
+      true,
+    );
   });
 
   it('recognises every way of importing electron', () => {

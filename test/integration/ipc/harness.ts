@@ -58,7 +58,7 @@ export function tempFolder(prefix: string): string {
 }
 
 export async function startTestMain(
-  options: Partial<Pick<ServiceDeps, 'transfers' | 'notifyAfterMs' | 'log'>> & {
+  options: Partial<Pick<ServiceDeps, 'transfers' | 'notifyAfterMs' | 'log' | 'updates'>> & {
     dataDir?: string;
   } = {},
 ): Promise<TestMain> {
@@ -91,6 +91,7 @@ export async function startTestMain(
     transfers: { eventIntervalMs: 50, ...options.transfers },
     ...(options.notifyAfterMs === undefined ? {} : { notifyAfterMs: options.notifyAfterMs }),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.updates === undefined ? {} : { updates: options.updates }),
   });
   const handlers = createHandlers(services);
   const call = <N extends CallName>(name: N, payload?: unknown) =>

@@ -3,9 +3,14 @@
  * BrowserWindow, WebContents, Session, ipcMain / ipcRenderer, contextBridge and friends to
  * run the shell and the preload in Node and inspect what they asked Electron to do.
  * Use with `vi.mock('electron', () => import('./electron-mock'))`; import this file in the
- * test to reach the same instances.
+ * test to reach the same instances. Loading it also makes `require('electron')` answer with
+ * it, for dependencies Node loads itself (electron-updater); `net.request` goes over Node's
+ * http, so electron-updater really talks to a test server.
  */
 import { EventEmitter } from 'node:events';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import { vi } from 'vitest';
 
 type Listener = (...args: never[]) => unknown;
@@ -144,10 +149,16 @@ export const app = {
     app.userData = path;
   }),
   getVersion: () => '1.2.3',
+  getName: () => 'Glance Desk',
+  getAppPath: () => app.userData,
+  relaunch: vi.fn(),
   getSystemLocale: () => 'zh-CN',
   quit: vi.fn(),
   exit: vi.fn(),
   on: vi.fn((event: string, listener: (...args: unknown[]) => unknown) => {
+    app.listeners.set(event, [...(app.listeners.get(event) ?? []), listener]);
+  }),
+  once: vi.fn((event: string, listener: (...args: unknown[]) => unknown) => {
     app.listeners.set(event, [...(app.listeners.get(event) ?? []), listener]);
   }),
   emit(event: string, ...args: unknown[]): void {
@@ -178,7 +189,26 @@ export class Notification {
   }
 }
 
-export default {
+/** Electron's net.request, over Node's http and https (its Electron-only options left out). */
+export const net = {
+  request: vi.fn(({ protocol, hostname, port, path, method, headers }: RequestOptions) =>
+    (protocol === 'https:' ? httpsRequest : httpRequest)({
+      protocol,
+      hostname,
+      port,
+      path,
+      method,
+      headers,
+    }),
+  ),
+};
+
+export const session = { fromPartition: vi.fn(() => new FakeSession()) };
+
+/** Electron's own autoUpdater: electron-updater only emits 'before-quit-for-update' on it. */
+export const autoUpdater = new EventEmitter();
+
+const electron = {
   BrowserWindow,
   screen,
   ipcMain,
@@ -193,4 +223,17 @@ export default {
   app,
   Menu,
   safeStorage,
+  net,
+  session,
+  autoUpdater,
 };
+export default electron;
+
+const require = createRequire(import.meta.url);
+const electronPath = require.resolve('electron');
+require.cache[electronPath] = {
+  id: electronPath,
+  filename: electronPath,
+  loaded: true,
+  exports: electron,
+} as NodeJS.Module;

@@ -21,6 +21,7 @@ const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) a
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   main: string;
   productName: string;
+  dependencies: Record<string, string>;
 };
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -50,11 +51,23 @@ describe('electron-builder.yml', () => {
     expect(config.appId).toMatch(/^[a-z0-9]+(\.[a-z0-9-]+)+$/);
   });
 
-  it('builds AppImage + deb, nsis and dmg, without narrowing the deb’s dependencies', () => {
+  it('builds AppImage + deb, nsis and dmg + zip, without narrowing the deb’s dependencies', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.win.target).toEqual(['nsis']);
-    expect(config.mac.target).toEqual(['dmg']);
+    // electron-updater updates a Mac app from the zip.
+    expect(config.mac.target).toEqual(['dmg', 'zip']);
     expect(config.deb?.depends).toBeUndefined();
+  });
+
+  it('publishes releases (and the update feed) to GitHub, and packs the updater', () => {
+    // A runtime dependency, so electron-builder packs it (the main bundle leaves it external).
+    expect(packageJson.dependencies['electron-updater']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(config.publish).toEqual({
+      provider: 'github',
+      owner: 'glance-desk',
+      repo: 'glance-desk',
+      releaseType: 'release',
+    });
   });
 
   it('sets the fuses for a locked-down release build', () => {

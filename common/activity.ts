@@ -15,6 +15,12 @@ export const activityActions = [
   'deleted',
   'deactivated',
   'reactivated',
+  // Sharing: the owner adds or removes a member project; the member answers.
+  'member-added',
+  'member-removed',
+  'share-accepted',
+  'share-rejected',
+  'share-pending',
 ] as const;
 export type ActivityAction = (typeof activityActions)[number];
 
@@ -35,6 +41,8 @@ export interface ActivityEntry {
   patch?: PatchOperation[];
   /** Set when long patch values were cut short to keep the log small. */
   abridged?: true;
+  /** Sharing: the member project (the one added or removed, or the user's own that answered). */
+  project?: string;
   outcome: ActivityOutcome;
 }
 

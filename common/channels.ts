@@ -23,6 +23,12 @@ export const callNames = [
   'getImageSchema',
   'getImportMethods',
   'importImageFromUrl',
+  'listImageMembers',
+  'countImageMembers',
+  'addImageMember',
+  'removeImageMember',
+  'listSharedWithMe',
+  'setShareStatus',
   'listTransfers',
   'startDownloads',
   'startUpload',
@@ -33,15 +39,12 @@ export const callNames = [
   'exportActivity',
   'getDiagnostics',
   'openLogFolder',
-  'getUpdateStatus',
-  'checkForUpdates',
-  'installUpdate',
   'chooseFolder',
   'chooseFiles',
 ] as const;
 export type ChannelCallName = (typeof callNames)[number];
 
-export const eventNames = ['transfersChanged', 'updateStatusChanged'] as const;
+export const eventNames = ['transfersChanged'] as const;
 export type EventName = (typeof eventNames)[number];
 
 export const channelPrefix = 'glance-desk:';

@@ -15,6 +15,12 @@ import type { AppErrorData } from './errors';
 import type { Image, ImagePage } from './image';
 import { imageSortKeys } from './image';
 import {
+  memberStatuses,
+  type AddedMember,
+  type ImageMemberInfo,
+  type SharedWithMe,
+} from './sharing';
+import {
   appSettingsPatchSchema,
   profileInputSchema,
   type AppSettings,
@@ -24,7 +30,6 @@ import {
   type TestConnectionResult,
 } from './profile';
 import { transferActions, type Transfer, type TransferProgressEvent } from './transfer';
-import { installTimes, type UpdateStatus } from './updates';
 
 /** A call: its input schema, and (as a type only) its result. */
 interface Call<Input extends z.ZodType, Result> {
@@ -107,6 +112,12 @@ export const patchOperationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('remove'), path: pointer }).strict(),
 ]);
 
+/** A project to share with: by ID, or by name where Keystone lets the user look it up. */
+const projectRef = z.union([
+  z.object({ id }).strict(),
+  z.object({ name: z.string().trim().min(1).max(64) }).strict(),
+]);
+
 const transferAction = z.enum(transferActions);
 
 /** What the create form needs from the cloud's image schema. */
@@ -114,6 +125,13 @@ export interface ImageSchemaInfo {
   diskFormats: string[];
   containerFormats: string[];
   visibilities: string[];
+}
+
+/** What a change to one of several images did. */
+export interface ImageResult {
+  imageId: string;
+  ok: boolean;
+  error?: AppErrorData;
 }
 
 export interface DeleteResult {
@@ -188,6 +206,29 @@ export const calls = {
     z.object({ profileId, imageId, url: z.url({ protocol: /^https?$/ }) }).strict(),
   ),
 
+  // Sharing: the owner's side (an image's member projects), then the member's.
+  listImageMembers: call<ImageMemberInfo[]>()(z.object({ profileId, imageId }).strict()),
+  /** How many projects each image is shared with (images the user owns); an image whose members cannot be read is left out. */
+  countImageMembers: call<Record<string, number>>()(
+    z.object({ profileId, imageIds: z.array(imageId).min(1).max(100) }).strict(),
+  ),
+  addImageMember: call<AddedMember>()(
+    z.object({ profileId, imageId, project: projectRef }).strict(),
+  ),
+  removeImageMember: call<undefined>()(z.object({ profileId, imageId, memberId: id }).strict()),
+  /** The images other projects shared with the user's project, and its answers. */
+  listSharedWithMe: call<SharedWithMe>()(z.object({ profileId }).strict()),
+  /** The user's project accepts, rejects or puts back to pending the shares of these images. */
+  setShareStatus: call<ImageResult[]>()(
+    z
+      .object({
+        profileId,
+        imageIds: z.array(imageId).min(1).max(1000),
+        status: z.enum(memberStatuses),
+      })
+      .strict(),
+  ),
+
   // Transfers
   listTransfers: call<Transfer[]>()(none),
   startDownloads: call<Transfer[]>()(
@@ -236,13 +277,6 @@ export const calls = {
   /** Shows the folder of the log files in the file manager. */
   openLogFolder: call<undefined>()(none),
 
-  // Updates (main/updates)
-  getUpdateStatus: call<UpdateStatus>()(none),
-  /** Looks for an update now, as the Help menu does; the outcome comes as `updateStatusChanged`. */
-  checkForUpdates: call<UpdateStatus>()(none),
-  /** Installs the downloaded update: now (refused while transfers run), after the transfers, or on quit. */
-  installUpdate: call<UpdateStatus>()(z.object({ when: z.enum(installTimes) }).strict()),
-
   // Dialogs (main owns them; the result is what the user picked, or nothing)
   chooseFolder: call<string | null>()(
     z.object({ title: text(200).optional(), defaultPath: path.optional() }).strict(),
@@ -260,7 +294,6 @@ export const calls = {
 /** Events main pushes to the renderer. */
 export interface Events {
   transfersChanged: TransferProgressEvent;
-  updateStatusChanged: UpdateStatus;
 }
 
 export type Calls = typeof calls;

@@ -118,6 +118,25 @@ interface ReasonFields {
   'data-exists': { imageStatus?: string };
   deactivated: object;
 
+  // Sharing (main/openstack/glance.ts, main/openstack/projects.ts).
+  /** Glance shares only images whose visibility is `shared`; this one's is `visibility`. */
+  'share-needs-shared': { visibility: string };
+  /** Not the image's owner, or the cloud's policy forbids sharing it. */
+  'share-not-allowed': object;
+  'member-exists': { project: string };
+  /** The cloud's limit of member projects per image (`limit` when it said). */
+  'member-limit': { limit?: number };
+  'member-missing': { project: string };
+  /** The image is not shared with the user's project, so there is no status to set. */
+  'not-a-member': object;
+  'project-not-found': { project: string; by: 'name' | 'id' };
+  /** Several projects (in different domains) have this name. */
+  'project-name-ambiguous': { name: string; count: number };
+  /** Keystone does not let this user look projects up by name, and it is none of theirs. */
+  'project-lookup-refused': { name: string };
+  /** The profile signs in without Keystone (a token and an image endpoint). */
+  'project-lookup-unavailable': object;
+
   // Transfers (main/transfers).
   stalled: { seconds: number };
   /** Retried `retries` times without progress; `last` is why the last attempt failed. */
@@ -209,11 +228,6 @@ interface ReasonFields {
   'file-gone': AtPath;
   'drag-needs-window': object;
   'link-not-allowed': { hosts: string[] };
-
-  // Updates (main/updates).
-  'no-update-ready': object;
-  /** A restart now would interrupt `count` transfers. */
-  'transfers-running': { count: number };
 }
 
 export type ErrorReason = keyof ReasonFields;
@@ -257,6 +271,16 @@ const everyReason: Record<ErrorReason, true> = {
   'no-data': true,
   'data-exists': true,
   deactivated: true,
+  'share-needs-shared': true,
+  'share-not-allowed': true,
+  'member-exists': true,
+  'member-limit': true,
+  'member-missing': true,
+  'not-a-member': true,
+  'project-not-found': true,
+  'project-name-ambiguous': true,
+  'project-lookup-refused': true,
+  'project-lookup-unavailable': true,
   stalled: true,
   'gave-up': true,
   'upload-failed': true,
@@ -324,8 +348,6 @@ const everyReason: Record<ErrorReason, true> = {
   'file-gone': true,
   'drag-needs-window': true,
   'link-not-allowed': true,
-  'no-update-ready': true,
-  'transfers-running': true,
 };
 
 /** Every reason code, at run time (for tests that check each is worded). */

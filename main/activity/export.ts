@@ -18,6 +18,7 @@ const columns = [
   'error_code',
   'request_id',
   'patch',
+  'project',
 ] as const;
 
 /**
@@ -48,6 +49,7 @@ function row(entry: ActivityEntry): Record<(typeof columns)[number], string | nu
     error_code: failed?.code,
     request_id: failed?.requestId,
     patch: entry.patch === undefined ? undefined : JSON.stringify(entry.patch),
+    project: entry.project,
   };
 }
 

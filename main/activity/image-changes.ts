@@ -1,12 +1,12 @@
 /**
  * The image changes the user makes through the handlers, each recorded in the activity log
  * with its outcome: created, edited (with the patch), deleted, (de)activated, imported from
- * a URL. Uploads are recorded when their transfer ends (recordUploads). Where the change's
+ * a URL, shared with a project or no longer, a share accepted, rejected or put back to pending. Uploads are recorded when their transfer ends (recordUploads). Where the change's
  * answer does not name the image, it is read first, so the log says which image it was.
  */
 import type { ActivityAction } from '../../common/activity';
 import { AppError } from '../../common/errors';
-import type { Image, ImageCreate, PatchOperation } from '../../common/image';
+import type { Image, ImageCreate, ImageMember, PatchOperation } from '../../common/image';
 import { isFinished, type TransferProgressEvent } from '../../common/transfer';
 import type { GlanceClient } from '../openstack/glance';
 import { failedOutcome, type ActivityLog } from './activity-log';
@@ -20,6 +20,9 @@ type ChangingCalls = Pick<
   | 'deactivateImage'
   | 'reactivateImage'
   | 'importImage'
+  | 'addMember'
+  | 'removeMember'
+  | 'updateMemberStatus'
 >;
 
 export interface CloudRef {
@@ -33,6 +36,14 @@ export interface ImageChanges {
   deleteImage(imageId: string): Promise<void>;
   setActive(imageId: string, active: boolean): Promise<void>;
   importFromUrl(imageId: string, url: string): Promise<void>;
+  addMember(imageId: string, project: string): Promise<ImageMember>;
+  removeMember(imageId: string, project: string): Promise<void>;
+  /** The member project's answer to a share: `project` is the user's own. */
+  setMemberStatus(
+    imageId: string,
+    project: string,
+    status: ImageMember['status'],
+  ): Promise<ImageMember>;
 }
 
 interface Change {
@@ -40,6 +51,7 @@ interface Change {
   imageId: string;
   imageName: string;
   patch?: PatchOperation[];
+  project?: string;
 }
 
 export function recordedChanges(
@@ -104,6 +116,19 @@ export function recordedChanges(
     importFromUrl: async (imageId, url) =>
       record({ action: 'imported', imageId, imageName: await nameOf(imageId) }, () =>
         glance.importImage(imageId, { method: 'web-download', uri: url }),
+      ),
+    addMember: async (imageId, project) =>
+      record({ action: 'member-added', imageId, imageName: await nameOf(imageId), project }, () =>
+        glance.addMember(imageId, project),
+      ),
+    removeMember: async (imageId, project) =>
+      record({ action: 'member-removed', imageId, imageName: await nameOf(imageId), project }, () =>
+        glance.removeMember(imageId, project),
+      ),
+    setMemberStatus: async (imageId, project, status) =>
+      record(
+        { action: `share-${status}`, imageId, imageName: await nameOf(imageId), project },
+        () => glance.updateMemberStatus(imageId, project, status),
       ),
   };
 }

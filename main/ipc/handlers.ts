@@ -11,6 +11,7 @@ import {
   type CallResult,
   type DeleteResult,
   type Envelope,
+  type ImageResult,
   type ImageSchemaInfo,
 } from '../../common/contract';
 import type { ConnectionConfig } from '../../common/connection';
@@ -32,6 +33,7 @@ import { diagnostics } from '../logging/diagnostics';
 import { logRequestFailures } from '../logging/events';
 import { scrubSecrets } from '../net/scrub';
 import { OpenStackSession } from '../openstack/keystone';
+import { ownProject, sharedWithMe } from '../openstack/shared-images';
 import { importCloudsYaml } from '../profiles/import/clouds-yaml';
 import { importOpenrc } from '../profiles/import/openrc';
 import type { StashSecret } from '../profiles/import/stash-secrets';
@@ -53,8 +55,8 @@ export type Handler<N extends CallName> = (
 /** Every call must have its handler: a missing one is a compile error. */
 export type Handlers = { [N in CallName]: Handler<N> };
 
-/** Deletes run a few at a time: fast for a bulk delete, gentle on the cloud. */
-const deleteConcurrency = 4;
+/** Changes to several images (deletes, share answers) run a few at a time: fast, gentle on the cloud. */
+const changeConcurrency = 4;
 
 export function createHandlers(services: Services): Handlers {
   const { profiles, clients, transfers, settings, dialogs, os, pathGrants } = services;
@@ -158,6 +160,46 @@ export function createHandlers(services: Services): Handlers {
       await changes(profileId).importFromUrl(imageId, url);
     },
 
+    listImageMembers: async ({ profileId, imageId }) => {
+      const { glance: client, projects } = clients.get(profileId);
+      const members = await client.listMembers(imageId);
+      const names = await Promise.all(members.map((member) => projects.nameOf(member.member_id)));
+      return members.map((member, index) => {
+        const projectName = names[index];
+        return projectName === undefined ? member : { ...member, projectName };
+      });
+    },
+    countImageMembers: async ({ profileId, imageIds }) => {
+      const counts: Record<string, number> = {};
+      // An image whose members cannot be read (gone, or another project's) gets no count.
+      await forEachImage(imageIds, async (imageId) => {
+        counts[imageId] = (await glance(profileId).listMembers(imageId)).length;
+      });
+      return counts;
+    },
+    addImageMember: async ({ profileId, imageId, project }) => {
+      const { projects } = clients.get(profileId);
+      const found =
+        'id' in project ? await projects.byId(project.id) : await projects.byName(project.name);
+      const member = await changes(profileId).addMember(imageId, found.id);
+      return {
+        member: found.name === undefined ? member : { ...member, projectName: found.name },
+        checked: found.checked,
+      };
+    },
+    removeImageMember: async ({ profileId, imageId, memberId }) => {
+      await changes(profileId).removeMember(imageId, memberId);
+    },
+    listSharedWithMe: async ({ profileId }) => {
+      const { session, glance: client } = clients.get(profileId);
+      return sharedWithMe(client, await ownProject(session));
+    },
+    setShareStatus: async ({ profileId, imageIds, status }) => {
+      const me = await ownProject(clients.get(profileId).session);
+      const recorded = changes(profileId);
+      return forEachImage(imageIds, (imageId) => recorded.setMemberStatus(imageId, me, status));
+    },
+
     listActivity: async (filter) => services.activity.list(filter),
     // Main writes the file the user chose in its own save dialog: no path comes from the page.
     exportActivity: async ({ format, profileId, title }) => {
@@ -178,10 +220,6 @@ export function createHandlers(services: Services): Handlers {
     openLogFolder: async () => {
       await os.openFolder(services.appLog.dir);
     },
-
-    getUpdateStatus: async () => services.updates.status(),
-    checkForUpdates: async () => services.updates.check(true),
-    installUpdate: async ({ when }) => services.updates.install(when),
 
     listTransfers: async () => transfers.list(),
     startDownloads: async ({ profileId, imageIds, folder }) => {
@@ -256,13 +294,21 @@ function checkProfilePaths(pathGrants: PathGrants, profile: ProfileInput): void 
 }
 
 /** Deletes the images a few at a time; one result per image, in order. */
-async function deleteImages(
+function deleteImages(
   glance: Pick<ImageChanges, 'deleteImage'>,
   imageIds: string[],
 ): Promise<DeleteResult[]> {
-  const limiter = new Limiter(deleteConcurrency);
+  return forEachImage(imageIds, (imageId) => glance.deleteImage(imageId));
+}
+
+/** Runs `task` for each image, a few at a time; one result per image, in order. */
+async function forEachImage(
+  imageIds: string[],
+  task: (imageId: string) => Promise<unknown>,
+): Promise<ImageResult[]> {
+  const limiter = new Limiter(changeConcurrency);
   const outcomes = await Promise.allSettled(
-    imageIds.map((imageId) => limiter.queue(() => glance.deleteImage(imageId))),
+    imageIds.map((imageId) => limiter.queue(() => task(imageId))),
   );
   return outcomes.map((outcome, index) => {
     const imageId = imageIds[index] as string;

@@ -3,6 +3,7 @@ import type { RequestFailure } from '../net/transport';
 import { GlanceClient } from './glance';
 import { OpenStackSession } from './keystone';
 import { PagePrefetcher } from './page-prefetch';
+import { ProjectDirectory } from './projects';
 
 /** The OpenStack clients of one profile. */
 export interface ProfileClients {
@@ -10,6 +11,8 @@ export interface ProfileClients {
   glance: GlanceClient;
   /** Image list pages, the next one fetched ahead for the renderer's paging. */
   pages: PagePrefetcher;
+  /** Keystone's projects by name or ID, for sharing. */
+  projects: ProjectDirectory;
 }
 
 /** Where a profile's connection comes from (the profile store). */
@@ -42,6 +45,7 @@ export class ClientCache {
         session,
         glance,
         pages: new PagePrefetcher((query) => glance.listImages(query)),
+        projects: new ProjectDirectory(session),
       };
       this.#clients.set(profileId, clients);
     }

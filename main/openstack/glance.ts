@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { AppError } from '../../common/errors';
+import { AppError, isAppError, type ErrorDetails } from '../../common/errors';
 import type {
   Image,
   ImageCreate,
@@ -127,6 +127,12 @@ function headerValue(value: string | string[] | undefined): string | null {
   return first === undefined || first === '' ? null : first;
 }
 
+/** Glance's 413 for members says `… Maximum: 128`. */
+function memberLimitOf(error: AppError): number | undefined {
+  const limit = /Maximum:\s*(\d+)/.exec(error.serverMessage ?? '')?.[1];
+  return limit === undefined ? undefined : Number(limit);
+}
+
 export class GlanceClient {
   readonly #session: OpenStackSession;
 
@@ -225,13 +231,58 @@ export class GlanceClient {
     return data.members;
   }
 
-  /** Shares an image (visibility `shared`) with a project; the member then accepts or rejects it. */
+  /**
+   * Shares an image (visibility `shared`) with a project; the member then accepts or rejects
+   * it. Glance answers 403 both to an image that is not `shared` and to a user who may not
+   * share it: the image is read to tell which.
+   */
   async addMember(id: string, memberId: string): Promise<ImageMember> {
-    return this.#member({
-      method: 'POST',
-      path: imagePath(id, '/members'),
-      ...jsonBody({ member: memberId }),
-    });
+    try {
+      return await this.#member({
+        method: 'POST',
+        path: imagePath(id, '/members'),
+        ...jsonBody({ member: memberId }),
+        explanations: {
+          409: {
+            details: { reason: 'member-exists', project: memberId },
+            message: `The image is already shared with project ${memberId}.`,
+          },
+        },
+      });
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      if (error.status === 413) {
+        const limit = memberLimitOf(error);
+        throw new AppError(
+          {
+            ...error.toJSON(),
+            details: { reason: 'member-limit', ...(limit === undefined ? {} : { limit }) },
+            message: `The image is shared with as many projects as the cloud allows (${limit ?? '?'}).`,
+          },
+          { cause: error },
+        );
+      }
+      if (error.status !== 403) throw error;
+      const visibility = await this.getImage(id).then(
+        (image) => image.visibility,
+        () => undefined,
+      );
+      const details: ErrorDetails =
+        visibility === undefined || visibility === 'shared'
+          ? { reason: 'share-not-allowed' }
+          : { reason: 'share-needs-shared', visibility };
+      throw new AppError(
+        {
+          ...error.toJSON(),
+          details,
+          message:
+            details.reason === 'share-not-allowed'
+              ? 'You are not allowed to share this image (only its owner may).'
+              : `Only images with visibility “shared” can have members; this one is ${visibility}.`,
+        },
+        { cause: error },
+      );
+    }
   }
 
   /** Called by the member project itself, to accept or reject a shared image. */
@@ -244,6 +295,12 @@ export class GlanceClient {
       method: 'PUT',
       path: imagePath(id, `/members/${encodeURIComponent(memberId)}`),
       ...jsonBody({ status }),
+      explanations: {
+        404: {
+          details: { reason: 'not-a-member' },
+          message: 'This image is not shared with your project (any more).',
+        },
+      },
     });
   }
 
@@ -251,6 +308,12 @@ export class GlanceClient {
     await this.#empty({
       method: 'DELETE',
       path: imagePath(id, `/members/${encodeURIComponent(memberId)}`),
+      explanations: {
+        404: {
+          details: { reason: 'member-missing', project: memberId },
+          message: `The image is not shared with project ${memberId} (any more).`,
+        },
+      },
     });
   }
 

@@ -274,6 +274,34 @@ export class OpenStackSession {
     return readJson(await this.request(req), 'glance', schema);
   }
 
+  /**
+   * A GET from Keystone (`path` under its v3 URL, e.g. `/projects?name=x`) with the
+   * session's token, its JSON answer checked against `schema`. Fails with reason
+   * `no-auth-url` when the profile signs in without Keystone.
+   */
+  async keystoneJson<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    explanations?: StatusExplanations,
+  ): Promise<z.output<S>> {
+    if (this.#config.authUrl === undefined || this.#config.authUrl === '') {
+      throw new AppError({
+        kind: 'unsupported',
+        message: 'The profile signs in without Keystone, so Keystone cannot be asked.',
+        details: { reason: 'no-auth-url' },
+      });
+    }
+    const { token } = await this.#authenticated();
+    const res = await this.#transport.request({
+      method: 'GET',
+      url: `${await this.#identity()}${path}`,
+      headers: { accept: 'application/json', 'x-auth-token': token },
+      secrets: this.#secrets,
+      ...(explanations === undefined ? {} : { explanations }),
+    });
+    return readJson(res, 'keystone', schema);
+  }
+
   /** Forget the token: the next call signs in again. */
   invalidate(): void {
     this.#state = undefined;

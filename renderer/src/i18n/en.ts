@@ -20,6 +20,7 @@ export const en = {
 
   'nav.label': 'Sections',
   'nav.images': 'Images',
+  'nav.shared': 'Shared with me',
   'nav.transfers': 'Transfers',
   'nav.profiles': 'Clouds',
   'nav.activity': 'Activity',
@@ -276,6 +277,58 @@ export const en = {
   'visibility.private': 'private',
   'visibility.shared': 'shared',
   'visibility.community': 'community',
+  'memberStatus.pending': 'pending',
+  'memberStatus.accepted': 'accepted',
+  'memberStatus.rejected': 'rejected',
+  'shared.title': 'Shared with me',
+  'shared.intro':
+    'Images that other projects shared with your project. Accept one to see it in your image list; reject it to keep it out.',
+  'shared.yourProject': 'Your project: {project}',
+  'shared.show': 'Show',
+  'shared.showAll': 'All',
+  'shared.accept': 'Accept',
+  'shared.reject': 'Reject',
+  'shared.backToPending': 'Back to pending',
+  'shared.selectAll': 'Select all shown',
+  'shared.select': 'Select {name}',
+  'shared.column.answer': 'Your answer',
+  'shared.column.owner': 'Shared by (project)',
+  'shared.empty': 'No other project has shared an image with yours.',
+  'shared.emptyStatus': 'No shared image is {status}.',
+  'shared.pendingCount': '{count} shared images wait for your answer',
+  'shared.pendingCount#one': '1 shared image waits for your answer',
+  'shared.done.accepted': 'Accepted {count} shared images.',
+  'shared.done.accepted#one': 'Accepted 1 shared image.',
+  'shared.done.rejected': 'Rejected {count} shared images.',
+  'shared.done.rejected#one': 'Rejected 1 shared image.',
+  'shared.done.pending': 'Put {count} shared images back to pending.',
+  'shared.done.pending#one': 'Put 1 shared image back to pending.',
+  'shared.someFailed': 'Some answers were not saved:',
+  'sharing.title': 'Sharing',
+  'sharing.members': 'Projects it is shared with',
+  'sharing.none': 'Not shared with any project.',
+  'sharing.public':
+    'Public images are visible to every project. Sharing with particular projects is for images whose visibility is “shared”.',
+  'sharing.notYours': 'Only the project that owns this image can share it.',
+  'sharing.addLabel': 'Share with a project',
+  'sharing.by': 'Find the project by',
+  'sharing.byId': 'Project ID',
+  'sharing.byName': 'Project name',
+  'sharing.idPlaceholder': 'e.g. 0123456789abcdef…',
+  'sharing.namePlaceholder': 'Keystone looks it up where your account may',
+  'sharing.add': 'Share',
+  'sharing.remove': 'Stop sharing with {project}',
+  'sharing.added': 'Shared “{name}” with {project}. It is pending until that project accepts it.',
+  'sharing.unchecked':
+    'Keystone does not let your account check that project {project} exists, and the image service takes any ID: make sure it is right.',
+  'sharing.removed': '“{name}” is no longer shared with {project}.',
+  'sharing.sharedWithYou': 'Shared with your project by project {owner}. Your answer: {status}.',
+  'sharing.switchTitle': 'Make the image shared first?',
+  'sharing.switchIntro':
+    'Glance shares only images whose visibility is “shared”, and “{name}” is {visibility}. This change is sent first, then the image is shared with {project}:',
+  'sharing.switchConfirm': 'Make it shared and share',
+  'sharing.count': 'Shared with {count} projects',
+  'sharing.count#one': 'Shared with 1 project',
 
   'folders.title': 'Download to',
   'folders.profile': 'Profile folder',
@@ -488,45 +541,6 @@ export const en = {
   'settings.logFolderHint':
     'The log files record failed requests, transfers and errors, without passwords or tokens. Attach them to a support request.',
 
-  'settings.updates': 'Updates',
-  'settings.automaticUpdates': 'Check for updates when Glance Desk starts',
-  'settings.updatesHint':
-    'Updates download in the background and are installed when you quit Glance Desk, or at once if you choose to restart.',
-  'settings.checkForUpdates': 'Check now',
-  'update.checking': 'Looking for updates…',
-  'update.downloading': 'Downloading Glance Desk {version}… {percent}%',
-  'update.upToDate': 'Glance Desk {version} is the latest version.',
-  'update.ready': 'Glance Desk {version} is ready. It will be installed when you quit.',
-  'update.readyTransfersRunning':
-    'Glance Desk {version} is ready. {count} transfers are running: restarting now would interrupt them.',
-  'update.readyTransfersRunning#one':
-    'Glance Desk {version} is ready. A transfer is running: restarting now would interrupt it.',
-  'update.restartPending':
-    'Glance Desk will restart to install {version} as soon as the transfers finish.',
-  'update.restartNow': 'Restart now',
-  'update.restartAfterTransfers': 'Restart after transfers finish',
-  'update.installOnQuit': 'Install when I quit',
-  'update.later': 'Later',
-  'update.off.development': 'Updates are not checked in development builds.',
-  'update.off.environment':
-    'Updates are turned off on this computer (GLANCE_DESK_DISABLE_UPDATES).',
-  'update.off.policy': 'Updates are turned off by your organisation’s policy ({path}).',
-  'update.off.policyInvalid':
-    'Updates are off: the policy file {path} is not valid. The log file says why.',
-  'update.off.unsupported':
-    'This installation cannot update itself. Install new versions the way you installed this one.',
-  'update.problem.unreachable': 'Could not reach the update server. Check your network.',
-  'update.problem.certificate':
-    'Could not check for updates: the update server’s certificate is not trusted.',
-  'update.problem.notFound': 'The update server has no updates at its address.',
-  'update.problem.serverError':
-    'The update server answered with an error ({status}). Try again later.',
-  'update.problem.badFeed':
-    'The update information on the server is not valid, so nothing was downloaded.',
-  'update.problem.badDownload':
-    'The downloaded update did not match its checksum and was discarded.',
-  'update.problem.other': 'Could not update Glance Desk. The log file has the details.',
-
   'activity.title': 'Activity',
   'activity.intro':
     'What you changed on your clouds with Glance Desk on this computer, newest first. The last 10,000 changes are kept.',
@@ -556,6 +570,12 @@ export const en = {
   'activity.action.deleted': 'Deleted',
   'activity.action.deactivated': 'Deactivated',
   'activity.action.reactivated': 'Reactivated',
+  'activity.action.member-added': 'Shared with a project',
+  'activity.action.member-removed': 'Stopped sharing with a project',
+  'activity.action.share-accepted': 'Accepted a shared image',
+  'activity.action.share-rejected': 'Rejected a shared image',
+  'activity.action.share-pending': 'Put a shared image back to pending',
+  'activity.project': 'Project {project}',
   'activity.outcome.ok': 'Done',
   'activity.outcome.failed': 'Failed',
   'activity.outcome.failedWith': 'Failed ({facts})',
@@ -741,6 +761,27 @@ export const en = {
     'This cloud does not list its image stores (multiple stores are not enabled).',
   'error.downloadRefused':
     'The cloud does not allow you to download this image’s data (the image may be deactivated, or its policy forbids downloads).',
+  'error.sharePublic':
+    'A public image is already visible to every project, so it cannot be shared with particular ones. Make it “shared” first if only some projects should see it.',
+  'error.shareNeedsShared':
+    'Only images whose visibility is “shared” can be shared with projects; this one is {visibility}. Make it “shared” first.',
+  'error.shareNotAllowed':
+    'You are not allowed to share this image: only the project that owns it can (and the cloud’s policy may forbid it).',
+  'error.memberExists': 'The image is already shared with project {project}.',
+  'error.memberLimit':
+    'The image is already shared with as many projects as the cloud allows. Stop sharing it with one first.',
+  'error.memberLimitOf':
+    'The image is already shared with {limit} projects, as many as the cloud allows. Stop sharing it with one first.',
+  'error.memberMissing': 'The image is not shared with project {project} (any more).',
+  'error.notAMember': 'This image is not shared with your project (any more).',
+  'error.noProjectNamed': 'There is no project named “{project}”.',
+  'error.noProjectWithId': 'There is no project with the ID {project}.',
+  'error.projectNameAmbiguous':
+    '{count} projects are named “{name}” (in different domains). Enter the project’s ID instead.',
+  'error.projectLookupRefused':
+    'Keystone does not let your account look projects up by name, and “{name}” is none of your own projects. Enter the project’s ID instead.',
+  'error.projectLookupUnavailable':
+    'This profile signs in without Keystone, so Glance Desk cannot look projects up or tell which one is yours. Enter project IDs, or sign in through Keystone.',
   'error.resumePastEnd':
     'The image data is shorter than {offset} bytes, so the download cannot resume there.',
   'error.dataExists':
@@ -839,11 +880,6 @@ export const en = {
   'error.fileGone': 'The file {path} is no longer there: it was moved or deleted.',
   'error.dragNeedsWindow': 'Dragging files out needs the app window.',
   'error.linkNotAllowed': 'Only links to {hosts} are opened in the browser.',
-  'error.noUpdateReady': 'No update has been downloaded yet.',
-  'error.transfersRunning':
-    '{count} transfers are running: restarting now would interrupt them. Restart after they finish instead.',
-  'error.transfersRunning#one':
-    'A transfer is running: restarting now would interrupt it. Restart after it finishes instead.',
   'pathUse.uploadFile': 'file to upload',
   'pathUse.importFile': 'file to import',
   'pathUse.caFile': 'CA file',

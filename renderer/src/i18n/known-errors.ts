@@ -15,7 +15,7 @@ import type {
 } from '../../../common/errors';
 import type { SecretNeededDetails } from '../../../common/secret-binding';
 import type { MessageKey } from './en';
-import { statusLabel, type Say } from './labels';
+import { statusLabel, visibilityLabel, type Say } from './labels';
 
 /** How the UI's language says things: its dictionary, byte sizes and lists. */
 export interface Speech {
@@ -165,6 +165,32 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
         : say('error.alreadyHasData', { status: statusLabel(say, details.imageStatus) });
     case 'deactivated':
       return say('error.deactivated');
+    case 'share-needs-shared':
+      return details.visibility === 'public'
+        ? say('error.sharePublic')
+        : say('error.shareNeedsShared', { visibility: visibilityLabel(say, details.visibility) });
+    case 'share-not-allowed':
+      return say('error.shareNotAllowed');
+    case 'member-exists':
+      return say('error.memberExists', { project: details.project });
+    case 'member-limit':
+      return details.limit === undefined
+        ? say('error.memberLimit')
+        : say('error.memberLimitOf', { limit: details.limit });
+    case 'member-missing':
+      return say('error.memberMissing', { project: details.project });
+    case 'not-a-member':
+      return say('error.notAMember');
+    case 'project-not-found':
+      return say(details.by === 'name' ? 'error.noProjectNamed' : 'error.noProjectWithId', {
+        project: details.project,
+      });
+    case 'project-name-ambiguous':
+      return say('error.projectNameAmbiguous', { name: details.name, count: details.count });
+    case 'project-lookup-refused':
+      return say('error.projectLookupRefused', { name: details.name });
+    case 'project-lookup-unavailable':
+      return say('error.projectLookupUnavailable');
     case 'stalled':
       return say('error.stalled', { seconds: details.seconds });
     case 'gave-up':
@@ -336,10 +362,6 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
       return say('error.dragNeedsWindow');
     case 'link-not-allowed':
       return say('error.linkNotAllowed', { hosts: speech.list(details.hosts) });
-    case 'no-update-ready':
-      return say('error.noUpdateReady');
-    case 'transfers-running':
-      return say('error.transfersRunning', { count: details.count });
     default:
       return unknownReason(details);
   }

@@ -17,6 +17,11 @@ const actionKeys: Record<ActivityAction, MessageKey> = {
   deleted: 'activity.action.deleted',
   deactivated: 'activity.action.deactivated',
   reactivated: 'activity.action.reactivated',
+  'member-added': 'activity.action.member-added',
+  'member-removed': 'activity.action.member-removed',
+  'share-accepted': 'activity.action.share-accepted',
+  'share-rejected': 'activity.action.share-rejected',
+  'share-pending': 'activity.action.share-pending',
 };
 
 export function actionLabel(say: Say, action: ActivityAction): string {

@@ -21,7 +21,7 @@ import {
 import { api, onEvent } from './api';
 import { errorText, setLocale, statusLabel, t, uiLocaleFor } from '../i18n/index.svelte';
 
-export type View = 'images' | 'transfers' | 'profiles' | 'activity' | 'settings';
+export type View = 'images' | 'shared' | 'transfers' | 'profiles' | 'activity' | 'settings';
 
 export interface Toast {
   id: number;

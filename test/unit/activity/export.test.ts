@@ -92,6 +92,7 @@ describe('activityCsv', () => {
       'error_code',
       'request_id',
       'patch',
+      'project',
     ]);
     expect(first).toEqual([
       '2026-03-04T05:06:07.000Z',
@@ -106,6 +107,7 @@ describe('activityCsv', () => {
       '',
       '',
       '[{"op":"replace","path":"/name","value":"a,b"}]',
+      '',
     ]);
     expect(second).toEqual([
       '2026-03-04T05:07:00.000Z',
@@ -120,7 +122,21 @@ describe('activityCsv', () => {
       'protected',
       'req-9',
       '',
+      '',
     ]);
+  });
+
+  it('names the member project of a sharing change', () => {
+    const shared: ActivityEntry = {
+      ...edited,
+      action: 'member-added',
+      imageName: 'base',
+      project: '0123abcd',
+    };
+    delete shared.patch;
+    const [, record] = parseCsv(activityCsv([shared]).slice(1));
+    expect(record?.[3]).toBe('member-added');
+    expect(record?.at(-1)).toBe('0123abcd');
   });
 });
 

@@ -68,6 +68,20 @@ const samples: { [R in ErrorReason]: [Extract<ErrorDetails, { reason: R }>, ...s
   ],
   'no-image-api': [{ reason: 'no-image-api', url: 'https://img:9292' }, 'https://img:9292'],
   'delete-refused': [{ reason: 'delete-refused' }],
+  'share-needs-shared': [{ reason: 'share-needs-shared', visibility: 'private' }],
+  'share-not-allowed': [{ reason: 'share-not-allowed' }],
+  'member-exists': [{ reason: 'member-exists', project: 'p-123' }, 'p-123'],
+  'member-limit': [{ reason: 'member-limit', limit: 128 }, '128'],
+  'member-missing': [{ reason: 'member-missing', project: 'p-123' }, 'p-123'],
+  'not-a-member': [{ reason: 'not-a-member' }],
+  'project-not-found': [{ reason: 'project-not-found', project: '研发', by: 'name' }, '研发'],
+  'project-name-ambiguous': [
+    { reason: 'project-name-ambiguous', name: 'dev', count: 2 },
+    'dev',
+    '2',
+  ],
+  'project-lookup-refused': [{ reason: 'project-lookup-refused', name: 'dev' }, 'dev'],
+  'project-lookup-unavailable': [{ reason: 'project-lookup-unavailable' }],
   'stores-not-listed': [{ reason: 'stores-not-listed' }],
   'download-refused': [{ reason: 'download-refused' }],
   'resume-past-end': [{ reason: 'resume-past-end', offset: 123_456 }, '123,456'],
@@ -193,8 +207,6 @@ const samples: { [R in ErrorReason]: [Extract<ErrorDetails, { reason: R }>, ...s
     { reason: 'link-not-allowed', hosts: ['docs.openstack.org'] },
     'docs.openstack.org',
   ],
-  'no-update-ready': [{ reason: 'no-update-ready' }],
-  'transfers-running': [{ reason: 'transfers-running', count: 3 }, '3'],
 };
 
 const english = speechIn('en');

@@ -109,7 +109,9 @@ describe('activity view', () => {
       .poll(() => table.getByRole('columnheader').allTextContents())
       .toEqual(['Time', 'Action', 'Image', 'Outcome']);
     const refused = rows().nth(2);
-    await expect.poll(() => refused.textContent()).toContain('Failed (HTTP 403)');
+    // The status and main's reason code, for support; then the reason in words.
+    await expect.poll(() => refused.textContent()).toContain('Failed (HTTP 403 · delete-refused)');
+    expect(await refused.textContent()).toContain('You are not allowed to do this on this cloud.');
     expect(await refused.textContent()).toContain(`quarterly-report-${runId}`);
     expect(await refused.textContent()).toContain('Request ID: req-');
     const edit = rows().nth(3);

@@ -59,6 +59,11 @@ export const profileFieldsObject = z.object({
   downloadFolder: text(4096).optional(),
   /** Connections per download from this cloud; absent: the app's setting. */
   connectionsPerDownload: z.int().min(1).max(16).optional(),
+  /** The provider template (common/providers.ts) the profile was made from. */
+  provider: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
 });
 
 export type ProfileFields = z.infer<typeof profileFieldsObject>;

@@ -206,7 +206,7 @@ describe('images and transfers through dispatch', () => {
 
     expect(main.os.notifications).toContainEqual({
       title: 'Download finished',
-      body: `${name} was saved to ${folder} (sha512 verified).`,
+      body: `“${name}” was saved to ${folder} and verified (sha512).`,
     });
 
     await main.value('revealTransfer', { id: download.id });

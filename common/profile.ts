@@ -174,7 +174,12 @@ interface ImportProblemFields {
   'not-a-mapping': object;
   'not-a-single-value': object;
   'unsupported-sign-in': { authType: string; signIn: UnsupportedSignIn };
-  'vendor-profile': object;
+  /** `profile:` names a vendor neither openstacksdk nor clouds-public.yaml knows. */
+  'unknown-vendor-profile': { profile: string };
+  /** `profile:` is a remote profile: openstacksdk fetches its settings from `site`. */
+  'remote-vendor-profile': { profile: string; site: string };
+  /** The auth URL has `{region_name}` in it, and the region is none or not fit for a URL. */
+  'region-not-in-url': { region: string };
   'client-certificate': object;
   'system-scope': object;
   trust: object;
@@ -222,7 +227,9 @@ const everyImportProblem: Record<ImportProblemCode, true> = {
   'not-a-mapping': true,
   'not-a-single-value': true,
   'unsupported-sign-in': true,
-  'vendor-profile': true,
+  'unknown-vendor-profile': true,
+  'remote-vendor-profile': true,
+  'region-not-in-url': true,
   'client-certificate': true,
   'system-scope': true,
   trust: true,

@@ -1,14 +1,17 @@
 /**
  * Turns one cloud entry of a clouds.yaml (or the OS_* variables of an openrc file, read as
- * one) into profiles. Keys are read as openstacksdk reads them (dashes and underscores
- * alike, `auth:` or top level, `tenant_*` as `project_*`, `domain_*` for both domains,
- * `endpoint_type` as `interface`, …). Whatever cannot be carried over into a profile as it
- * stands — an unsupported sign-in method, a client certificate, a setting Glance Desk does
- * not use, a value the user must still supply — is reported, never silently dropped.
+ * one) into profiles. Keys are read as openstacksdk 0.101 reads them (dashes and underscores
+ * alike, `auth:` or top level, `tenant_*` as `project_*`, `domain_*` for both domains of a
+ * project-scoped sign-in, `endpoint_type` as `interface`, a `profile:` vendor's settings
+ * under the cloud's own, `{region_name}` in the auth URL, …); test/integration/profiles/
+ * openstacksdk-differential.test.ts compares the result with openstacksdk's own. Whatever
+ * cannot be carried over into a profile as it stands — an unsupported sign-in method, a
+ * client certificate, a setting Glance Desk does not use, a value the user must still
+ * supply — is reported, never silently dropped.
  *
- * Regions: a cloud with `regions: [a, b]` (or the older comma-separated `region_name`)
- * becomes one profile per region, named "cloud (a)", "cloud (b)", as `openstack`'s
- * get_all() does. Per-region `values` apply to that region's profile only.
+ * Regions: a cloud with `regions: [a, b]` (or the older comma-separated `region_name`, or
+ * else its vendor's regions) becomes one profile per region, named "cloud (a)", "cloud (b)",
+ * as `openstack`'s get_all() does. Per-region `values` apply to that region's profile only.
  */
 import {
   profileInputSchema,
@@ -19,19 +22,12 @@ import {
   type UnsupportedSignIn,
 } from '../../../common/profile';
 import { validationError } from '../../../common/errors';
+import { withRegion } from '../../../common/providers';
 import { isRecord } from '../../settings/upgrade';
+import { normalizeKeys } from './keys';
+import { authUpdate, expandVendorProfile, type PublicClouds } from './vendor-profile';
 
 type Json = Record<string, unknown>;
-
-/** openstacksdk's normalize_keys: `user-domain-name` is `user_domain_name`. */
-function normalizeKeys(data: Json): Json {
-  return Object.fromEntries(
-    Object.entries(data).map(([key, value]) => [
-      key.replaceAll('-', '_'),
-      isRecord(value) ? normalizeKeys(value) : value,
-    ]),
-  );
-}
 
 interface Region {
   name?: string;
@@ -68,19 +64,16 @@ function regionsOf(cloud: Json, report: Report): Region[] {
   return found.length > 0 ? found : [{ values: {} }];
 }
 
+/** A value as text, as openstacksdk's `str()` makes it: ids may be written as (big) integers. */
 function scalar(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
   return undefined;
 }
 
-/** Applies region values over the cloud, merging `auth` (openstacksdk's _auth_update). */
-function withRegionValues(cloud: Json, values: Json): Json {
-  const merged: Json = { ...cloud, ...values };
-  if (isRecord(cloud.auth) && isRecord(values.auth))
-    merged.auth = { ...cloud.auth, ...values.auth };
-  return merged;
-}
+const hasRegions = (cloud: Json) => cloud.regions !== undefined || cloud.region_name !== undefined;
 
 export interface CloudProfiles {
   profiles: ProfileInput[];
@@ -90,27 +83,33 @@ export interface CloudProfiles {
 /**
  * The profiles of one cloud entry named `name`, and the problems found in it.
  * `fieldName` spells a key the way the file does, for the problems (default: as in
- * clouds.yaml).
+ * clouds.yaml). `publicClouds`: clouds-public.yaml's vendor profiles, if there is one.
  */
 export function profilesFromCloud(
   name: string,
   rawCloud: Json,
   fieldName: (key: string) => string = (key) => key,
+  publicClouds: PublicClouds = {},
 ): CloudProfiles {
   const problems: ImportProblem[] = [];
-  const cloud = normalizeKeys(rawCloud);
-  const regions = regionsOf(cloud, (field, problem) =>
-    problems.push({ cloud: name, field: fieldName(field), ...problem }),
-  );
+  const report: Report = (field, problem) =>
+    problems.push({ cloud: name, field: fieldName(field), ...problem });
+  const own = normalizeKeys(rawCloud);
+  const { merged: cloud, vendor, provider, problem } = expandVendorProfile(own, publicClouds);
+  if (problem) report(problem.field, problem.details);
+  // The cloud's own regions, else its vendor's (openstacksdk's _get_known_regions).
+  const regions = regionsOf(hasRegions(own) || vendor === undefined ? own : vendor, report);
   const profiles: ProfileInput[] = [];
   const seen = new Set<string>();
   for (const region of regions) {
     const profileName = regions.length > 1 && region.name ? `${name} (${region.name})` : name;
     const found = profileFromConfig(
       profileName,
-      withRegionValues(cloud, region.values),
+      authUpdate(cloud, region.values),
       region.name,
+      authUpdate(own, region.values),
     );
+    if (found.profile && provider !== undefined) found.profile.provider = provider;
     for (const problem of found.problems) {
       // Problems of the cloud itself would repeat once per region: report them once.
       const key = JSON.stringify({ ...problem, cloud: name });
@@ -145,6 +144,8 @@ const unsupportedAuthTypes: Partial<Record<string, UnsupportedSignIn>> = {
 /** Keys read and used, or read and deliberately reported. Anything else is reported as unused. */
 const knownKeys = new Set([
   'auth',
+  'profile',
+  'cloud',
   'auth_type',
   'auth_plugin',
   'auth_url',
@@ -192,8 +193,17 @@ interface Found {
   problems: ImportProblem[];
 }
 
-/** One profile from one cloud (+ region) in openstacksdk's shape: auth keys in `auth:` or at the top. */
-function profileFromConfig(name: string, cloud: Json, region: string | undefined): Found {
+/**
+ * One profile from one cloud (+ region) in openstacksdk's shape: auth keys in `auth:` or at
+ * the top. `own`: the keys the file itself wrote (not its vendor's), checked for ones
+ * Glance Desk does not use.
+ */
+function profileFromConfig(
+  name: string,
+  cloud: Json,
+  region: string | undefined,
+  own: Json,
+): Found {
   const problems: ImportProblem[] = [];
   const report: Report = (field, problem) => problems.push({ cloud: name, field, ...problem });
   const auth = isRecord(cloud.auth) ? cloud.auth : {};
@@ -226,10 +236,10 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
   }
 
   // Reported only for a cloud that is imported: a skipped one has its one reason.
-  for (const key of Object.keys(cloud)) {
+  for (const key of Object.keys(own)) {
     if (!knownKeys.has(key)) report(key, unusedProblem(key));
   }
-  for (const key of Object.keys(auth)) {
+  for (const key of Object.keys(isRecord(own.auth) ? own.auth : {})) {
     if (!knownKeys.has(key)) report(`auth.${key}`, unusedProblem(key));
   }
 
@@ -237,7 +247,12 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
   const set = <K extends keyof ProfileInput>(key: K, value: ProfileInput[K] | undefined) => {
     if (value !== undefined) profile[key] = value;
   };
-  set('authUrl', read('auth_url'));
+  const authUrl = read('auth_url');
+  const filled = authUrl === undefined ? undefined : withRegion(authUrl, region);
+  if (authUrl !== undefined && filled === undefined) {
+    report('auth_url', { code: 'region-not-in-url', region: region ?? '' });
+  }
+  set('authUrl', filled);
   set('region', region);
 
   const projectScoped =
@@ -249,32 +264,22 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
   }
   const defaultDomainId = read('default_domain_id', 'default_domain');
   const defaultDomainName = read('default_domain_name');
-  /** A domain given for the user or project itself; else `domain_*`, else `default_domain_*`, for a name that needs one. */
-  const setDomain = (
-    idField: 'userDomainId' | 'projectDomainId',
-    nameField: 'userDomainName' | 'projectDomainName',
-    prefix: 'user' | 'project',
-    needed: boolean,
-  ) => {
-    const id = read(`${prefix}_domain_id`);
-    const name = read(`${prefix}_domain_name`);
-    const fallback =
-      domainId || domainName
-        ? { id: domainId, name: domainName }
-        : { id: defaultDomainId, name: defaultDomainName };
-    const useFallback = needed && !id && !name;
-    set(idField, useFallback ? fallback.id : id);
-    set(nameField, useFallback ? fallback.name : name);
+  /**
+   * The user's or project's domain as openstacksdk and keystoneauth settle it: its own id
+   * and name; for a project-scoped sign-in, `domain_*` fills whichever of them is not given
+   * (openstacksdk's _handle_domain_id); then `default_domain_*` (keystoneauth's generic
+   * plugins).
+   */
+  const setDomain = (of: 'user' | 'project') => {
+    const id = read(`${of}_domain_id`) ?? (projectScoped ? domainId : undefined);
+    const name = read(`${of}_domain_name`) ?? (projectScoped ? domainName : undefined);
+    set(`${of}DomainId`, id ?? defaultDomainId);
+    set(`${of}DomainName`, name ?? defaultDomainName);
   };
 
   set('projectId', read('project_id', 'tenant_id'));
   set('projectName', read('project_name', 'tenant_name'));
-  setDomain(
-    'projectDomainId',
-    'projectDomainName',
-    'project',
-    profile.projectName !== undefined && profile.projectId === undefined,
-  );
+  setDomain('project');
 
   const secretKey = {
     password: 'password',
@@ -284,12 +289,7 @@ function profileFromConfig(name: string, cloud: Json, region: string | undefined
   if (method === 'password') {
     set('userId', read('user_id'));
     set('userName', read('username'));
-    setDomain(
-      'userDomainId',
-      'userDomainName',
-      'user',
-      profile.userName !== undefined && profile.userId === undefined,
-    );
+    setDomain('user');
     set('secret', read('password'));
   } else if (method === 'application-credential') {
     set('applicationCredentialId', read('application_credential_id'));
@@ -391,7 +391,6 @@ function authMethodFor(
 
 /** Why a key Glance Desk does not read is left out. */
 function unusedProblem(key: string): ImportProblemDetails {
-  if (key === 'profile' || key === 'cloud') return { code: 'vendor-profile' };
   if (key === 'cert' || key === 'key') return { code: 'client-certificate' };
   if (key === 'system_scope') return { code: 'system-scope' };
   if (key === 'trust_id') return { code: 'trust' };

@@ -1,13 +1,14 @@
 /**
- * Where the `openstack` CLI (openstacksdk) looks for clouds.yaml and secure.yaml, in its
- * order, and finding the files that are there. The first file found wins.
+ * Where the `openstack` CLI (openstacksdk) looks for clouds.yaml, secure.yaml and
+ * clouds-public.yaml (vendor profiles), in its order, and finding the files that are there.
+ * The first file found wins.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../../common/errors';
 
-export type ConfigKind = 'clouds' | 'secure';
+export type ConfigKind = 'clouds' | 'secure' | 'clouds-public';
 
 /** Where to search from; each defaults to this process's own (tests pass their own). */
 export interface ConfigSearch {
@@ -42,10 +43,14 @@ function filesIn(folder: string, kind: ConfigKind): string[] {
   return ['.yaml', '.yml', '.json'].map((suffix) => join(folder, kind + suffix));
 }
 
-/** Every path searched for `clouds` or `secure`, in order; the env override comes first. */
+/** Every path searched for `kind`, in order; the env override (none for vendor files) comes first. */
 export function configFileCandidates(kind: ConfigKind, search: ConfigSearch = {}): string[] {
   const env = search.env ?? process.env;
-  const override = kind === 'clouds' ? env.OS_CLIENT_CONFIG_FILE : env.OS_CLIENT_SECURE_FILE;
+  const override = {
+    clouds: env.OS_CLIENT_CONFIG_FILE,
+    secure: env.OS_CLIENT_SECURE_FILE,
+    'clouds-public': undefined,
+  }[kind];
   const files = configFolders(search).flatMap((folder) => filesIn(folder, kind));
   return override ? [override, ...files] : files;
 }
@@ -84,12 +89,13 @@ export interface ConfigFileChoice extends ConfigSearch {
 }
 
 /**
- * The clouds.yaml to import and the secure.yaml to merge into it, if there is one. For a
- * clouds.yaml the user picked, the secure.yaml beside it comes first.
+ * The clouds.yaml to import, the secure.yaml to merge into it and the clouds-public.yaml
+ * with vendor profiles, when there are such. For a clouds.yaml the user picked, the files
+ * beside it come first.
  */
 export async function findConfigFiles(
   choice: ConfigFileChoice,
-): Promise<{ clouds: ConfigFile; secure?: ConfigFile }> {
+): Promise<{ clouds: ConfigFile; secure?: ConfigFile; vendors?: ConfigFile }> {
   const cloudsCandidates = choice.cloudsPath
     ? [choice.cloudsPath]
     : configFileCandidates('clouds', choice);
@@ -109,13 +115,16 @@ export async function findConfigFiles(
           },
     );
   }
+  const besideChosen = (kind: ConfigKind) =>
+    choice.cloudsPath ? filesIn(dirname(choice.cloudsPath), kind) : [];
   const secure = await firstExisting(
     choice.securePath
       ? [choice.securePath]
-      : [
-          ...(choice.cloudsPath ? filesIn(dirname(choice.cloudsPath), 'secure') : []),
-          ...configFileCandidates('secure', choice),
-        ],
+      : [...besideChosen('secure'), ...configFileCandidates('secure', choice)],
   );
-  return secure ? { clouds, secure } : { clouds };
+  const vendors = await firstExisting([
+    ...besideChosen('clouds-public'),
+    ...configFileCandidates('clouds-public', choice),
+  ]);
+  return { clouds, ...(secure ? { secure } : {}), ...(vendors ? { vendors } : {}) };
 }

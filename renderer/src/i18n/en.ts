@@ -452,8 +452,12 @@ export const en = {
     'A region entry is neither a name nor {name, values}; skipped.',
   'import.problem.not-a-mapping': 'Expected a mapping; ignored.',
   'import.problem.not-a-single-value': 'Expected a single value; ignored.',
-  'import.problem.vendor-profile':
-    'Vendor profiles are not supported; only the settings written here were imported.',
+  'import.problem.unknown-vendor-profile':
+    'No vendor profile “{profile}” is known (neither openstacksdk’s nor in clouds-public.yaml); only the settings written here were imported.',
+  'import.problem.remote-vendor-profile':
+    'The vendor profile “{profile}” is read from {site}, which Glance Desk does not fetch; only the settings written here were imported.',
+  'import.problem.region-not-in-url':
+    'The auth URL needs a region in it, and “{region}” is none that can go into an address; enter the auth URL.',
   'import.problem.client-certificate': 'Client certificates are not supported; ignored.',
   'import.problem.system-scope': 'System-scoped sign-in has no image service; ignored.',
   'import.problem.trust': 'Trusts are not supported; ignored.',

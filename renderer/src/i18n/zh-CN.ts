@@ -426,7 +426,12 @@ export const zhCN: Record<MessageKey, string> = {
   'import.problem.bad-region-entry': '某个区域条目既不是名称，也不是 {name, values}，已跳过。',
   'import.problem.not-a-mapping': '应为映射（键值对），已忽略。',
   'import.problem.not-a-single-value': '应为单个值，已忽略。',
-  'import.problem.vendor-profile': '不支持厂商配置（profile）；只导入了此处写明的设置。',
+  'import.problem.unknown-vendor-profile':
+    '找不到厂商配置“{profile}”（openstacksdk 自带的和 clouds-public.yaml 中的都没有）；只导入了此处写明的设置。',
+  'import.problem.remote-vendor-profile':
+    '厂商配置“{profile}”要从 {site} 读取，Glance Desk 不会去获取；只导入了此处写明的设置。',
+  'import.problem.region-not-in-url':
+    '认证 URL 中需要填入区域，而“{region}”无法用在地址中；请填写认证 URL。',
   'import.problem.client-certificate': '不支持客户端证书，已忽略。',
   'import.problem.system-scope': '系统范围的登录没有镜像服务，已忽略。',
   'import.problem.trust': '不支持信任（trust），已忽略。',

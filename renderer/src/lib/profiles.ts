@@ -82,6 +82,15 @@ export function importProblemText(say: Say, problem: ImportProblem): string {
       return say('import.problem.unresolved-variable', { reference: problem.reference });
     case 'one-proxy':
       return say('import.problem.one-proxy', { chosen: problem.chosen });
+    case 'unknown-vendor-profile':
+      return say('import.problem.unknown-vendor-profile', { profile: problem.profile });
+    case 'remote-vendor-profile':
+      return say('import.problem.remote-vendor-profile', {
+        profile: problem.profile,
+        site: problem.site,
+      });
+    case 'region-not-in-url':
+      return say('import.problem.region-not-in-url', { region: problem.region });
     default:
       return say(`import.problem.${problem.code}`);
   }

@@ -165,10 +165,13 @@ describe('importCloudsYaml', () => {
       },
     ]);
     expect(result.profiles.some((profile) => profile.name === 'sso')).toBe(false);
+    // VEXXHOST's openstacksdk profile is remote: its settings are on its web site, not fetched.
     expect(problemsOf(result, 'vexxhost')).toEqual([
       {
         field: 'profile',
-        code: 'vendor-profile',
+        code: 'remote-vendor-profile',
+        profile: 'vexxhost',
+        site: 'https://vexxhost.com',
       },
       {
         field: 'auth_url',

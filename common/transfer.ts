@@ -1,8 +1,9 @@
 import type { AppErrorData } from './errors';
 import type { ImageCreate } from './image';
+import type { ImportProgress, ImportSource, StoreChoice } from './import';
 
 /** Transfer types shared by main (the engine, the queue) and the renderer (the panel). */
-export type TransferKind = 'download' | 'upload';
+export type TransferKind = 'download' | 'upload' | 'import';
 
 export const transferStates = [
   'queued',
@@ -10,6 +11,8 @@ export const transferStates = [
   /** Waiting before a retry after a dropped or stalled connection. */
   'retrying',
   'verifying',
+  /** An import's second phase: the cloud writes the data into its stores; the app follows it. */
+  'importing',
   'paused',
   'done',
   'failed',
@@ -21,7 +24,10 @@ export type TransferState = (typeof transferStates)[number];
 /** Holding one of the queue's slots: moving bytes, waiting to retry, or checking them. */
 export function isActive(transfer: Pick<Transfer, 'state'>): boolean {
   return (
-    transfer.state === 'running' || transfer.state === 'retrying' || transfer.state === 'verifying'
+    transfer.state === 'running' ||
+    transfer.state === 'retrying' ||
+    transfer.state === 'verifying' ||
+    transfer.state === 'importing'
   );
 }
 
@@ -59,8 +65,9 @@ const forget = (leftovers: ActionOutcome['leftovers']): ActionOutcome => ({
 /**
  * Which actions each state allows, and what they do. A running upload cannot be paused:
  * Glance takes an image's data in one request, so a paused upload would start over; nor
- * cancelled once it is verifying: the image has its data by then. A removed failed
- * download takes its `.part` with it; a done one leaves its file.
+ * cancelled once it is verifying: the image has its data by then. Nor can an import be
+ * paused once it runs, or stopped at all once the cloud is importing: Glance has no call
+ * for either. A removed failed download takes its `.part` with it; a done one leaves its file.
  */
 export const transferRules: Readonly<
   Record<TransferState, Readonly<Partial<Record<TransferAction, ActionOutcome>>>>
@@ -69,6 +76,7 @@ export const transferRules: Readonly<
   running: { pause: { ...pause, only: 'download' }, cancel },
   retrying: { pause, cancel },
   verifying: { cancel: { ...cancel, only: 'download' } },
+  importing: {},
   paused: { resume: requeue, cancel },
   done: { remove: forget('keep') },
   failed: { retry: requeue, remove: forget('discard') },
@@ -116,9 +124,12 @@ export interface Transfer {
   profileId: string;
   imageId: string;
   imageName: string;
-  /** Downloads: the folder chosen; uploads: the folder of the source file. */
+  /** Downloads: the folder chosen; uploads and glance-direct imports: the folder of the source file. */
   folder: string;
-  /** Downloads: the final file path (only exists once verified); uploads: the source file. */
+  /**
+   * Downloads: the final file path (only exists once verified); uploads and glance-direct
+   * imports: the source file; web-download imports: the URL; other imports: ''.
+   */
   path: string;
   state: TransferState;
   bytesDone: number;
@@ -130,6 +141,8 @@ export interface Transfer {
   etaSeconds: number | null;
   attempts: number;
   verification?: Verification;
+  /** Imports: the method, the stores and how far the cloud has got. */
+  import?: ImportProgress;
   error?: AppErrorData;
   createdAt: string;
   finishedAt?: string;
@@ -160,6 +173,19 @@ export interface DownloadRequest {
 export interface UploadRequest {
   profileId: string;
   sourcePath: string;
+  imageId?: string;
+  create?: ImageCreate;
+  /** Multiple stores: the store to write to (`X-Image-Meta-Store`); absent: the default. */
+  store?: string;
+}
+
+/**
+ * Import data with one of Glance's import methods: into the existing image `imageId`
+ * (queued, or active for copy-image), or into a new image created from `create`.
+ */
+export interface ImportRequest extends StoreChoice {
+  profileId: string;
+  source: ImportSource;
   imageId?: string;
   create?: ImageCreate;
 }

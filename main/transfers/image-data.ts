@@ -10,7 +10,8 @@ export type { ImageDownload } from '../openstack/glance';
  */
 export type ImageData = Pick<
   GlanceClient,
-  'getImage' | 'createImage' | 'deleteImage' | 'openDownload' | 'uploadData'
+  | ('getImage' | 'createImage' | 'deleteImage' | 'openDownload' | 'uploadData')
+  | ('stageData' | 'importImage' | 'listImageTasks')
 > & {
   refreshToken(): Promise<void>;
 };
@@ -26,6 +27,9 @@ export function imageDataFor(
     deleteImage: (id) => glance.deleteImage(id),
     openDownload: (id, opts) => glance.openDownload(id, opts),
     uploadData: (id, body, opts) => glance.uploadData(id, body, opts),
+    stageData: (id, body, opts) => glance.stageData(id, body, opts),
+    importImage: (id, call, stores) => glance.importImage(id, call, stores),
+    listImageTasks: (id) => glance.listImageTasks(id),
     refreshToken: async () => {
       session.invalidate();
       await session.token();

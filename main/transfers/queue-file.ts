@@ -2,11 +2,13 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Transfer } from '../../common/transfer';
 import type { DownloadPlan } from './download';
+import type { ImportPlan } from './import';
 import type { UploadPlan } from './upload';
 
 export type SavedTransfer =
   | { transfer: Transfer & { kind: 'download' }; plan: DownloadPlan }
-  | { transfer: Transfer & { kind: 'upload' }; plan: UploadPlan };
+  | { transfer: Transfer & { kind: 'upload' }; plan: UploadPlan }
+  | { transfer: Transfer & { kind: 'import' }; plan: ImportPlan };
 
 interface QueueFileContent {
   version: 1;
@@ -19,7 +21,9 @@ function isSavedTransfer(value: unknown): value is SavedTransfer {
     typeof entry === 'object' &&
     entry !== null &&
     typeof entry.transfer?.id === 'string' &&
-    (entry.transfer.kind === 'download' || entry.transfer.kind === 'upload') &&
+    (entry.transfer.kind === 'download' ||
+      entry.transfer.kind === 'upload' ||
+      entry.transfer.kind === 'import') &&
     typeof entry.plan === 'object' &&
     entry.plan !== null
   );
@@ -28,7 +32,8 @@ function isSavedTransfer(value: unknown): value is SavedTransfer {
 /** A download saved before plans named their folder: it is the transfer's folder. */
 function upgraded(saved: SavedTransfer): SavedTransfer {
   if (saved.transfer.kind !== 'download' || 'folder' in saved.plan) return saved;
-  return { ...saved, plan: { ...saved.plan, folder: saved.transfer.folder } } as SavedTransfer;
+  const old: object = saved.plan;
+  return { ...saved, plan: { ...old, folder: saved.transfer.folder } } as SavedTransfer;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type TransferProgressEvent,
   type TransferState,
   type UploadRequest,
+  type ImportRequest,
 } from '../../common/transfer';
 import { Limiter } from '../async/limiter';
 import { RunOnceScheduler } from '../async/run-once-scheduler';
@@ -18,6 +19,7 @@ import { ThrottledBatch } from '../async/throttled-batch';
 import { toAppError } from '../net/errors';
 import { isOutOfSpace } from './fs-errors';
 import type { ImageData } from './image-data';
+import { newImport } from './import-work';
 import { QueueFile, type SavedTransfer } from './queue-file';
 import { etaSeconds, RateMeter } from './rate';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
@@ -175,6 +177,21 @@ export class TransferQueue {
     return queued;
   }
 
+  /** Queues an import: into `imageId`, or into a new image from `create`. */
+  async enqueueImport(request: ImportRequest): Promise<Transfer> {
+    if ((request.imageId === undefined) === (request.create === undefined)) {
+      throw new AppError({
+        kind: 'validation',
+        message: 'An import goes either into an existing image or into a new one, not both.',
+      });
+    }
+    const entry: Entry = newImport(request);
+    this.add(entry);
+    const queued = { ...entry.transfer };
+    this.schedule(entry);
+    return queued;
+  }
+
   /** Stops a queued or running transfer and keeps what it has (a download's `.part`). */
   async pause(id: string): Promise<void> {
     const entry = this.allowed(id, 'pause');
@@ -324,6 +341,8 @@ export class TransferQueue {
           this.setState(entry, 'retrying');
         },
         onPlan: () => this.saver.schedule(),
+        onImporting: () => this.setState(entry, 'importing'),
+        onImport: () => this.changed(transfer.id),
       });
       this.finish(entry, 'done');
     } catch (thrown) {

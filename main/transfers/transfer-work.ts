@@ -6,6 +6,7 @@ import type { DownloadRequest, Transfer, UploadRequest } from '../../common/tran
 import { downloadImage, type DownloadPlan } from './download';
 import { reserveDownloadTarget, safeFileName } from './file-names';
 import type { ImageData } from './image-data';
+import { isImport, runImport } from './import-work';
 import type { SavedTransfer } from './queue-file';
 import type { RetryPolicy } from './retry';
 import { settled, uploadImage, type UploadPlan } from './upload';
@@ -75,6 +76,7 @@ export function newUpload(request: UploadRequest): SavedTransfer {
       sourcePath: request.sourcePath,
       imageId: request.imageId ?? null,
       create: request.create ?? null,
+      ...(request.store === undefined ? {} : { store: request.store }),
     },
   };
 }
@@ -106,6 +108,10 @@ export interface WorkOptions {
   onRetry: () => void;
   /** The plan changed (a hash or an ETag became known, an image was created): persist it. */
   onPlan: () => void;
+  /** An import's second phase began: the cloud imports the data. */
+  onImporting: () => void;
+  /** An import's stores changed. */
+  onImport: () => void;
 }
 
 /**
@@ -117,6 +123,7 @@ export async function runTransfer(
   saved: SavedTransfer,
   options: WorkOptions,
 ): Promise<void> {
+  if (isImport(saved)) return runImport(data, saved, options);
   const { transfer } = saved;
   const common = {
     signal: options.signal,

@@ -17,6 +17,8 @@ export interface UploadPlan {
   imageId: string | null;
   /** Fields of the image to create when `imageId` is null. */
   create: ImageCreate | null;
+  /** Multiple stores: the store to write to; absent: the cloud's default. */
+  store?: string;
 }
 
 export interface UploadOptions {
@@ -34,41 +36,69 @@ export interface UploadResult {
   verification?: Verification;
 }
 
-/**
- * Uploads a file into a new image (created first) or into an existing `queued` one,
- * streaming it from disk, hashing md5 and sha512 on the way, and comparing them with
- * what Glance reports afterwards. A failed upload says which state the image is left in.
- */
-export async function uploadImage(
-  data: ImageData,
-  plan: UploadPlan,
-  options: UploadOptions,
-): Promise<UploadResult> {
-  let size: number;
-  try {
-    size = (await stat(plan.sourcePath)).size;
-  } catch (error) {
-    throw fileSystemError(error, plan.sourcePath);
-  }
-  await data.refreshToken();
+/** The bytes sent and their hashes (md5 and sha512, hex), to compare with what Glance stored. */
+export interface SentData {
+  bytes: number;
+  hashes: Record<string, string>;
+}
 
+/** Where `sendFile` puts the data: the image itself (`PUT /file`), or the staging area. */
+export type DataTarget = { to: 'file'; store?: string } | { to: 'stage' };
+
+interface SendOptions {
+  signal: AbortSignal;
+  onProgress: (bytesDone: number, bytesTotal: number) => void;
+}
+
+/** The size of the file to send, or a 'filesystem' error naming it. */
+export async function sourceSize(sourcePath: string): Promise<number> {
+  try {
+    return (await stat(sourcePath)).size;
+  } catch (error) {
+    throw fileSystemError(error, sourcePath);
+  }
+}
+
+/**
+ * The image a file's data goes into: created first when the plan has none yet (`onCreated`
+ * gets its id, to persist), else the plan's image once Glance has settled it. It must be
+ * queued: Glance takes data only for an image without any.
+ */
+export async function imageToFill<P extends { imageId: string | null; create: ImageCreate | null }>(
+  data: ImageData,
+  plan: P,
+  onCreated: (plan: P) => void,
+): Promise<{ image: Image; plan: P }> {
   let image: Image;
   if (plan.imageId === null) {
     image = await data.createImage(plan.create ?? {});
     plan = { ...plan, imageId: image.id };
-    options.onPlan(plan);
+    onCreated(plan);
   } else {
     image = await settled(data, plan.imageId);
   }
-  const name = image.name ?? image.id;
   if (image.status !== 'queued') {
     throw new AppError({
       kind: 'conflict',
-      message: `“${name}” already has data (status: ${image.status}). Glance accepts data only for an image that is still queued; create a new image instead.`,
+      message: `“${image.name ?? image.id}” already has data (status: ${image.status}). Glance accepts data only for an image that is still queued; create a new image instead.`,
       details: { reason: 'data-exists', imageStatus: image.status },
     });
   }
+  return { image, plan };
+}
 
+/**
+ * Streams the file into the image's data or its staging area, hashing md5 and sha512 on
+ * the way. A failed send says which state the image is left in.
+ */
+export async function sendFile(
+  data: ImageData,
+  image: Image,
+  sourcePath: string,
+  size: number,
+  target: DataTarget,
+  options: SendOptions,
+): Promise<SentData> {
   const hashes = new MultiHash(['md5', 'sha512']);
   let sent = 0;
   const counter = new Transform({
@@ -80,11 +110,20 @@ export async function uploadImage(
       callback(null, chunk);
     },
   });
-  const source = createReadStream(plan.sourcePath, { highWaterMark: 1 << 20 });
-  source.on('error', (error) => counter.destroy(fileSystemError(error, plan.sourcePath)));
+  const source = createReadStream(sourcePath, { highWaterMark: 1 << 20 });
+  source.on('error', (error) => counter.destroy(fileSystemError(error, sourcePath)));
   options.onProgress(0, size);
+  const body = source.pipe(counter);
   try {
-    await data.uploadData(image.id, source.pipe(counter), { size, signal: options.signal });
+    if (target.to === 'stage')
+      await data.stageData(image.id, body, { size, signal: options.signal });
+    else {
+      await data.uploadData(image.id, body, {
+        size,
+        signal: options.signal,
+        ...(target.store === undefined ? {} : { store: target.store }),
+      });
+    }
   } catch (thrown) {
     source.destroy();
     const error = toAppError(thrown);
@@ -92,22 +131,27 @@ export async function uploadImage(
     throw await explainFailedUpload(data, image, error);
   }
   options.onProgress(sent, size);
-  options.onVerifying();
+  return { bytes: sent, hashes: hashes.digest() };
+}
 
-  const after = await data.getImage(image.id);
-  const actual = hashes.digest();
-  // Compare every hash Glance reports that we computed; report the strongest.
+/**
+ * Compares what Glance stored (`after`) with what was sent from a file of `size` bytes:
+ * every hash Glance reports that was computed here, and the size. Returns the strongest
+ * check (none if Glance reported no hash); a difference is an 'integrity' error.
+ */
+export function verifyStored(after: Image, sent: SentData, size: number): Verification | undefined {
+  const name = after.name ?? after.id;
   const checks: Verification[] = [];
-  if (after.checksum) checks.push(check('md5', after.checksum, actual.md5));
+  if (after.checksum) checks.push(check('md5', after.checksum, sent.hashes.md5));
   const multihash = (after.os_hash_algo ?? 'sha512').toLowerCase();
-  if (after.os_hash_value && actual[multihash] !== undefined) {
-    checks.push(check(multihash, after.os_hash_value, actual[multihash]));
+  if (after.os_hash_value && sent.hashes[multihash] !== undefined) {
+    checks.push(check(multihash, after.os_hash_value, sent.hashes[multihash]));
   }
   const failed = checks.findLast((c) => !c.ok);
-  if (after.size !== sent || sent !== size || failed !== undefined) {
+  if (after.size !== sent.bytes || sent.bytes !== size || failed !== undefined) {
     const what =
       failed === undefined
-        ? `size is ${after.size ?? 'unknown'} bytes, the file's is ${sent}`
+        ? `size is ${after.size ?? 'unknown'} bytes, the file's is ${sent.bytes}`
         : `${failed.algorithm} is ${failed.expected}, the file's is ${failed.actual}`;
     throw new AppError({
       kind: 'integrity',
@@ -123,15 +167,36 @@ export async function uploadImage(
         : {
             reason: 'size-mismatch',
             transfer: 'upload',
-            expectedBytes: sent,
+            expectedBytes: sent.bytes,
             actualBytes: after.size ?? null,
           },
     });
   }
-  const strongest = checks.at(-1);
-  return strongest === undefined
-    ? { image: after, bytes: sent }
-    : { image: after, bytes: sent, verification: strongest };
+  return checks.at(-1);
+}
+
+/**
+ * Uploads a file into a new image (created first) or into an existing `queued` one,
+ * streaming it from disk, hashing md5 and sha512 on the way, and comparing them with
+ * what Glance reports afterwards. A failed upload says which state the image is left in.
+ */
+export async function uploadImage(
+  data: ImageData,
+  plan: UploadPlan,
+  options: UploadOptions,
+): Promise<UploadResult> {
+  const size = await sourceSize(plan.sourcePath);
+  await data.refreshToken();
+  const { image } = await imageToFill(data, plan, options.onPlan);
+  const target: DataTarget =
+    plan.store === undefined ? { to: 'file' } : { to: 'file', store: plan.store };
+  const sent = await sendFile(data, image, plan.sourcePath, size, target, options);
+  options.onVerifying();
+  const after = await data.getImage(image.id);
+  const verification = verifyStored(after, sent, size);
+  return verification === undefined
+    ? { image: after, bytes: sent.bytes }
+    : { image: after, bytes: sent.bytes, verification };
 }
 
 function check(algorithm: string, expected: string, actual: string | undefined): Verification {
@@ -146,12 +211,13 @@ function check(algorithm: string, expected: string, actual: string | undefined):
 
 /**
  * The image once Glance has finished with a previous upload: right after a failed one it
- * still says `saving` for a moment before it puts the image back to `queued`.
+ * still says `saving` (`uploading` after a failed stage) for a moment before it puts the
+ * image back to `queued`.
  */
 export async function settled(data: ImageData, id: string): Promise<Image> {
   for (let tries = 1; ; tries++) {
     const image = await data.getImage(id);
-    if (image.status !== 'saving' || tries === 20) return image;
+    if ((image.status !== 'saving' && image.status !== 'uploading') || tries === 20) return image;
     await sleep(250);
   }
 }

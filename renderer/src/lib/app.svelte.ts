@@ -206,7 +206,12 @@ class AppState {
   announceFinished(transfer: Transfer): void {
     const name = transfer.imageName || transfer.imageId;
     if (transfer.state === 'done') {
-      const key = transfer.kind === 'download' ? 'toast.downloaded' : 'toast.uploaded';
+      const key =
+        transfer.kind === 'download'
+          ? 'toast.downloaded'
+          : transfer.kind === 'import'
+            ? 'toast.imported'
+            : 'toast.uploaded';
       this.toast('ok', t(key, { name }));
     } else if (transfer.state === 'failed') {
       const reason = transfer.error ? errorText(transfer.error) : '';

@@ -3,6 +3,7 @@
  * and keeps the result, so scrolling back over rows costs no Intl work.
  */
 import type { Image } from '../../../common/image';
+import { imageStores } from '../../../common/import';
 import { formatQuantity, statusLabel, visibilityLabel, type Say } from '../i18n/labels';
 import { translate } from '../i18n/translate';
 import { formatBytes, formatDate, type UiLocale } from './format';
@@ -17,6 +18,8 @@ export interface ImageCells {
   min: string;
   owner: string;
   tags: string;
+  /** The stores holding the image's data (multiple stores). */
+  stores: string;
   updated: string;
 }
 
@@ -43,6 +46,7 @@ export function imageCells(image: Image, locale: UiLocale): ImageCells {
     min: `${formatQuantity(locale, image.min_disk, 'gigabyte')} / ${formatQuantity(locale, image.min_ram, 'megabyte')}`,
     owner: image.owner ?? '—',
     tags: image.tags.join(', '),
+    stores: imageStores(image).join(', ') || '—',
     updated: formatDate(image.updated_at, locale),
   };
 }

@@ -4,6 +4,7 @@
  * one running: its later pages are dropped and it stops asking for more.
  */
 import type { Image, ImageListQuery } from '../../../common/image';
+import { imageStores } from '../../../common/import';
 import { api } from './api';
 import { errorText, t } from '../i18n/index.svelte';
 
@@ -25,10 +26,17 @@ export class ImageList {
   firstLoad = $state(false);
   error = $state<string | undefined>();
   search = $state('');
+  /** Only images with data in this store ('' for any): Glance's list cannot filter by store. */
+  store = $state('');
   filtered = $derived.by(() => {
     const needle = this.search.trim().toLowerCase();
-    if (!needle) return this.images;
-    return this.images.filter((image) => this.#searchIndex(image).includes(needle));
+    const store = this.store;
+    if (!needle && !store) return this.images;
+    return this.images.filter(
+      (image) =>
+        (!needle || this.#searchIndex(image).includes(needle)) &&
+        (!store || imageStores(image).includes(store)),
+    );
   });
 
   #generation = 0;

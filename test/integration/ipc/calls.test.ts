@@ -53,10 +53,14 @@ describe('start-up problems', () => {
 });
 
 describe('import', () => {
-  it('lists the import methods the cloud offers', async () => {
-    expect(await main.value('getImportMethods', { profileId: memberId })).toEqual(
-      expect.arrayContaining(['glance-direct', 'web-download']),
-    );
+  it('lists the import methods and the stores the cloud offers', async () => {
+    expect(await main.value('getImportOptions', { profileId: memberId })).toEqual({
+      methods: ['glance-direct', 'web-download', 'copy-image'],
+      stores: [
+        { id: 'local', isDefault: true, readOnly: false },
+        { id: 'cold', isDefault: false, readOnly: false },
+      ],
+    });
   });
 
   it('imports an image from a URL; refuses a URL that is not http(s)', async () => {

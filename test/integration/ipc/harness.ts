@@ -60,6 +60,8 @@ export function tempFolder(prefix: string): string {
 export async function startTestMain(
   options: Partial<Pick<ServiceDeps, 'transfers' | 'notifyAfterMs' | 'log' | 'updates'>> & {
     dataDir?: string;
+    /** The secret box's key: the same one opens saved secrets again after a restart. */
+    secretKey?: Buffer;
   } = {},
 ): Promise<TestMain> {
   const dataDir = options.dataDir ?? tempFolder('data');
@@ -84,7 +86,7 @@ export async function startTestMain(
   const services = await createServices({
     dataDir,
     createSettingsStore: (storeOptions) => new Conf<Settings>(storeOptions),
-    secretBox: aesSecretBox(),
+    secretBox: aesSecretBox(options.secretKey),
     dialogs,
     os: osAdapter,
     appInfo: { version: '0.0.0-test', platform: process.platform, systemLocale: 'en-US' },

@@ -102,7 +102,9 @@ describe('handlers check every path the renderer names', () => {
     const upload = (path: string) => main.call('startUpload', { profileId, path, imageId: 'i-1' });
 
     await refused(upload(secretKey), 'upload-file');
+    // Main checks a file's headers before it queues it: these exist (1 byte of raw disk).
     const picked = join(tempFolder('upload'), 'disk.qcow2');
+    await writeFile(picked, 'x');
     await refused(upload(picked), 'upload-file');
     expect(main.services.transfers.list()).toEqual([]);
 
@@ -113,6 +115,7 @@ describe('handlers check every path the renderer names', () => {
     });
     // What the preload reports for a dropped file is granted the same way.
     const dropped = join(tempFolder('drop'), 'dropped.raw');
+    await writeFile(dropped, 'x');
     main.services.pathGrants.grant('upload-file', dropped);
     expect(await upload(dropped)).toMatchObject({
       ok: true,

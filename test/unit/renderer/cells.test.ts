@@ -50,6 +50,11 @@ describe('imageCells', () => {
     expect(imageCells(image({ status: 'frozen' }), 'zh-CN').status).toBe('frozen');
   });
 
+  test('the stores holding the data, from the image’s `stores`', () => {
+    expect(imageCells(image({ stores: 'local,cold' }), 'en').stores).toBe('local, cold');
+    expect(imageCells(image(), 'en').stores).toBe('—');
+  });
+
   test('the status tone: ok, in progress, bad', () => {
     expect(imageCells(image({ status: 'queued' }), 'en').tone).toBe('warn');
     expect(imageCells(image({ status: 'importing' }), 'en').tone).toBe('warn');

@@ -2,7 +2,7 @@
 // electron-store, which is conf underneath): single instance, menus, IPC for every call,
 // the window and its remembered bounds, a clean quit; a packaged app that takes no orders
 // from its environment and has no DevTools.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -218,11 +218,10 @@ describe('app lifecycle', () => {
         secret: 'a-token',
       },
     })) as { ok: true; value: { id: string } };
-    const upload = {
-      profileId: saved.value.id,
-      path: join(tmpdir(), 'no-such-file.qcow2'),
-      imageId: 'image-1',
-    };
+    // Main checks the file's headers before it queues it: it exists (1 byte of raw disk).
+    const path = join(await mkdtemp(join(tmpdir(), 'glance-desk-drop-')), 'dropped.raw');
+    await writeFile(path, 'x');
+    const upload = { profileId: saved.value.id, path, imageId: 'image-1' };
     expect(await invoke(electron, 'startUpload', upload)).toMatchObject({
       ok: false,
       error: { kind: 'forbidden' },

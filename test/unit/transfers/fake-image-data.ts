@@ -184,6 +184,19 @@ export class FakeImageData implements ImageData {
 
   async refreshToken(): Promise<void> {}
 
+  // Imports run against the real Glance only (test/integration/transfers/imports.test.ts).
+  async stageData(): Promise<void> {
+    throw new AppError({ kind: 'unsupported' });
+  }
+
+  async importImage(): Promise<void> {
+    throw new AppError({ kind: 'unsupported' });
+  }
+
+  async listImageTasks(): Promise<never[]> {
+    throw new AppError({ kind: 'unsupported' });
+  }
+
   private addFault(imageId: string, fault: Fault): void {
     this.faults.set(imageId, [...(this.faults.get(imageId) ?? []), fault]);
   }

@@ -23,10 +23,25 @@ describe('transfer rules', () => {
       running: ['pause', 'cancel'],
       retrying: ['pause', 'cancel'],
       verifying: ['cancel'],
+      importing: [],
       paused: ['resume', 'cancel'],
       done: ['remove'],
       failed: ['retry', 'remove'],
       cancelled: ['retry', 'remove'],
+    });
+  });
+
+  it('does not pause a running import, nor stop one the cloud is importing', () => {
+    expect(offered('import')).toEqual({
+      ...offered('download'),
+      running: ['cancel'],
+      verifying: [],
+      importing: [],
+    });
+    expect(actionOutcome({ kind: 'import', state: 'importing' }, 'cancel')).toBeUndefined();
+    expect(actionOutcome({ kind: 'import', state: 'running' }, 'cancel')).toEqual({
+      to: 'cancelled',
+      leftovers: 'discard',
     });
   });
 
@@ -69,7 +84,7 @@ describe('transfer rules', () => {
   it('splits the states into active, finished and neither', () => {
     const of = (test: (t: Pick<Transfer, 'state'>) => boolean) =>
       transferStates.filter((state) => test({ state }));
-    expect(of(isActive)).toEqual(['running', 'retrying', 'verifying']);
+    expect(of(isActive)).toEqual(['running', 'retrying', 'verifying', 'importing']);
     expect(of(isFinished)).toEqual(['done', 'failed', 'cancelled']);
   });
 

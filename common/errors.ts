@@ -8,9 +8,8 @@
  */
 import type { z } from 'zod';
 import type { EndpointInterface } from './connection';
-import type { UploadBlock } from './disk-image';
-import type { ImportMethod } from './import';
 import type { AuthMethod } from './profile';
+import type { KeyRule } from './properties';
 import type { BoundSetting, NeededSecret } from './secret-binding';
 import type { TransferAction, TransferKind, TransferState } from './transfer';
 
@@ -120,34 +119,6 @@ interface ReasonFields {
   'data-exists': { imageStatus?: string };
   deactivated: object;
 
-  // Interoperable import and stores (main/transfers/import.ts, main/openstack/glance.ts).
-  /** The cloud does not advertise this import method (`offered`: those it does). */
-  'method-not-offered': { method: ImportMethod; offered: string[] };
-  /** The cloud's policy refuses this import (copy-image is for admins by default). */
-  'import-refused': { method: ImportMethod };
-  /** The cloud's policy refuses data sent with `PUT /file`: import it instead. */
-  'upload-refused': object;
-  /**
-   * The cloud's import failed (`failed`: the stores it failed for), leaving the image in
-   * `imageStatus`; `taskMessage` is what its import task said.
-   */
-  'import-failed': {
-    method: ImportMethod;
-    failed: string[];
-    imageStatus: string;
-    taskMessage?: string;
-  };
-  /** The cloud has no store of this name. */
-  'unknown-store': { store: string };
-  'already-in-store': { store: string };
-  'not-in-store': { store: string };
-  /** Glance never removes an image's data from the only store that holds it. */
-  'last-store': { store: string };
-  /** The cloud's policy refuses to remove data from a store. */
-  'store-delete-refused': { store: string };
-  /** The file check (common/disk-image.ts) refuses this file: `refuse` says why. */
-  'file-refused': AtPath & { refuse: UploadBlock[] };
-
   // Sharing (main/openstack/glance.ts, main/openstack/projects.ts).
   /** Glance shares only images whose visibility is `shared`; this one's is `visibility`. */
   'share-needs-shared': { visibility: string };
@@ -166,6 +137,15 @@ interface ReasonFields {
   'project-lookup-refused': { name: string };
   /** The profile signs in without Keystone (a token and an image endpoint). */
   'project-lookup-unavailable': object;
+
+  // Image properties (common/properties.ts).
+  /** Glance refuses this key as a custom property, for `rule`. */
+  'property-refused': { key: string; rule: KeyRule };
+  'property-too-long': { key: string; part: 'key' | 'value'; limit: number };
+  /** The cloud refused an image change (403): not the owner, or its policy. */
+  'edit-refused': object;
+  /** A property filter named like one of the image list's own parameters. */
+  'filter-key-reserved': { key: string };
 
   // Transfers (main/transfers).
   stalled: { seconds: number };
@@ -301,16 +281,6 @@ const everyReason: Record<ErrorReason, true> = {
   'no-data': true,
   'data-exists': true,
   deactivated: true,
-  'method-not-offered': true,
-  'import-refused': true,
-  'upload-refused': true,
-  'import-failed': true,
-  'unknown-store': true,
-  'already-in-store': true,
-  'not-in-store': true,
-  'last-store': true,
-  'store-delete-refused': true,
-  'file-refused': true,
   'share-needs-shared': true,
   'share-not-allowed': true,
   'member-exists': true,
@@ -321,6 +291,10 @@ const everyReason: Record<ErrorReason, true> = {
   'project-name-ambiguous': true,
   'project-lookup-refused': true,
   'project-lookup-unavailable': true,
+  'property-refused': true,
+  'property-too-long': true,
+  'edit-refused': true,
+  'filter-key-reserved': true,
   stalled: true,
   'gave-up': true,
   'upload-failed': true,

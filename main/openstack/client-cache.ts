@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../../common/connection';
 import type { RequestFailure } from '../net/transport';
 import { GlanceClient } from './glance';
 import { OpenStackSession } from './keystone';
+import { MetadefCatalog } from './metadefs';
 import { PagePrefetcher } from './page-prefetch';
 import { ProjectDirectory } from './projects';
 
@@ -13,6 +14,8 @@ export interface ProfileClients {
   pages: PagePrefetcher;
   /** Keystone's projects by name or ID, for sharing. */
   projects: ProjectDirectory;
+  /** Glance's metadata definitions for images, read once. */
+  metadefs: MetadefCatalog;
 }
 
 /** Where a profile's connection comes from (the profile store). */
@@ -46,6 +49,7 @@ export class ClientCache {
         glance,
         pages: new PagePrefetcher((query) => glance.listImages(query)),
         projects: new ProjectDirectory(session),
+        metadefs: new MetadefCatalog(session),
       };
       this.#clients.set(profileId, clients);
     }

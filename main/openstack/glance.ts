@@ -13,7 +13,7 @@ import type {
   ImagePage,
   PatchOperation,
 } from '../../common/image';
-import type { StoreChoice } from '../../common/import';
+import { patchProblem, propertyProblem } from '../../common/properties';
 import type { OpenStackSession, ServiceRequest } from './keystone';
 import { wrongImage, type StatusExplanation } from '../net/errors';
 import type { HttpResponse } from '../net/transport';
@@ -53,19 +53,7 @@ export interface UploadOptions {
   /** Bytes, when known: sent as Content-Length. */
   size?: number | null;
   signal?: AbortSignal;
-  /** `PUT /file` only: the store to write to (`X-Image-Meta-Store`); absent: the default. */
-  store?: string;
 }
-
-/** What `POST /import` names as its method (a glance-direct file is staged before). */
-export type ImportCall =
-  | { method: 'glance-direct' }
-  | { method: 'web-download'; uri: string }
-  | { method: 'copy-image' }
-  | { method: 'glance-download'; region: string; imageId: string };
-
-/** One of an image's tasks (`GET /v2/images/{id}/tasks`). */
-export type ImageTask = z.output<typeof taskSchema>;
 
 /** `/v2/info/import`: the import methods this Glance offers. */
 export interface ImportInfo {
@@ -114,17 +102,6 @@ const storeSchema = z.looseObject({
 /** One entry of `/v2/info/stores`. */
 export type ImageStore = z.output<typeof storeSchema>;
 
-const storeDetailSchema = z.looseObject({ id: z.string(), type: z.string().optional() });
-
-const taskSchema = z.looseObject({
-  id: z.string(),
-  type: z.string(),
-  status: z.string(),
-  created_at: z.string(),
-  updated_at: z.string().nullish(),
-  message: z.string().nullish(),
-});
-
 export type ImageMemberStatus = ImageMember['status'];
 
 const jsonPatchType = 'application/openstack-images-v2.1-json-patch';
@@ -157,6 +134,15 @@ function memberLimitOf(error: AppError): number | undefined {
   return limit === undefined ? undefined : Number(limit);
 }
 
+/** A custom property Glance would refuse (common/properties.ts), refused before sending. */
+function refusedProperty(problem: ErrorDetails): AppError {
+  return new AppError({
+    kind: 'validation',
+    message: `Glance does not take this custom property (${problem.reason}).`,
+    details: problem,
+  });
+}
+
 export class GlanceClient {
   readonly #session: OpenStackSession;
 
@@ -186,6 +172,10 @@ export class GlanceClient {
   }
 
   async createImage(create: ImageCreate): Promise<Image> {
+    for (const [key, value] of Object.entries(create.properties ?? {})) {
+      const problem = propertyProblem(key, value);
+      if (problem !== undefined) throw refusedProperty(problem);
+    }
     return this.#image({
       method: 'POST',
       path: '/v2/images',
@@ -194,12 +184,21 @@ export class GlanceClient {
   }
 
   async updateImage(id: string, ops: PatchOperation[]): Promise<Image> {
+    const problem = patchProblem(ops);
+    if (problem !== undefined) throw refusedProperty(problem);
     return this.#image(
       {
         method: 'PATCH',
         path: imagePath(id),
         body: JSON.stringify(ops),
         headers: { 'content-type': jsonPatchType },
+        explanations: {
+          403: {
+            details: { reason: 'edit-refused' },
+            message:
+              'The cloud refused the change: you do not own this image, or its policy does not allow this change.',
+          },
+        },
       },
       id,
     );
@@ -372,76 +371,12 @@ export class GlanceClient {
     return data.stores;
   }
 
-  /** `/v2/info/stores/detail` (each store's type): null where the policy does not allow it. */
-  async getStoreTypes(): Promise<Map<string, string> | null> {
-    try {
-      const data = await this.#session.json(
-        { method: 'GET', path: '/v2/info/stores/detail' },
-        z.looseObject({ stores: z.array(storeDetailSchema) }),
-      );
-      return new Map(
-        data.stores.flatMap(({ id, type }) => (type === undefined ? [] : [[id, type]])),
-      );
-    } catch (error) {
-      if (isAppError(error) && error.kind === 'forbidden') return null;
-      throw error;
-    }
-  }
-
-  /**
-   * Interoperable image import into the stores chosen (none: the default store); Glance
-   * does the work in the background, as a task (see listImageTasks).
-   */
-  async importImage(id: string, call: ImportCall, stores: StoreChoice = {}): Promise<void> {
-    const method: Record<string, string> = { name: call.method };
-    if (call.method === 'web-download') method.uri = call.uri;
-    if (call.method === 'glance-download') {
-      method.glance_region = call.region;
-      method.glance_image_id = call.imageId;
-    }
-    const body: Record<string, unknown> = { method };
-    if (stores.allStores) body.all_stores = true;
-    else if (stores.stores !== undefined && stores.stores.length > 0) body.stores = stores.stores;
-    if (stores.allStoresMustSucceed !== undefined) {
-      body.all_stores_must_succeed = stores.allStoresMustSucceed;
-    }
+  /** Interoperable image import; Glance fetches the data itself, asynchronously. */
+  async importImage(id: string, method: { method: 'web-download'; uri: string }): Promise<void> {
     await this.#empty({
       method: 'POST',
       path: imagePath(id, '/import'),
-      ...jsonBody(body),
-      explanations: {
-        403: {
-          details: { reason: 'import-refused', method: call.method },
-          message: `The cloud's policy does not allow you this import (${call.method}).`,
-        },
-      },
-    });
-  }
-
-  /** The image's tasks (its imports), oldest first. */
-  async listImageTasks(id: string): Promise<ImageTask[]> {
-    const data = await this.#session.json(
-      { method: 'GET', path: imagePath(id, '/tasks') },
-      z.looseObject({ tasks: z.array(taskSchema) }),
-    );
-    return data.tasks.toSorted((a, b) => a.created_at.localeCompare(b.created_at));
-  }
-
-  /** Removes the image's data from one store (it must stay in another). */
-  async deleteFromStore(storeId: string, id: string): Promise<void> {
-    await this.#empty({
-      method: 'DELETE',
-      path: `/v2/stores/${encodeURIComponent(storeId)}/${encodeURIComponent(id)}`,
-      explanations: {
-        403: {
-          details: { reason: 'store-delete-refused', store: storeId },
-          message: `The cloud does not allow you to remove this image's data from store ${storeId}.`,
-        },
-        409: {
-          details: { reason: 'unknown-store', store: storeId },
-          message: `The cloud has no store ${storeId}, or the image is not active.`,
-        },
-      },
+      ...jsonBody({ method: { name: method.method, uri: method.uri } }),
     });
   }
 
@@ -509,7 +444,6 @@ export class GlanceClient {
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (opts.size !== undefined && opts.size !== null)
       headers['content-length'] = String(opts.size);
-    if (opts.store !== undefined) headers['x-image-meta-store'] = opts.store;
     await this.#empty({
       method: 'PUT',
       path: imagePath(id, '/file'),
@@ -517,41 +451,10 @@ export class GlanceClient {
       body,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       explanations: {
-        403: {
-          details: { reason: 'upload-refused' },
-          message:
-            'This cloud does not accept image data sent directly (its policy forbids it): import the file instead.',
-        },
         409: {
           details: { reason: 'data-exists' },
           message:
             'This image already has data (or is not queued), and Glance never replaces the data of an image. Create a new image instead.',
-        },
-      },
-    });
-  }
-
-  /** Streams the image data into the staging area (`PUT /stage`), for a glance-direct import. */
-  async stageData(id: string, body: Readable, opts: UploadOptions = {}): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
-    if (opts.size !== undefined && opts.size !== null)
-      headers['content-length'] = String(opts.size);
-    await this.#empty({
-      method: 'PUT',
-      path: imagePath(id, '/stage'),
-      headers,
-      body,
-      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      explanations: {
-        404: {
-          kind: 'unsupported',
-          details: { reason: 'method-not-offered', method: 'glance-direct', offered: [] },
-          message: 'This cloud does not offer the glance-direct import.',
-        },
-        409: {
-          details: { reason: 'data-exists' },
-          message:
-            'This image already has data, or data waiting in the staging area. Create a new image instead.',
         },
       },
     });

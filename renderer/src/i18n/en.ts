@@ -35,7 +35,6 @@ export const en = {
   'column.min': 'Min disk / RAM',
   'column.owner': 'Owner',
   'column.tags': 'Tags',
-  'column.stores': 'Stores',
   'column.protected': 'Protected',
   'column.updated': 'Updated',
 
@@ -150,6 +149,51 @@ export const en = {
   'details.propertyValueShort': 'Value',
   'details.removeProperty': 'Remove property {key}',
   'details.addProperty': '＋ Add property',
+  'properties.suggestions': 'Known keys',
+  'properties.type.string': 'text',
+  'properties.type.integer': 'whole number',
+  'properties.type.number': 'number',
+  'properties.type.boolean': 'true or false',
+  'properties.type.array': 'list',
+  'properties.oneOf': 'one of: {values}',
+  'properties.range': '{min} to {max}',
+  'properties.atLeast': 'at least {min}',
+  'properties.atMost': 'at most {max}',
+  'properties.managedByGlance': 'Glance manages this property: it cannot be changed or removed.',
+  'properties.setByCloud': 'Set by the cloud: a change may be refused.',
+  'ims.noOsVersion':
+    'This cloud uses Huawei Cloud IMS image properties, and this image has no __os_version. IMS documents that servers created from such an image may fail: set __os_version (for example “CentOS 7.9 64bit”).',
+  'ims.__os_version':
+    'The operating system and its version as IMS names them, e.g. “CentOS 7.9 64bit”. Without it, servers created from the image may fail.',
+  'ims.__platform': 'The operating system family.',
+  'ims.__os_type': 'The operating system type.',
+  'ims.__os_bit': 'Whether the operating system is 32-bit or 64-bit.',
+  'ims.__imagetype': 'The image type: gold (public), private, shared or market. IMS sets it.',
+  'ims.__support_kvm': 'The image supports KVM virtualization.',
+  'ims.__support_xen': 'The image supports Xen virtualization.',
+  'ims.__support_largememory': 'The image supports large-memory servers.',
+  'ims.__support_diskintensive': 'The image supports disk-intensive servers.',
+  'ims.__support_highperformance': 'The image supports high-performance servers.',
+  'ims.__support_kvm_gpu_type': 'The GPU types the image supports on KVM servers.',
+  'ims.__support_xen_gpu_type': 'The GPU types the image supports on Xen servers.',
+  'ims.__support_kvm_infiniband': 'The image supports InfiniBand NICs on KVM servers.',
+  'ims.__support_arm': 'The image is for Arm (Kunpeng) servers.',
+  'ims.__is_config_init': 'Whether the image’s initial configuration is done.',
+  'ims.__lazyloading': 'Whether the image supports lazy loading.',
+  'ims.__system__cmkid': 'The ID of the KMS key that encrypts the image.',
+  'ims.__isregistered': 'The image is registered with IMS. IMS sets it.',
+  'ims.__image_source_type': 'Where IMS stores the image file. IMS sets it.',
+  'ims.__image_size': 'The size of the image file, in bytes. IMS sets it.',
+  'ims.__data_origin': 'Where the image came from (a server, a file, …). IMS sets it.',
+  'ims.__originalimagename': 'The ID of the image this one was made from. IMS sets it.',
+  'ims.__root_origin': 'How the image was made. IMS sets it.',
+  'ims.__productcode': 'The product code of a marketplace image. IMS sets it.',
+  'ims.hw_firmware_type': 'How servers boot from the image: legacy BIOS or UEFI.',
+  'ims.hw_vif_multiqueue_enabled': 'Whether servers from the image use NIC multi-queue.',
+  'ims.virtual_env_type':
+    'What the image is for: servers (FusionCompute), bare-metal servers (Ironic), data disks (DataImage) or an ISO image (IsoImage).',
+  'ims.enterprise_project_id':
+    'The enterprise project the image belongs to (“0” is the default one).',
   'details.review': 'Review changes…',
   'details.previewTitle': 'Changes to send',
   'details.previewIntro': 'This JSON patch ({count} operations) will be sent to the cloud:',
@@ -203,6 +247,15 @@ export const en = {
   'validation.propertyKey': 'Enter a key for this value.',
   'validation.propertyReserved': '“{key}” is a standard field, not a custom property.',
   'validation.propertyDuplicate': '“{key}” is listed twice.',
+  'validation.oneOf': 'Choose one of: {values}.',
+  'validation.integer': 'Enter a whole number.',
+  'validation.number': 'Enter a number.',
+  'validation.minLength': 'Enter at least {count} characters.',
+  'validation.maxLength': 'Enter at most {count} characters.',
+  'validation.pattern': 'The value does not have the form this cloud asks for ({pattern}).',
+  'validation.range': 'Enter a value from {min} to {max}.',
+  'validation.atLeast': 'Enter {min} or more.',
+  'validation.atMost': 'Enter {max} or less.',
 
   'delete.title': 'Delete images',
   'delete.question': 'Delete these {count} images from the cloud?',
@@ -227,9 +280,6 @@ export const en = {
     'Select images and press Download, or drag them onto a folder on the left. Uploads from “New image” show here too.',
   'transfers.kind.download': 'Download',
   'transfers.kind.upload': 'Upload',
-  'transfers.kind.import': 'Import',
-  'transfers.importInto': '{method} into {stores}',
-  'transfers.importStoresFailed': 'Failed for {stores}',
   'transfers.pause': 'Pause',
   'transfers.resume': 'Resume',
   'transfers.cancel': 'Cancel',
@@ -266,7 +316,6 @@ export const en = {
   'state.done': 'Done',
   'state.failed': 'Failed',
   'state.cancelled': 'Cancelled',
-  'state.importing': 'Importing',
 
   'imageStatus.queued': 'queued',
   'imageStatus.saving': 'saving',
@@ -768,26 +817,20 @@ export const en = {
     'The image is protected, or you are not allowed to delete it. Unprotect it first if you own it.',
   'error.storesNotListed':
     'This cloud does not list its image stores (multiple stores are not enabled).',
-  'error.methodNotOffered': 'This cloud does not offer the {method} import. It offers: {offered}.',
-  'error.methodNotOfferedAtAll': 'This cloud does not offer the {method} import.',
-  'error.importRefused':
-    'The cloud’s policy does not allow you this import ({method}). Copying an image into more stores (copy-image) usually needs an administrator.',
-  'error.uploadRefused':
-    'This cloud does not accept image data sent directly. Choose “Stage and import (glance-direct)” instead.',
-  'error.importFailed':
-    'The cloud could not import the image ({method}) into {stores}. The image is now “{status}”.',
-  'error.importFailedTask':
-    'The cloud could not import the image ({method}) into {stores}: its import task says “{message}”. The image is now “{status}”.',
-  'error.unknownStore': 'The cloud has no store named “{store}”.',
-  'error.alreadyInStore': 'The image is already in store “{store}”.',
-  'error.notInStore': 'The image’s data is not in store “{store}”.',
-  'error.lastStore':
-    'Store “{store}” is the only one holding this image’s data, and Glance never removes the last copy. Copy it into another store first, or delete the image.',
-  'error.storeDeleteRefused':
-    'The cloud’s policy does not allow you to remove this image’s data from store “{store}”.',
-  'error.fileRefused': '{path} cannot be sent as an image. {why}',
   'error.downloadRefused':
     'The cloud does not allow you to download this image’s data (the image may be deactivated, or its policy forbids downloads).',
+  'error.propertyRefused.read-only': '“{key}” is set by Glance itself and cannot be changed.',
+  'error.propertyRefused.core-field':
+    '“{key}” is one of the image’s own fields, not a custom property: change it in its own field.',
+  'error.propertyRefused.reserved': 'Glance reserves “{key}” for itself: choose another key.',
+  'error.propertyRefused.glance-prefix':
+    'Keys starting with “os_glance” are reserved for Glance’s own use, so “{key}” cannot be set or removed.',
+  'error.propertyKeyTooLong': 'The key “{key}” is longer than {limit} characters.',
+  'error.propertyValueTooLong': 'The value of “{key}” is longer than {limit} characters.',
+  'error.editRefused':
+    'The cloud refused the change: you do not own this image, or its policy does not allow this change (making an image public, for one, usually needs an administrator).',
+  'error.filterKeyReserved':
+    '“{key}” is one of the image list’s own parameters, so it cannot be a property filter.',
   'error.sharePublic':
     'A public image is already visible to every project, so it cannot be shared with particular ones. Make it “shared” first if only some projects should see it.',
   'error.shareNeedsShared':
@@ -912,75 +955,6 @@ export const en = {
   'pathUse.caFile': 'CA file',
   'pathUse.downloadFolder': 'download folder',
   'pathUse.pinnedFolder': 'folder to pin',
-
-  'fileCheck.checking': 'Checking the file…',
-  'fileCheck.raw': 'raw disk (no known header)',
-  'fileCheck.compressedFile': '{format}-compressed file',
-  'fileCheck.summary': '{format}, virtual size {size}',
-  'fileCheck.summaryNoSize': '{format}, virtual size unknown',
-  'fileCheck.fileSize': 'File size {size}',
-  'fileCheck.version': 'Version {version}',
-  'fileCheck.variant': 'Type: {variant}',
-  'fileCheck.backingFile': 'Backing file: {name}',
-  'fileCheck.dataFile': 'External data file: {name}',
-  'fileCheck.dataFileUnnamed': 'External data file (not named in the image)',
-  'fileCheck.extents': 'Extents in other files: {names}',
-  'fileCheck.encryption': 'Encrypted ({method})',
-  'fileCheck.compression': 'Cluster compression: {method}',
-  'fileCheck.volumeId': 'Volume label: {name}',
-  'fileCheck.snapshots': '{count} internal snapshots',
-  'fileCheck.snapshots#one': '1 internal snapshot',
-  'fileCheck.damagedAt': 'The {format} header is damaged or cut short at “{field}”.',
-  'fileCheck.refused': 'This file cannot be sent:',
-  'fileCheck.mismatch':
-    'You chose disk format “{chosen}”, but the file is {content}: choose “{suggested}”.',
-  'fileCheck.mismatchNone':
-    'You chose disk format “{chosen}”, but the file is {content}, for which Glance has no disk format.',
-  'fileCheck.refuse.backing-file':
-    'It refers to a backing file, which Glance refuses and the cloud could not reach. Make a standalone copy first (qemu-img convert).',
-  'fileCheck.refuse.external-data-file':
-    'Its data lives in an external data file, which Glance refuses. Make a standalone copy first (qemu-img convert).',
-  'fileCheck.refuse.extent-in-other-file':
-    'Its data lives in other files (extents), which Glance refuses. Convert it into a single file first.',
-  'fileCheck.refuse.unsafe-descriptor':
-    'Its VMDK descriptor has lines that Glance’s format check does not accept.',
-  'fileCheck.refuse.unsupported-variant':
-    'Glance does not accept this variant of the format by default.',
-  'fileCheck.refuse.unknown-features': 'It uses QCOW2 features that neither qemu nor Glance knows.',
-  'fileCheck.refuse.unsupported-format': 'Glance has no disk format for this kind of file.',
-  'fileCheck.refuse.several-formats':
-    'It looks like two formats at once (a disk header and an ISO volume), which Glance refuses.',
-  'fileCheck.refuse.damaged': 'The file is damaged or cut short.',
-  'fileCheck.refuse.empty': 'The file is empty.',
-  'fileCheck.refuse.not-a-file': 'It is not a file.',
-  'fileCheck.warn.encrypted': 'It is encrypted: a server booting it needs the key.',
-  'fileCheck.warn.compressed':
-    'It is compressed: the cloud stores it as it is and never unpacks it, so no server can boot from it. Unpack it first.',
-  'fileCheck.warn.dirty': 'It was not closed cleanly: run “qemu-img check -r all” on it first.',
-  'fileCheck.warn.corrupt': 'qemu marked it corrupt: check it with “qemu-img check”.',
-
-  'imageImport.method': 'How to send the data',
-  'imageImport.method.direct': 'Upload directly (PUT /file)',
-  'imageImport.method.glance-direct': 'Stage and import (glance-direct)',
-  'imageImport.started': 'Importing “{name}”: see Transfers for its progress.',
-
-  'stores.pick': 'Stores to write to',
-  'stores.default': 'the default store',
-  'stores.defaultTag': 'default',
-  'stores.readOnly': 'read-only',
-  'stores.all': 'Every store',
-  'stores.mustSucceed': 'Fail the import if one store fails',
-  'stores.filter': 'Store',
-  'stores.copy': 'Copy to stores…',
-  'stores.copyTitle': 'Copy “{name}” into more stores',
-  'stores.copyStart': 'Copy',
-  'stores.copyNone': 'The image is already in every store.',
-  'stores.remove': 'Remove from a store…',
-  'stores.removeTitle': 'Remove “{name}” from a store',
-  'stores.removeConfirm':
-    'Remove the data of “{name}” from store “{store}”? The image keeps its data in {others}.',
-  'stores.removeAction': 'Remove from “{store}”',
-  'stores.removed': 'Removed “{name}” from store “{store}”.',
 } as const;
 
 export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;

@@ -5,7 +5,6 @@
  * sent. Pure: a problem is a dictionary key, worded by the field that shows it.
  */
 import {
-  coreImageFields,
   type Image,
   type ImageCreate,
   type PatchOperation,
@@ -13,8 +12,10 @@ import {
   type Visibility,
 } from '../../../common/image';
 import { diffImage } from '../../../common/patch';
+import { propertyProblem } from '../../../common/properties';
 import type { MessageKey } from '../i18n/en';
 import type { FieldUnit } from '../i18n/labels';
+import { valueProblem, type KnownProperty } from './property-hints';
 
 /** Why a value cannot be sent: a dictionary key and its parameters. */
 export interface Problem {
@@ -70,6 +71,61 @@ function checkCounts(form: { min_disk: number | null; min_ram: number | null }, 
 const checked = <T>(found: Problems, value: () => T): Checked<T> =>
   Object.keys(found).length > 0 ? { ok: false, problems: found } : { ok: true, value: value() };
 
+/** What the cloud says about a property key (its metadata definitions, IMS's built-in ones). */
+export type KeyLookup = (key: string) => KnownProperty | undefined;
+
+/**
+ * Why a custom property cannot be sent as typed: what Glance refuses (common/properties.ts),
+ * then what the cloud defines for the key (type, choices, range).
+ */
+export function propertyRowProblem(
+  key: string,
+  value: string,
+  known: KnownProperty | undefined,
+): Problem | undefined {
+  const refused = propertyProblem(key, value);
+  if (refused?.reason === 'property-refused') {
+    return { key: `error.propertyRefused.${refused.rule}`, params: { key } };
+  }
+  if (refused?.reason === 'property-too-long') {
+    const limit = String(refused.limit);
+    return refused.part === 'key'
+      ? { key: 'error.propertyKeyTooLong', params: { key: `${key.slice(0, 40)}…`, limit } }
+      : { key: 'error.propertyValueTooLong', params: { key, limit } };
+  }
+  return known === undefined ? undefined : valueProblem(known, value);
+}
+
+/**
+ * The custom properties the rows describe, keyed in a Map (so that `toString` or `__proto__`
+ * are keys like any other); each row's problem goes into `found`. A row left as the server
+ * sent it is taken as it is: only what the user typed is checked.
+ */
+function rowProperties(
+  rows: readonly PropertyRow[],
+  found: Problems,
+  known: KeyLookup,
+): Map<string, PropertyValue> {
+  const properties = new Map<string, PropertyValue>();
+  rows.forEach((row, i) => {
+    const key = row.key.trim();
+    if (!key && !row.value) return;
+    const untouched = row.original !== undefined && row.original.text === row.value;
+    const problem = !key
+      ? { key: 'validation.propertyKey' as const }
+      : key === 'description'
+        ? { key: 'validation.propertyReserved' as const, params: { key } }
+        : properties.has(key)
+          ? { key: 'validation.propertyDuplicate' as const, params: { key } }
+          : untouched && row.original?.key === key
+            ? undefined
+            : propertyRowProblem(key, row.value, known(key));
+    if (problem) found[propertyField(i)] = problem;
+    else properties.set(key, untouched && row.original ? row.original.value : row.value);
+  });
+  return properties;
+}
+
 // The edit form
 
 export interface PropertyRow {
@@ -124,27 +180,17 @@ export function editForm(image: Image): EditForm {
 
 export const propertyField = (row: number): string => `property-${row}`;
 
-const reservedKeys = new Set<string>([...coreImageFields, 'description']);
+const unknownKeys: KeyLookup = () => undefined;
 
 /** The image as the edit form describes it. */
-export function editedImage(before: Image, form: EditForm): Checked<Image> {
+export function editedImage(
+  before: Image,
+  form: EditForm,
+  known: KeyLookup = unknownKeys,
+): Checked<Image> {
   const found: Problems = {};
   checkCounts(form, found);
-  // A Map, so that keys such as `toString` or `__proto__` are keys like any other.
-  const properties = new Map<string, PropertyValue>();
-  form.properties.forEach((row, i) => {
-    const key = row.key.trim();
-    if (!key && !row.value) return;
-    if (!key) found[propertyField(i)] = { key: 'validation.propertyKey' };
-    else if (reservedKeys.has(key)) {
-      found[propertyField(i)] = { key: 'validation.propertyReserved', params: { key } };
-    } else if (properties.has(key)) {
-      found[propertyField(i)] = { key: 'validation.propertyDuplicate', params: { key } };
-    } else {
-      const untouched = row.original && row.original.text === row.value;
-      properties.set(key, untouched && row.original ? row.original.value : row.value);
-    }
-  });
+  const properties = rowProperties(form.properties, found, known);
   // A cleared description is left out, so the patch removes it.
   if (form.description !== '') properties.set('description', form.description);
   return checked(found, () => ({
@@ -164,8 +210,12 @@ export function editedImage(before: Image, form: EditForm): Checked<Image> {
 }
 
 /** The JSON patch that saves the edit form (empty when nothing changed). */
-export function editPatch(before: Image, form: EditForm): Checked<PatchOperation[]> {
-  const after = editedImage(before, form);
+export function editPatch(
+  before: Image,
+  form: EditForm,
+  known: KeyLookup = unknownKeys,
+): Checked<PatchOperation[]> {
+  const after = editedImage(before, form, known);
   return after.ok ? { ok: true, value: diffImage(before, after.value) } : after;
 }
 
@@ -183,6 +233,7 @@ export interface CreateForm {
   tags: string;
   description: string;
   protected: boolean;
+  properties: PropertyRow[];
 }
 
 export const emptyCreateForm = (): CreateForm => ({
@@ -196,6 +247,7 @@ export const emptyCreateForm = (): CreateForm => ({
   tags: '',
   description: '',
   protected: false,
+  properties: [],
 });
 
 /** Where a new image's data comes from: a local file (its path), or a URL the cloud imports. */
@@ -205,8 +257,13 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const webAddress = /^https?:\/\/\S+$/;
 
 /** The fields of the image to create, checked together with its source. */
-export function newImageFields(form: CreateForm, source: ImageSource): Checked<ImageCreate> {
+export function newImageFields(
+  form: CreateForm,
+  source: ImageSource,
+  known: KeyLookup = unknownKeys,
+): Checked<ImageCreate> {
   const found: Problems = {};
+  const properties = rowProperties(form.properties, found, known);
   const name = form.name.trim();
   const id = form.id.trim();
   if (!name) found.name = { key: 'validation.name' };
@@ -232,7 +289,11 @@ export function newImageFields(form: CreateForm, source: ImageSource): Checked<I
     if (tags.length) fields.tags = tags;
     if (id) fields.id = id.toLowerCase();
     const description = form.description.trim();
-    if (description) fields.properties = { description };
+    if (description) properties.set('description', description);
+    // Typed in the form, so every value is a string.
+    if (properties.size > 0) {
+      fields.properties = Object.fromEntries(properties) as Record<string, string>;
+    }
     return fields;
   });
 }

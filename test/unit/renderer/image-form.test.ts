@@ -15,6 +15,7 @@ import {
   type EditForm,
   type Problems,
 } from '../../../renderer/src/lib/image-form';
+import type { KnownProperty } from '../../../renderer/src/lib/property-hints';
 
 const image = (changes: Partial<Image> = {}): Image => ({
   id: '7b2c5a4e-0000-4000-8000-000000000001',
@@ -185,10 +186,86 @@ describe('editForm and editPatch', () => {
       min_ram: { key: 'validation.count' },
       [propertyField(3)]: { key: 'validation.propertyKey' },
       [propertyField(4)]: { key: 'validation.propertyDuplicate', params: { key: 'os_distro' } },
-      [propertyField(5)]: { key: 'validation.propertyReserved', params: { key: 'min_ram' } },
+      [propertyField(5)]: {
+        key: 'error.propertyRefused.core-field',
+        params: { key: 'min_ram' },
+      },
       [propertyField(6)]: { key: 'validation.propertyReserved', params: { key: 'description' } },
     });
     expect(editPatch(image(), form).ok).toBe(false);
+  });
+
+  test('keys Glance keeps for itself are refused with the reason, and so are long ones', () => {
+    const form = edited({});
+    form.properties.push(
+      { key: 'os_glance_import_task', value: 'x' },
+      { key: 'deleted', value: 'x' },
+      { key: 'checksum', value: 'x' },
+      { key: 'k'.repeat(256), value: 'x' },
+      { key: 'note', value: 'v'.repeat(256) },
+      { key: 'fits', value: 'v'.repeat(255) },
+    );
+    const problems = problemsOf(editedImage(image(), form));
+    expect(Object.values(problems).map((problem) => problem.key)).toEqual([
+      'error.propertyRefused.glance-prefix',
+      'error.propertyRefused.reserved',
+      'error.propertyRefused.read-only',
+      'error.propertyKeyTooLong',
+      'error.propertyValueTooLong',
+    ]);
+    expect(problems[propertyField(7)]).toEqual({
+      key: 'error.propertyValueTooLong',
+      params: { key: 'note', limit: '255' },
+    });
+  });
+
+  test('what the server sent is kept as it is, even where a new value would be refused', () => {
+    const before = image({
+      properties: { os_glance_import_task: 'task-1', long: 'x'.repeat(300), hw_disk_bus: 'odd' },
+    });
+    const known = (key: string) =>
+      key === 'hw_disk_bus'
+        ? { key, title: 'Disk bus', type: 'string' as const, enum: ['virtio', 'scsi'] }
+        : undefined;
+    expect(editPatch(before, edited({ name: 'renamed' }, before), known)).toEqual({
+      ok: true,
+      value: [{ op: 'replace', path: '/name', value: 'renamed' }],
+    });
+  });
+
+  test('values are checked against what the cloud defines for their key', () => {
+    const definitions: Record<string, KnownProperty> = {
+      hw_disk_bus: {
+        key: 'hw_disk_bus',
+        title: 'Disk bus',
+        type: 'string',
+        enum: ['virtio', 'scsi'],
+      },
+      hw_cpu_cores: {
+        key: 'hw_cpu_cores',
+        title: 'Cores',
+        type: 'integer',
+        minimum: 1,
+        maximum: 64,
+      },
+      hw_pmu: { key: 'hw_pmu', title: 'PMU', type: 'boolean' },
+    };
+    const known = (key: string) => definitions[key];
+    const form = edited({});
+    form.properties.push({ key: 'hw_disk_bus', value: 'floppy' }, { key: 'hw_pmu', value: 'yes' });
+    const cores = form.properties.find((row) => row.key === 'hw_cpu_cores');
+    if (cores) cores.value = '65';
+    expect(problemsOf(editPatch(image(), form, known))).toEqual({
+      [propertyField(0)]: { key: 'validation.range', params: { min: '1', max: '64' } },
+      [propertyField(3)]: { key: 'validation.oneOf', params: { values: 'virtio, scsi' } },
+      [propertyField(4)]: { key: 'validation.oneOf', params: { values: 'true, false' } },
+    });
+    if (cores) cores.value = '8';
+    form.properties.splice(3, 2, { key: 'hw_disk_bus', value: 'virtio' });
+    expect(patchOf(form)).toEqual([
+      { op: 'replace', path: '/hw_cpu_cores', value: '8' },
+      { op: 'add', path: '/hw_disk_bus', value: 'virtio' },
+    ]);
   });
 
   test('the form is left as the user typed it', () => {
@@ -243,6 +320,40 @@ describe('newImageFields', () => {
         protected: true,
         min_ram: 512,
       },
+    });
+  });
+
+  test('custom properties go with the description, checked like the edit form’s', () => {
+    const rows = [
+      { key: ' __os_version ', value: 'CentOS 7.9 64bit' },
+      { key: 'hw_firmware_type', value: 'uefi' },
+    ];
+    expect(newImageFields(form({ description: 'Nightly', properties: rows }), file)).toMatchObject({
+      ok: true,
+      value: {
+        properties: {
+          __os_version: 'CentOS 7.9 64bit',
+          hw_firmware_type: 'uefi',
+          description: 'Nightly',
+        },
+      },
+    });
+    const refused = [
+      { key: 'os_glance_x', value: '1' },
+      { key: 'description', value: 'twice' },
+      { key: 'hw_firmware_type', value: 'efi' },
+    ];
+    const known = (key: string) =>
+      key === 'hw_firmware_type'
+        ? { key, title: 'Firmware', type: 'string' as const, enum: ['bios', 'uefi'] }
+        : undefined;
+    expect(problemsOf(newImageFields(form({ properties: refused }), file, known))).toEqual({
+      [propertyField(0)]: {
+        key: 'error.propertyRefused.glance-prefix',
+        params: { key: 'os_glance_x' },
+      },
+      [propertyField(1)]: { key: 'validation.propertyReserved', params: { key: 'description' } },
+      [propertyField(2)]: { key: 'validation.oneOf', params: { values: 'bios, uefi' } },
     });
   });
 

@@ -35,4 +35,8 @@ export interface ConnectionConfig extends TransportConfig {
   interface: EndpointInterface;
   /** Use this Glance URL instead of the catalog's. */
   imageEndpoint?: string;
+  /** The image service's address when the catalog lists none (Huawei IMS's, per region). */
+  imageEndpointFallback?: string;
+  /** Sent with every image-service request (Huawei IMS: `X-Api-Version`). */
+  imageHeaders?: Record<string, string>;
 }

@@ -132,6 +132,9 @@ function headerValue(value: string | string[] | undefined): string | null {
 function memberLimitOf(error: AppError): number | undefined {
   const limit = /Maximum:\s*(\d+)/.exec(error.serverMessage ?? '')?.[1];
   return limit === undefined ? undefined : Number(limit);
+/** Images per page when the caller names no limit: Glance's own maximum by default. */
+const defaultPageLimit = 1000;
+
 }
 
 /** A custom property Glance would refuse (common/properties.ts), refused before sending. */
@@ -150,13 +153,16 @@ export class GlanceClient {
     this.#session = session;
   }
 
-  /** One page of images. */
+  /**
+   * One page of images. `limit` is always sent: pages default to 25 images (Glance's
+   * default, and Huawei IMS's), or to whatever a cloud's operator set.
+   */
   async listImages(query: ImageListQuery = {}, signal?: AbortSignal): Promise<ImagePage> {
     const data = await this.#session.json(
       {
         method: 'GET',
         path: '/v2/images',
-        query: imageListParams(query),
+        query: imageListParams({ ...query, limit: query.limit ?? defaultPageLimit }),
         ...(signal === undefined ? {} : { signal }),
       },
       imagePageSchema,

@@ -226,12 +226,19 @@ export class OpenStackSession {
         details: { reason: 'unscoped-token' },
       });
     }
-    return pickImageEndpoint(
-      catalog,
-      await this.#identity(),
-      this.#config.interface,
-      this.#config.region,
-    );
+    try {
+      return pickImageEndpoint(
+        catalog,
+        await this.#identity(),
+        this.#config.interface,
+        this.#config.region,
+      );
+    } catch (err) {
+      const fallback = this.#config.imageEndpointFallback;
+      const noImageService = isAppError(err) && err.details?.reason === 'no-image-service';
+      if (!noImageService || fallback === undefined) throw err;
+      return normalizeImageEndpoint(fallback);
+    }
   }
 
   /**
@@ -331,7 +338,12 @@ export class OpenStackSession {
       ...rest,
       url: `${await this.imageEndpoint()}${path}${search}`,
       // JSON also makes Glance answer errors as JSON rather than as an HTML or text page.
-      headers: { accept: 'application/json', ...headers, 'x-auth-token': state.token },
+      headers: {
+        accept: 'application/json',
+        ...this.#config.imageHeaders,
+        ...headers,
+        'x-auth-token': state.token,
+      },
       secrets: [...this.#secrets, ...(secrets ?? [])],
     });
   }

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, validationError } from '../../common/errors';
 import type { AuthConfig, ConnectionConfig, DomainScoped } from '../../common/connection';
+import { imageServiceExtras } from '../openstack/huawei-ims';
 import {
   profileFieldsSchema,
   profileInputSchema,
@@ -455,6 +456,7 @@ function connectionConfig(
   if (fields.authUrl) config.authUrl = fields.authUrl;
   if (fields.region) config.region = fields.region;
   if (fields.imageEndpoint) config.imageEndpoint = fields.imageEndpoint;
+  Object.assign(config, imageServiceExtras(fields));
   if (fields.caFile) config.caFile = fields.caFile;
   if (fields.insecure) config.insecure = true;
   if (fields.proxy) {

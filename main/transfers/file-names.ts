@@ -27,7 +27,7 @@ const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
  */
 const forbiddenCharacters = /[\p{Cc}\u2028\u2029<>:"/\\|?*]/gu;
 
-/** File extensions for the disk formats Glance knows; others get none. */
+/** File extensions for the disk formats Glance (and Huawei IMS) knows; others get none. */
 const extensionFor = new Map<string, string>([
   ['qcow2', '.qcow2'],
   ['raw', '.raw'],
@@ -40,6 +40,9 @@ const extensionFor = new Map<string, string>([
   ['aki', '.aki'],
   ['ari', '.ari'],
   ['ami', '.ami'],
+  // Huawei IMS's own formats.
+  ['zvhd2', '.zvhd2'],
+  ['zvhd', '.zvhd'],
 ]);
 
 function utf8Length(text: string): number {

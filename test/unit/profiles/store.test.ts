@@ -131,10 +131,12 @@ describe('ProfileStore', () => {
       insecure: true,
       proxy: staging.proxy,
     });
+    // Huawei IMS (its address says so) gets the header that selects its Queens behaviour.
     expect(reopened.resolveConnection(nth(saved, 2).id)).toEqual({
       auth: { method: 'token', token },
       interface: 'public',
       imageEndpoint: ims.imageEndpoint,
+      imageHeaders: { 'x-api-version': 'Q' },
     });
   });
 

@@ -109,6 +109,9 @@ describe('safeFileName', () => {
     expect(safeFileName('disk', 'raw', id)).toBe('disk.raw');
     expect(safeFileName('disk', null, id)).toBe('disk');
     expect(safeFileName('disk', 'unknown-format', id)).toBe('disk');
+    // Huawei IMS's formats.
+    expect(safeFileName('CentOS 7.9', 'zvhd2', id)).toBe('CentOS 7.9.zvhd2');
+    expect(safeFileName('old.zvhd', 'zvhd', id)).toBe('old.zvhd');
   });
 
   it('replaces separators and reserved punctuation', () => {

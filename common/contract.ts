@@ -11,10 +11,12 @@ import { z } from 'zod';
 import type { ActivityEntry } from './activity';
 import type { ChannelCallName, EventName } from './channels';
 import type { Diagnostics } from './diagnostics';
+import type { FileInspection } from './disk-image';
 import type { AppErrorData } from './errors';
 import type { Image, ImagePage } from './image';
 import { imageSortKeys } from './image';
 import type { MetadefNamespace } from './metadefs';
+import type { ImportOptions } from './import';
 import {
   memberStatuses,
   type AddedMember,
@@ -121,6 +123,22 @@ const projectRef = z.union([
 
 const transferAction = z.enum(transferActions);
 
+const storeId = z.string().min(1).max(255);
+/** The stores an import writes to (common/import.ts StoreChoice). */
+const storeChoice = {
+  stores: z.array(storeId).min(1).max(50).optional(),
+  allStores: z.boolean().optional(),
+  allStoresMustSucceed: z.boolean().optional(),
+};
+const importSource = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('glance-direct'), path }).strict(),
+  z.object({ method: z.literal('web-download'), url: z.url({ protocol: /^https?$/ }) }).strict(),
+  z.object({ method: z.literal('copy-image') }).strict(),
+  z
+    .object({ method: z.literal('glance-download'), region: text(255).min(1), imageId: z.uuid() })
+    .strict(),
+]);
+
 /** What the create form needs from the cloud's image schema. */
 export interface ImageSchemaInfo {
   diskFormats: string[];
@@ -205,8 +223,10 @@ export const calls = {
   getMetadefs: call<MetadefNamespace[]>()(
     z.object({ profileId, reload: z.boolean().optional() }).strict(),
   ),
-  /** Import methods the cloud advertises (e.g. 'glance-direct', 'web-download'). */
-  getImportMethods: call<string[]>()(z.object({ profileId }).strict()),
+  /** The import methods the cloud advertises and its stores. */
+  getImportOptions: call<ImportOptions>()(z.object({ profileId }).strict()),
+  /** Removes an image's data from one store (it stays in the others); the image after. */
+  removeImageFromStore: call<Image>()(z.object({ profileId, imageId, store: storeId }).strict()),
   importImageFromUrl: call<undefined>()(
     z.object({ profileId, imageId, url: z.url({ protocol: /^https?$/ }) }).strict(),
   ),
@@ -249,10 +269,21 @@ export const calls = {
   /** Upload a local file into an existing queued image, or create the image first. */
   startUpload: call<Transfer>()(
     z.union([
-      z.object({ profileId, path, imageId }).strict(),
-      z.object({ profileId, path, create: imageCreateSchema }).strict(),
+      z.object({ profileId, path, imageId, store: storeId.optional() }).strict(),
+      z.object({ profileId, path, create: imageCreateSchema, store: storeId.optional() }).strict(),
     ]),
   ),
+  /** Import with one of Glance's methods, into an existing image or a new one. */
+  startImport: call<Transfer>()(
+    z.union([
+      z.object({ profileId, source: importSource, imageId, ...storeChoice }).strict(),
+      z
+        .object({ profileId, source: importSource, create: imageCreateSchema, ...storeChoice })
+        .strict(),
+    ]),
+  ),
+  /** What a file picked or dropped for upload really is, from its headers. */
+  inspectFile: call<FileInspection>()(z.object({ path }).strict()),
   controlTransfer: call<undefined>()(z.object({ id, action: transferAction }).strict()),
   /** Show a finished download in the file manager. */
   revealTransfer: call<undefined>()(z.object({ id }).strict()),

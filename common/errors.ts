@@ -8,6 +8,8 @@
  */
 import type { z } from 'zod';
 import type { EndpointInterface } from './connection';
+import type { UploadBlock } from './disk-image';
+import type { ImportMethod } from './import';
 import type { AuthMethod } from './profile';
 import type { KeyRule } from './properties';
 import type { BoundSetting, NeededSecret } from './secret-binding';
@@ -118,6 +120,34 @@ interface ReasonFields {
   /** The image already has data: Glance takes data only for a queued image. */
   'data-exists': { imageStatus?: string };
   deactivated: object;
+
+  // Interoperable import and stores (main/transfers/import.ts, main/openstack/glance.ts).
+  /** The cloud does not advertise this import method (`offered`: those it does). */
+  'method-not-offered': { method: ImportMethod; offered: string[] };
+  /** The cloud's policy refuses this import (copy-image is for admins by default). */
+  'import-refused': { method: ImportMethod };
+  /** The cloud's policy refuses data sent with `PUT /file`: import it instead. */
+  'upload-refused': object;
+  /**
+   * The cloud's import failed (`failed`: the stores it failed for), leaving the image in
+   * `imageStatus`; `taskMessage` is what its import task said.
+   */
+  'import-failed': {
+    method: ImportMethod;
+    failed: string[];
+    imageStatus: string;
+    taskMessage?: string;
+  };
+  /** The cloud has no store of this name. */
+  'unknown-store': { store: string };
+  'already-in-store': { store: string };
+  'not-in-store': { store: string };
+  /** Glance never removes an image's data from the only store that holds it. */
+  'last-store': { store: string };
+  /** The cloud's policy refuses to remove data from a store. */
+  'store-delete-refused': { store: string };
+  /** The file check (common/disk-image.ts) refuses this file: `refuse` says why. */
+  'file-refused': AtPath & { refuse: UploadBlock[] };
 
   // Sharing (main/openstack/glance.ts, main/openstack/projects.ts).
   /** Glance shares only images whose visibility is `shared`; this one's is `visibility`. */
@@ -281,6 +311,16 @@ const everyReason: Record<ErrorReason, true> = {
   'no-data': true,
   'data-exists': true,
   deactivated: true,
+  'method-not-offered': true,
+  'import-refused': true,
+  'upload-refused': true,
+  'import-failed': true,
+  'unknown-store': true,
+  'already-in-store': true,
+  'not-in-store': true,
+  'last-store': true,
+  'store-delete-refused': true,
+  'file-refused': true,
   'share-needs-shared': true,
   'share-not-allowed': true,
   'member-exists': true,

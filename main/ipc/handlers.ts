@@ -38,7 +38,9 @@ import { importCloudsYaml } from '../profiles/import/clouds-yaml';
 import { importOpenrc } from '../profiles/import/openrc';
 import type { StashSecret } from '../profiles/import/stash-secrets';
 import { testConnection } from '../profiles/test-connection';
+import { checkSendable } from '../images/sendable';
 import { fileSystemError } from '../transfers/fs-errors';
+import { importHandlers } from './import-handlers';
 import { grantForPurpose, type PathGrants } from './path-grants';
 
 /** What the transport knows about the caller. */
@@ -156,7 +158,6 @@ export function createHandlers(services: Services): Handlers {
     getImageSchema: async ({ profileId }) =>
       imageSchemaInfo(await glance(profileId).getImageSchema()),
     getMetadefs: ({ profileId, reload }) => clients.get(profileId).metadefs.namespaces(reload),
-    getImportMethods: async ({ profileId }) => (await glance(profileId).getImportInfo()).methods,
     importImageFromUrl: async ({ profileId, imageId, url }) => {
       await changes(profileId).importFromUrl(imageId, url);
     },
@@ -240,12 +241,15 @@ export function createHandlers(services: Services): Handlers {
     },
     startUpload: async (input) => {
       const sourcePath = pathGrants.check('upload-file', input.path, 'upload-file');
+      await checkSendable(sourcePath);
+      const store = input.store === undefined ? {} : { store: input.store };
       return transfers.enqueueUpload(
         'imageId' in input
-          ? { profileId: input.profileId, sourcePath, imageId: input.imageId }
-          : { profileId: input.profileId, sourcePath, create: input.create },
+          ? { profileId: input.profileId, sourcePath, imageId: input.imageId, ...store }
+          : { profileId: input.profileId, sourcePath, create: input.create, ...store },
       );
     },
+    ...importHandlers(services),
     controlTransfer: async ({ id, action }) => {
       switch (action) {
         case 'pause':

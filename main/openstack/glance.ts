@@ -14,6 +14,7 @@ import type {
   PatchOperation,
 } from '../../common/image';
 import { patchProblem, propertyProblem } from '../../common/properties';
+import type { StoreChoice } from '../../common/import';
 import type { OpenStackSession, ServiceRequest } from './keystone';
 import { wrongImage, type StatusExplanation } from '../net/errors';
 import type { HttpResponse } from '../net/transport';
@@ -53,7 +54,19 @@ export interface UploadOptions {
   /** Bytes, when known: sent as Content-Length. */
   size?: number | null;
   signal?: AbortSignal;
+  /** `PUT /file` only: the store to write to (`X-Image-Meta-Store`); absent: the default. */
+  store?: string;
 }
+
+/** What `POST /import` names as its method (a glance-direct file is staged before). */
+export type ImportCall =
+  | { method: 'glance-direct' }
+  | { method: 'web-download'; uri: string }
+  | { method: 'copy-image' }
+  | { method: 'glance-download'; region: string; imageId: string };
+
+/** One of an image's tasks (`GET /v2/images/{id}/tasks`). */
+export type ImageTask = z.output<typeof taskSchema>;
 
 /** `/v2/info/import`: the import methods this Glance offers. */
 export interface ImportInfo {
@@ -102,9 +115,23 @@ const storeSchema = z.looseObject({
 /** One entry of `/v2/info/stores`. */
 export type ImageStore = z.output<typeof storeSchema>;
 
+const storeDetailSchema = z.looseObject({ id: z.string(), type: z.string().optional() });
+
+const taskSchema = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  status: z.string(),
+  created_at: z.string(),
+  updated_at: z.string().nullish(),
+  message: z.string().nullish(),
+});
+
 export type ImageMemberStatus = ImageMember['status'];
 
 const jsonPatchType = 'application/openstack-images-v2.1-json-patch';
+
+/** Images per page when the caller names no limit: Glance's own maximum by default. */
+const defaultPageLimit = 1000;
 
 function imagePath(id: string, rest = ''): string {
   return `/v2/images/${encodeURIComponent(id)}${rest}`;
@@ -132,9 +159,6 @@ function headerValue(value: string | string[] | undefined): string | null {
 function memberLimitOf(error: AppError): number | undefined {
   const limit = /Maximum:\s*(\d+)/.exec(error.serverMessage ?? '')?.[1];
   return limit === undefined ? undefined : Number(limit);
-/** Images per page when the caller names no limit: Glance's own maximum by default. */
-const defaultPageLimit = 1000;
-
 }
 
 /** A custom property Glance would refuse (common/properties.ts), refused before sending. */
@@ -377,12 +401,76 @@ export class GlanceClient {
     return data.stores;
   }
 
-  /** Interoperable image import; Glance fetches the data itself, asynchronously. */
-  async importImage(id: string, method: { method: 'web-download'; uri: string }): Promise<void> {
+  /** `/v2/info/stores/detail` (each store's type): null where the policy does not allow it. */
+  async getStoreTypes(): Promise<Map<string, string> | null> {
+    try {
+      const data = await this.#session.json(
+        { method: 'GET', path: '/v2/info/stores/detail' },
+        z.looseObject({ stores: z.array(storeDetailSchema) }),
+      );
+      return new Map(
+        data.stores.flatMap(({ id, type }) => (type === undefined ? [] : [[id, type]])),
+      );
+    } catch (error) {
+      if (isAppError(error) && error.kind === 'forbidden') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Interoperable image import into the stores chosen (none: the default store); Glance
+   * does the work in the background, as a task (see listImageTasks).
+   */
+  async importImage(id: string, call: ImportCall, stores: StoreChoice = {}): Promise<void> {
+    const method: Record<string, string> = { name: call.method };
+    if (call.method === 'web-download') method.uri = call.uri;
+    if (call.method === 'glance-download') {
+      method.glance_region = call.region;
+      method.glance_image_id = call.imageId;
+    }
+    const body: Record<string, unknown> = { method };
+    if (stores.allStores) body.all_stores = true;
+    else if (stores.stores !== undefined && stores.stores.length > 0) body.stores = stores.stores;
+    if (stores.allStoresMustSucceed !== undefined) {
+      body.all_stores_must_succeed = stores.allStoresMustSucceed;
+    }
     await this.#empty({
       method: 'POST',
       path: imagePath(id, '/import'),
-      ...jsonBody({ method: { name: method.method, uri: method.uri } }),
+      ...jsonBody(body),
+      explanations: {
+        403: {
+          details: { reason: 'import-refused', method: call.method },
+          message: `The cloud's policy does not allow you this import (${call.method}).`,
+        },
+      },
+    });
+  }
+
+  /** The image's tasks (its imports), oldest first. */
+  async listImageTasks(id: string): Promise<ImageTask[]> {
+    const data = await this.#session.json(
+      { method: 'GET', path: imagePath(id, '/tasks') },
+      z.looseObject({ tasks: z.array(taskSchema) }),
+    );
+    return data.tasks.toSorted((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /** Removes the image's data from one store (it must stay in another). */
+  async deleteFromStore(storeId: string, id: string): Promise<void> {
+    await this.#empty({
+      method: 'DELETE',
+      path: `/v2/stores/${encodeURIComponent(storeId)}/${encodeURIComponent(id)}`,
+      explanations: {
+        403: {
+          details: { reason: 'store-delete-refused', store: storeId },
+          message: `The cloud does not allow you to remove this image's data from store ${storeId}.`,
+        },
+        409: {
+          details: { reason: 'unknown-store', store: storeId },
+          message: `The cloud has no store ${storeId}, or the image is not active.`,
+        },
+      },
     });
   }
 
@@ -450,6 +538,7 @@ export class GlanceClient {
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (opts.size !== undefined && opts.size !== null)
       headers['content-length'] = String(opts.size);
+    if (opts.store !== undefined) headers['x-image-meta-store'] = opts.store;
     await this.#empty({
       method: 'PUT',
       path: imagePath(id, '/file'),
@@ -457,10 +546,41 @@ export class GlanceClient {
       body,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       explanations: {
+        403: {
+          details: { reason: 'upload-refused' },
+          message:
+            'This cloud does not accept image data sent directly (its policy forbids it): import the file instead.',
+        },
         409: {
           details: { reason: 'data-exists' },
           message:
             'This image already has data (or is not queued), and Glance never replaces the data of an image. Create a new image instead.',
+        },
+      },
+    });
+  }
+
+  /** Streams the image data into the staging area (`PUT /stage`), for a glance-direct import. */
+  async stageData(id: string, body: Readable, opts: UploadOptions = {}): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+    if (opts.size !== undefined && opts.size !== null)
+      headers['content-length'] = String(opts.size);
+    await this.#empty({
+      method: 'PUT',
+      path: imagePath(id, '/stage'),
+      headers,
+      body,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      explanations: {
+        404: {
+          kind: 'unsupported',
+          details: { reason: 'method-not-offered', method: 'glance-direct', offered: [] },
+          message: 'This cloud does not offer the glance-direct import.',
+        },
+        409: {
+          details: { reason: 'data-exists' },
+          message:
+            'This image already has data, or data waiting in the staging area. Create a new image instead.',
         },
       },
     });

@@ -35,6 +35,7 @@ export const en = {
   'column.min': 'Min disk / RAM',
   'column.owner': 'Owner',
   'column.tags': 'Tags',
+  'column.stores': 'Stores',
   'column.protected': 'Protected',
   'column.updated': 'Updated',
 
@@ -280,6 +281,9 @@ export const en = {
     'Select images and press Download, or drag them onto a folder on the left. Uploads from “New image” show here too.',
   'transfers.kind.download': 'Download',
   'transfers.kind.upload': 'Upload',
+  'transfers.kind.import': 'Import',
+  'transfers.importInto': '{method} into {stores}',
+  'transfers.importStoresFailed': 'Failed for {stores}',
   'transfers.pause': 'Pause',
   'transfers.resume': 'Resume',
   'transfers.cancel': 'Cancel',
@@ -316,6 +320,7 @@ export const en = {
   'state.done': 'Done',
   'state.failed': 'Failed',
   'state.cancelled': 'Cancelled',
+  'state.importing': 'Importing',
 
   'imageStatus.queued': 'queued',
   'imageStatus.saving': 'saving',
@@ -817,6 +822,24 @@ export const en = {
     'The image is protected, or you are not allowed to delete it. Unprotect it first if you own it.',
   'error.storesNotListed':
     'This cloud does not list its image stores (multiple stores are not enabled).',
+  'error.methodNotOffered': 'This cloud does not offer the {method} import. It offers: {offered}.',
+  'error.methodNotOfferedAtAll': 'This cloud does not offer the {method} import.',
+  'error.importRefused':
+    'The cloud’s policy does not allow you this import ({method}). Copying an image into more stores (copy-image) usually needs an administrator.',
+  'error.uploadRefused':
+    'This cloud does not accept image data sent directly. Choose “Stage and import (glance-direct)” instead.',
+  'error.importFailed':
+    'The cloud could not import the image ({method}) into {stores}. The image is now “{status}”.',
+  'error.importFailedTask':
+    'The cloud could not import the image ({method}) into {stores}: its import task says “{message}”. The image is now “{status}”.',
+  'error.unknownStore': 'The cloud has no store named “{store}”.',
+  'error.alreadyInStore': 'The image is already in store “{store}”.',
+  'error.notInStore': 'The image’s data is not in store “{store}”.',
+  'error.lastStore':
+    'Store “{store}” is the only one holding this image’s data, and Glance never removes the last copy. Copy it into another store first, or delete the image.',
+  'error.storeDeleteRefused':
+    'The cloud’s policy does not allow you to remove this image’s data from store “{store}”.',
+  'error.fileRefused': '{path} cannot be sent as an image. {why}',
   'error.downloadRefused':
     'The cloud does not allow you to download this image’s data (the image may be deactivated, or its policy forbids downloads).',
   'error.propertyRefused.read-only': '“{key}” is set by Glance itself and cannot be changed.',
@@ -955,6 +978,75 @@ export const en = {
   'pathUse.caFile': 'CA file',
   'pathUse.downloadFolder': 'download folder',
   'pathUse.pinnedFolder': 'folder to pin',
+
+  'fileCheck.checking': 'Checking the file…',
+  'fileCheck.raw': 'raw disk (no known header)',
+  'fileCheck.compressedFile': '{format}-compressed file',
+  'fileCheck.summary': '{format}, virtual size {size}',
+  'fileCheck.summaryNoSize': '{format}, virtual size unknown',
+  'fileCheck.fileSize': 'File size {size}',
+  'fileCheck.version': 'Version {version}',
+  'fileCheck.variant': 'Type: {variant}',
+  'fileCheck.backingFile': 'Backing file: {name}',
+  'fileCheck.dataFile': 'External data file: {name}',
+  'fileCheck.dataFileUnnamed': 'External data file (not named in the image)',
+  'fileCheck.extents': 'Extents in other files: {names}',
+  'fileCheck.encryption': 'Encrypted ({method})',
+  'fileCheck.compression': 'Cluster compression: {method}',
+  'fileCheck.volumeId': 'Volume label: {name}',
+  'fileCheck.snapshots': '{count} internal snapshots',
+  'fileCheck.snapshots#one': '1 internal snapshot',
+  'fileCheck.damagedAt': 'The {format} header is damaged or cut short at “{field}”.',
+  'fileCheck.refused': 'This file cannot be sent:',
+  'fileCheck.mismatch':
+    'You chose disk format “{chosen}”, but the file is {content}: choose “{suggested}”.',
+  'fileCheck.mismatchNone':
+    'You chose disk format “{chosen}”, but the file is {content}, for which Glance has no disk format.',
+  'fileCheck.refuse.backing-file':
+    'It refers to a backing file, which Glance refuses and the cloud could not reach. Make a standalone copy first (qemu-img convert).',
+  'fileCheck.refuse.external-data-file':
+    'Its data lives in an external data file, which Glance refuses. Make a standalone copy first (qemu-img convert).',
+  'fileCheck.refuse.extent-in-other-file':
+    'Its data lives in other files (extents), which Glance refuses. Convert it into a single file first.',
+  'fileCheck.refuse.unsafe-descriptor':
+    'Its VMDK descriptor has lines that Glance’s format check does not accept.',
+  'fileCheck.refuse.unsupported-variant':
+    'Glance does not accept this variant of the format by default.',
+  'fileCheck.refuse.unknown-features': 'It uses QCOW2 features that neither qemu nor Glance knows.',
+  'fileCheck.refuse.unsupported-format': 'Glance has no disk format for this kind of file.',
+  'fileCheck.refuse.several-formats':
+    'It looks like two formats at once (a disk header and an ISO volume), which Glance refuses.',
+  'fileCheck.refuse.damaged': 'The file is damaged or cut short.',
+  'fileCheck.refuse.empty': 'The file is empty.',
+  'fileCheck.refuse.not-a-file': 'It is not a file.',
+  'fileCheck.warn.encrypted': 'It is encrypted: a server booting it needs the key.',
+  'fileCheck.warn.compressed':
+    'It is compressed: the cloud stores it as it is and never unpacks it, so no server can boot from it. Unpack it first.',
+  'fileCheck.warn.dirty': 'It was not closed cleanly: run “qemu-img check -r all” on it first.',
+  'fileCheck.warn.corrupt': 'qemu marked it corrupt: check it with “qemu-img check”.',
+
+  'imageImport.method': 'How to send the data',
+  'imageImport.method.direct': 'Upload directly (PUT /file)',
+  'imageImport.method.glance-direct': 'Stage and import (glance-direct)',
+  'imageImport.started': 'Importing “{name}”: see Transfers for its progress.',
+
+  'stores.pick': 'Stores to write to',
+  'stores.default': 'the default store',
+  'stores.defaultTag': 'default',
+  'stores.readOnly': 'read-only',
+  'stores.all': 'Every store',
+  'stores.mustSucceed': 'Fail the import if one store fails',
+  'stores.filter': 'Store',
+  'stores.copy': 'Copy to stores…',
+  'stores.copyTitle': 'Copy “{name}” into more stores',
+  'stores.copyStart': 'Copy',
+  'stores.copyNone': 'The image is already in every store.',
+  'stores.remove': 'Remove from a store…',
+  'stores.removeTitle': 'Remove “{name}” from a store',
+  'stores.removeConfirm':
+    'Remove the data of “{name}” from store “{store}”? The image keeps its data in {others}.',
+  'stores.removeAction': 'Remove from “{store}”',
+  'stores.removed': 'Removed “{name}” from store “{store}”.',
 } as const;
 
 export type MessageKey = Exclude<keyof typeof en, `${string}#one`>;

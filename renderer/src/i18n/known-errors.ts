@@ -165,6 +165,46 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
         : say('error.alreadyHasData', { status: statusLabel(say, details.imageStatus) });
     case 'deactivated':
       return say('error.deactivated');
+    case 'method-not-offered':
+      return details.offered.length === 0
+        ? say('error.methodNotOfferedAtAll', { method: details.method })
+        : say('error.methodNotOffered', {
+            method: details.method,
+            offered: speech.list(details.offered),
+          });
+    case 'import-refused':
+      return say('error.importRefused', { method: details.method });
+    case 'upload-refused':
+      return say('error.uploadRefused');
+    case 'import-failed': {
+      const stores =
+        details.failed.length === 0
+          ? say('stores.default')
+          : speech.list(details.failed.map((store) => `“${store}”`));
+      const said = {
+        method: details.method,
+        stores,
+        status: statusLabel(say, details.imageStatus),
+      };
+      return details.taskMessage === undefined
+        ? say('error.importFailed', said)
+        : say('error.importFailedTask', { ...said, message: details.taskMessage });
+    }
+    case 'unknown-store':
+      return say('error.unknownStore', { store: details.store });
+    case 'already-in-store':
+      return say('error.alreadyInStore', { store: details.store });
+    case 'not-in-store':
+      return say('error.notInStore', { store: details.store });
+    case 'last-store':
+      return say('error.lastStore', { store: details.store });
+    case 'store-delete-refused':
+      return say('error.storeDeleteRefused', { store: details.store });
+    case 'file-refused':
+      return say('error.fileRefused', {
+        path: details.path,
+        why: details.refuse.map((reason) => say(`fileCheck.refuse.${reason}`)).join(' '),
+      });
     case 'share-needs-shared':
       return details.visibility === 'public'
         ? say('error.sharePublic')

@@ -43,12 +43,15 @@ export const callNames = [
   'exportActivity',
   'getDiagnostics',
   'openLogFolder',
+  'getUpdateStatus',
+  'checkForUpdates',
+  'installUpdate',
   'chooseFolder',
   'chooseFiles',
 ] as const;
 export type ChannelCallName = (typeof callNames)[number];
 
-export const eventNames = ['transfersChanged'] as const;
+export const eventNames = ['transfersChanged', 'updateStatusChanged'] as const;
 export type EventName = (typeof eventNames)[number];
 
 export const channelPrefix = 'glance-desk:';

@@ -33,6 +33,7 @@ import {
   type TestConnectionResult,
 } from './profile';
 import { transferActions, type Transfer, type TransferProgressEvent } from './transfer';
+import { installTimes, type UpdateStatus } from './updates';
 
 /** A call: its input schema, and (as a type only) its result. */
 interface Call<Input extends z.ZodType, Result> {
@@ -313,6 +314,13 @@ export const calls = {
   /** Shows the folder of the log files in the file manager. */
   openLogFolder: call<undefined>()(none),
 
+  // Updates (main/updates)
+  getUpdateStatus: call<UpdateStatus>()(none),
+  /** Looks for an update now, as the Help menu does; the outcome comes as `updateStatusChanged`. */
+  checkForUpdates: call<UpdateStatus>()(none),
+  /** Installs the downloaded update: now (refused while transfers run), after the transfers, or on quit. */
+  installUpdate: call<UpdateStatus>()(z.object({ when: z.enum(installTimes) }).strict()),
+
   // Dialogs (main owns them; the result is what the user picked, or nothing)
   chooseFolder: call<string | null>()(
     z.object({ title: text(200).optional(), defaultPath: path.optional() }).strict(),
@@ -330,6 +338,7 @@ export const calls = {
 /** Events main pushes to the renderer. */
 export interface Events {
   transfersChanged: TransferProgressEvent;
+  updateStatusChanged: UpdateStatus;
 }
 
 export type Calls = typeof calls;

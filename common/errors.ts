@@ -268,6 +268,11 @@ interface ReasonFields {
   'file-gone': AtPath;
   'drag-needs-window': object;
   'link-not-allowed': { hosts: string[] };
+
+  // Updates (main/updates).
+  'no-update-ready': object;
+  /** A restart now would interrupt `count` transfers. */
+  'transfers-running': { count: number };
 }
 
 export type ErrorReason = keyof ReasonFields;
@@ -402,6 +407,8 @@ const everyReason: Record<ErrorReason, true> = {
   'file-gone': true,
   'drag-needs-window': true,
   'link-not-allowed': true,
+  'no-update-ready': true,
+  'transfers-running': true,
 };
 
 /** Every reason code, at run time (for tests that check each is worded). */

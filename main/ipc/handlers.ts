@@ -223,6 +223,10 @@ export function createHandlers(services: Services): Handlers {
       await os.openFolder(services.appLog.dir);
     },
 
+    getUpdateStatus: async () => services.updates.status(),
+    checkForUpdates: async () => services.updates.check(true),
+    installUpdate: async ({ when }) => services.updates.install(when),
+
     listTransfers: async () => transfers.list(),
     startDownloads: async ({ profileId, imageIds, folder }) => {
       const target = folder ?? profiles.get(profileId).downloadFolder;

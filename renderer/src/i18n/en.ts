@@ -604,6 +604,45 @@ export const en = {
   'settings.logFolderHint':
     'The log files record failed requests, transfers and errors, without passwords or tokens. Attach them to a support request.',
 
+  'settings.updates': 'Updates',
+  'settings.automaticUpdates': 'Check for updates when Glance Desk starts',
+  'settings.updatesHint':
+    'Updates download in the background and are installed when you quit Glance Desk, or at once if you choose to restart.',
+  'settings.checkForUpdates': 'Check now',
+  'update.checking': 'Looking for updates…',
+  'update.downloading': 'Downloading Glance Desk {version}… {percent}%',
+  'update.upToDate': 'Glance Desk {version} is the latest version.',
+  'update.ready': 'Glance Desk {version} is ready. It will be installed when you quit.',
+  'update.readyTransfersRunning':
+    'Glance Desk {version} is ready. {count} transfers are running: restarting now would interrupt them.',
+  'update.readyTransfersRunning#one':
+    'Glance Desk {version} is ready. A transfer is running: restarting now would interrupt it.',
+  'update.restartPending':
+    'Glance Desk will restart to install {version} as soon as the transfers finish.',
+  'update.restartNow': 'Restart now',
+  'update.restartAfterTransfers': 'Restart after transfers finish',
+  'update.installOnQuit': 'Install when I quit',
+  'update.later': 'Later',
+  'update.off.development': 'Updates are not checked in development builds.',
+  'update.off.environment':
+    'Updates are turned off on this computer (GLANCE_DESK_DISABLE_UPDATES).',
+  'update.off.policy': 'Updates are turned off by your organisation’s policy ({path}).',
+  'update.off.policyInvalid':
+    'Updates are off: the policy file {path} is not valid. The log file says why.',
+  'update.off.unsupported':
+    'This installation cannot update itself. Install new versions the way you installed this one.',
+  'update.problem.unreachable': 'Could not reach the update server. Check your network.',
+  'update.problem.certificate':
+    'Could not check for updates: the update server’s certificate is not trusted.',
+  'update.problem.notFound': 'The update server has no updates at its address.',
+  'update.problem.serverError':
+    'The update server answered with an error ({status}). Try again later.',
+  'update.problem.badFeed':
+    'The update information on the server is not valid, so nothing was downloaded.',
+  'update.problem.badDownload':
+    'The downloaded update did not match its checksum and was discarded.',
+  'update.problem.other': 'Could not update Glance Desk. The log file has the details.',
+
   'activity.title': 'Activity',
   'activity.intro':
     'What you changed on your clouds with Glance Desk on this computer, newest first. The last 10,000 changes are kept.',
@@ -973,6 +1012,11 @@ export const en = {
   'error.fileGone': 'The file {path} is no longer there: it was moved or deleted.',
   'error.dragNeedsWindow': 'Dragging files out needs the app window.',
   'error.linkNotAllowed': 'Only links to {hosts} are opened in the browser.',
+  'error.noUpdateReady': 'No update has been downloaded yet.',
+  'error.transfersRunning':
+    '{count} transfers are running: restarting now would interrupt them. Restart after they finish instead.',
+  'error.transfersRunning#one':
+    'A transfer is running: restarting now would interrupt it. Restart after it finishes instead.',
   'pathUse.uploadFile': 'file to upload',
   'pathUse.importFile': 'file to import',
   'pathUse.caFile': 'CA file',

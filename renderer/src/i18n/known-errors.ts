@@ -415,6 +415,10 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
       return say('error.dragNeedsWindow');
     case 'link-not-allowed':
       return say('error.linkNotAllowed', { hosts: speech.list(details.hosts) });
+    case 'no-update-ready':
+      return say('error.noUpdateReady');
+    case 'transfers-running':
+      return say('error.transfersRunning', { count: details.count });
     default:
       return unknownReason(details);
   }

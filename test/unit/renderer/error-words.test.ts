@@ -246,6 +246,8 @@ const samples: { [R in ErrorReason]: [Extract<ErrorDetails, { reason: R }>, ...s
     { reason: 'link-not-allowed', hosts: ['docs.openstack.org'] },
     'docs.openstack.org',
   ],
+  'no-update-ready': [{ reason: 'no-update-ready' }],
+  'transfers-running': [{ reason: 'transfers-running', count: 3 }, '3'],
 };
 
 const english = speechIn('en');

@@ -37,6 +37,8 @@ export const callNames = [
   'startImport',
   'inspectFile',
   'controlTransfer',
+  'previewCopies',
+  'startCopies',
   'revealTransfer',
   'startDragTransfer',
   'listActivity',

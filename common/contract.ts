@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { ActivityEntry } from './activity';
 import type { ChannelCallName, EventName } from './channels';
+import type { CopyPreview } from './copy';
 import type { Diagnostics } from './diagnostics';
 import type { FileInspection } from './disk-image';
 import type { AppErrorData } from './errors';
@@ -285,7 +286,41 @@ export const calls = {
   ),
   /** What a file picked or dropped for upload really is, from its headers. */
   inspectFile: call<FileInspection>()(z.object({ path }).strict()),
-  controlTransfer: call<undefined>()(z.object({ id, action: transferAction }).strict()),
+  controlTransfer: call<undefined>()(
+    z
+      .object({
+        id,
+        action: transferAction,
+        /** A copy's cancel: keep its unfinished image on the target cloud (queued, named as such). */
+        keepTarget: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** What copying these images to another cloud would set there, leave out, and find already there. */
+  previewCopies: call<CopyPreview[]>()(
+    z
+      .object({
+        sourceProfileId: profileId,
+        targetProfileId: profileId,
+        imageIds: z.array(imageId).min(1).max(1000),
+      })
+      .strict(),
+  ),
+  /** Copy images to another cloud, each with the fields the user settled on (common/copy.ts). */
+  startCopies: call<Transfer[]>()(
+    z
+      .object({
+        sourceProfileId: profileId,
+        targetProfileId: profileId,
+        items: z
+          .array(z.object({ imageId, create: imageCreateSchema }).strict())
+          .min(1)
+          .max(1000),
+        /** Also keep a local copy of each image in this folder. */
+        localCopyFolder: path.optional(),
+      })
+      .strict(),
+  ),
   /** Show a finished download in the file manager. */
   revealTransfer: call<undefined>()(z.object({ id }).strict()),
   /** Start an OS drag of a finished download's file (call from the row's dragstart). */

@@ -198,6 +198,20 @@ interface ReasonFields {
   'action-not-allowed': { state: TransferState; action: TransferAction };
   /** No transfer has this id (any more): it was removed. */
   'transfer-gone': object;
+  /**
+   * A copy's bytes do not match: those read from the source (`side` 'source') or those the
+   * target stored ('target'). `algorithm` null: the sizes differ. `targetDeleted`: the image
+   * on the target cloud was deleted (false: it could not be, and must be deleted by hand).
+   */
+  'copy-mismatch': {
+    side: 'source' | 'target';
+    algorithm: string | null;
+    expected: string;
+    actual: string;
+    targetDeleted: boolean;
+  };
+  /** A copy's source and target are the same cloud profile. */
+  'copy-to-same-cloud': object;
 
   // The local disk (main/transfers/fs-errors.ts).
   /** `bytesNeeded`: how much more must fit before a paused download can resume, when known. */
@@ -354,6 +368,8 @@ const everyReason: Record<ErrorReason, true> = {
   'outside-folder': true,
   'action-not-allowed': true,
   'transfer-gone': true,
+  'copy-mismatch': true,
+  'copy-to-same-cloud': true,
   'disk-full': true,
   'no-permission': true,
   'read-only': true,

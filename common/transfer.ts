@@ -1,9 +1,10 @@
+import type { CopyInfo } from './copy';
 import type { AppErrorData } from './errors';
 import type { ImageCreate } from './image';
 import type { ImportProgress, ImportSource, StoreChoice } from './import';
 
 /** Transfer types shared by main (the engine, the queue) and the renderer (the panel). */
-export type TransferKind = 'download' | 'upload' | 'import';
+export type TransferKind = 'download' | 'upload' | 'import' | 'copy';
 
 export const transferStates = [
   'queued',
@@ -47,11 +48,11 @@ export interface ActionOutcome {
   /**
    * What becomes of what was transferred so far: a download's `.part` is kept (a resume or
    * a retry continues from it) or deleted, and so is an upload's new image while it is
-   * still empty.
+   * still empty, and the image a copy made on the target cloud.
    */
   leftovers: 'keep' | 'discard';
-  /** Allowed for this kind of transfer only. */
-  only?: TransferKind;
+  /** Allowed for these kinds of transfer only. */
+  only?: readonly TransferKind[];
 }
 
 const pause: ActionOutcome = { to: 'paused', leftovers: 'keep' };
@@ -63,7 +64,9 @@ const forget = (leftovers: ActionOutcome['leftovers']): ActionOutcome => ({
 });
 
 /**
- * Which actions each state allows, and what they do. A running upload cannot be paused:
+ * Which actions each state allows, and what they do. A running copy can be paused: its
+ * upload starts over on resume, and a cancel deletes its image on the target cloud even
+ * once the bytes are being verified. A running upload cannot be paused:
  * Glance takes an image's data in one request, so a paused upload would start over; nor
  * cancelled once it is verifying: the image has its data by then. Nor can an import be
  * paused once it runs, or stopped at all once the cloud is importing: Glance has no call
@@ -73,9 +76,9 @@ export const transferRules: Readonly<
   Record<TransferState, Readonly<Partial<Record<TransferAction, ActionOutcome>>>>
 > = {
   queued: { pause, cancel },
-  running: { pause: { ...pause, only: 'download' }, cancel },
+  running: { pause: { ...pause, only: ['download', 'copy'] }, cancel },
   retrying: { pause, cancel },
-  verifying: { cancel: { ...cancel, only: 'download' } },
+  verifying: { cancel: { ...cancel, only: ['download', 'copy'] } },
   importing: {},
   paused: { resume: requeue, cancel },
   done: { remove: forget('keep') },
@@ -89,7 +92,7 @@ export function actionOutcome(
   action: TransferAction,
 ): ActionOutcome | undefined {
   const outcome = transferRules[transfer.state][action];
-  return outcome?.only === undefined || outcome.only === transfer.kind ? outcome : undefined;
+  return outcome?.only === undefined || outcome.only.includes(transfer.kind) ? outcome : undefined;
 }
 
 /** The actions `transfer` allows now, in the order the UI offers them. */
@@ -141,6 +144,8 @@ export interface Transfer {
   etaSeconds: number | null;
   attempts: number;
   verification?: Verification;
+  /** Copies: the target cloud and image (the source is `profileId` and `imageId`). */
+  copy?: CopyInfo;
   /** Imports: the method, the stores and how far the cloud has got. */
   import?: ImportProgress;
   error?: AppErrorData;

@@ -39,6 +39,7 @@ import { importOpenrc } from '../profiles/import/openrc';
 import type { StashSecret } from '../profiles/import/stash-secrets';
 import { testConnection } from '../profiles/test-connection';
 import { checkSendable } from '../images/sendable';
+import { previewCopies } from '../transfers/copy-preview';
 import { fileSystemError } from '../transfers/fs-errors';
 import { importHandlers } from './import-handlers';
 import { grantForPurpose, type PathGrants } from './path-grants';
@@ -254,7 +255,18 @@ export function createHandlers(services: Services): Handlers {
       );
     },
     ...importHandlers(services),
-    controlTransfer: async ({ id, action }) => {
+    previewCopies: ({ sourceProfileId, targetProfileId, imageIds }) =>
+      previewCopies({ source: glance(sourceProfileId), target: glance(targetProfileId) }, imageIds),
+    startCopies: ({ localCopyFolder, ...request }) =>
+      transfers.enqueueCopies(
+        localCopyFolder === undefined
+          ? request
+          : {
+              ...request,
+              localCopyFolder: pathGrants.check('folder', localCopyFolder, 'download-folder'),
+            },
+      ),
+    controlTransfer: async ({ id, action, keepTarget }) => {
       switch (action) {
         case 'pause':
           await transfers.pause(id);
@@ -263,7 +275,7 @@ export function createHandlers(services: Services): Handlers {
           transfers.resume(id);
           break;
         case 'cancel':
-          await transfers.cancel(id);
+          await transfers.cancel(id, keepTarget);
           break;
         case 'retry':
           await transfers.retry(id);

@@ -4,13 +4,14 @@ import type { OpenStackSession } from '../openstack/keystone';
 export type { ImageDownload } from '../openstack/glance';
 
 /**
- * The little the transfer engine needs from a cloud: the Glance client's data calls, and a
- * way to get a fresh token before a long upload (whose streamed body cannot be re-sent
- * after a 401). The queue gets one of these per profile from the composition root.
+ * The little the transfer engine needs from a cloud: the Glance client's data calls (and
+ * the update that protects a copy once verified), and a way to get a fresh token before a
+ * long upload (whose streamed body cannot be re-sent after a 401). The queue gets one of
+ * these per profile from the composition root.
  */
 export type ImageData = Pick<
   GlanceClient,
-  | ('getImage' | 'createImage' | 'deleteImage' | 'openDownload' | 'uploadData')
+  | ('getImage' | 'createImage' | 'updateImage' | 'deleteImage' | 'openDownload' | 'uploadData')
   | ('stageData' | 'importImage' | 'listImageTasks')
 > & {
   refreshToken(): Promise<void>;
@@ -24,6 +25,7 @@ export function imageDataFor(
   return {
     getImage: (id) => glance.getImage(id),
     createImage: (fields) => glance.createImage(fields),
+    updateImage: (id, ops) => glance.updateImage(id, ops),
     deleteImage: (id) => glance.deleteImage(id),
     openDownload: (id, opts) => glance.openDownload(id, opts),
     uploadData: (id, body, opts) => glance.uploadData(id, body, opts),

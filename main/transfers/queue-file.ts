@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Transfer } from '../../common/transfer';
+import type { CopyPlan } from './copy';
 import type { DownloadPlan } from './download';
 import type { ImportPlan } from './import';
 import type { UploadPlan } from './upload';
@@ -8,7 +9,8 @@ import type { UploadPlan } from './upload';
 export type SavedTransfer =
   | { transfer: Transfer & { kind: 'download' }; plan: DownloadPlan }
   | { transfer: Transfer & { kind: 'upload' }; plan: UploadPlan }
-  | { transfer: Transfer & { kind: 'import' }; plan: ImportPlan };
+  | { transfer: Transfer & { kind: 'import' }; plan: ImportPlan }
+  | { transfer: Transfer & { kind: 'copy' }; plan: CopyPlan };
 
 interface QueueFileContent {
   version: 1;
@@ -23,7 +25,8 @@ function isSavedTransfer(value: unknown): value is SavedTransfer {
     typeof entry.transfer?.id === 'string' &&
     (entry.transfer.kind === 'download' ||
       entry.transfer.kind === 'upload' ||
-      entry.transfer.kind === 'import') &&
+      entry.transfer.kind === 'import' ||
+      entry.transfer.kind === 'copy') &&
     typeof entry.plan === 'object' &&
     entry.plan !== null
   );

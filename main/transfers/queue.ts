@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CopyRequest } from '../../common/copy';
 import { AppError } from '../../common/errors';
 import type { Image } from '../../common/image';
 import {
@@ -17,6 +18,7 @@ import { Limiter } from '../async/limiter';
 import { RunOnceScheduler } from '../async/run-once-scheduler';
 import { ThrottledBatch } from '../async/throttled-batch';
 import { toAppError } from '../net/errors';
+import { isCopy, nameCopy, newCopy } from './copy-work';
 import { isOutOfSpace } from './fs-errors';
 import type { ImageData } from './image-data';
 import { newImport } from './import-work';
@@ -49,6 +51,8 @@ type Entry = SavedTransfer & {
   controller?: AbortController;
   /** Why the transfer is being stopped: decides the state it lands in. */
   stopping?: 'pause' | 'cancel' | 'close';
+  /** A copy being cancelled keeps its unfinished image on the target cloud. */
+  keepTarget?: boolean;
   running?: Promise<void>;
   meter?: RateMeter;
 };
@@ -192,6 +196,46 @@ export class TransferQueue {
     return queued;
   }
 
+  /**
+   * Queues one copy per item. A source image that cannot be read becomes a failed transfer
+   * saying why; an unwritable local-copy folder fails here with a 'filesystem' error.
+   */
+  async enqueueCopies(request: CopyRequest): Promise<Transfer[]> {
+    if (request.sourceProfileId === request.targetProfileId) {
+      throw new AppError({
+        kind: 'validation',
+        message: 'A copy goes to another cloud than its source.',
+        details: { reason: 'copy-to-same-cloud' },
+      });
+    }
+    const entries: Entry[] = request.items.map((item) => newCopy(request, item));
+    const lookUps = new Limiter(lookUpConcurrency);
+    const images = await Promise.allSettled(
+      entries.map((entry) => lookUps.queue(() => this.lookUp(entry))),
+    );
+    for (const [index, entry] of entries.entries()) {
+      const image = images[index];
+      try {
+        if (image?.status === 'rejected') throw image.reason;
+        if (image !== undefined && isCopy(entry)) await nameCopy(entry, image.value);
+      } catch (thrown) {
+        const error = toAppError(thrown);
+        if (error.kind === 'filesystem') {
+          for (const named of entries) await this.discardLeftovers(named).catch(() => undefined);
+          throw error;
+        }
+        entry.transfer.state = 'failed';
+        entry.transfer.error = error.toJSON();
+        entry.transfer.finishedAt = new Date().toISOString();
+      }
+    }
+    for (const entry of entries) {
+      this.add(entry);
+      this.schedule(entry);
+    }
+    return entries.map((entry) => ({ ...entry.transfer }));
+  }
+
   /** Stops a queued or running transfer and keeps what it has (a download's `.part`). */
   async pause(id: string): Promise<void> {
     const entry = this.allowed(id, 'pause');
@@ -206,9 +250,14 @@ export class TransferQueue {
     this.schedule(entry);
   }
 
-  /** Stops a transfer for good, removing a download's `.part` or an upload's still-empty new image. */
-  async cancel(id: string): Promise<void> {
+  /**
+   * Stops a transfer for good, removing a download's `.part`, an upload's still-empty new
+   * image, or a copy's image on the target cloud (unless `keepTarget`: then it stays,
+   * queued and named as an unfinished copy).
+   */
+  async cancel(id: string, keepTarget = false): Promise<void> {
     const entry = this.allowed(id, 'cancel');
+    entry.keepTarget = keepTarget;
     if (entry.controller) return this.stop(entry, 'cancel');
     entry.stopping = 'cancel'; // a queued one must not start while its leftovers go
     try {
@@ -317,7 +366,7 @@ export class TransferQueue {
   }
 
   private async discardLeftovers(entry: Entry): Promise<void> {
-    await discardLeftovers(entry, () => this.options.clientFor(entry.transfer.profileId));
+    await discardLeftovers(entry, this.options.clientFor, entry.keepTarget);
     this.saver.schedule();
   }
 
@@ -331,6 +380,7 @@ export class TransferQueue {
     try {
       const data = await this.options.clientFor(transfer.profileId);
       await runTransfer(data, entry, {
+        dataFor: this.options.clientFor,
         signal,
         retryPolicy: this.retryPolicy,
         stallTimeoutMs: this.stallTimeoutMs,

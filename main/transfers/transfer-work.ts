@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Image } from '../../common/image';
+import { discardCopyLeftovers, isCopy, runCopy } from './copy-work';
 import type { DownloadRequest, Transfer, UploadRequest } from '../../common/transfer';
 import { downloadImage, type DownloadPlan } from './download';
 import { reserveDownloadTarget, safeFileName } from './file-names';
@@ -13,8 +14,9 @@ import { settled, uploadImage, type UploadPlan } from './upload';
 
 /**
  * The work on one transfer, for the queue: its new record and plan, naming a download
- * after its image, running the download or upload engine, and deleting what a transfer
- * given up leaves behind. The queue decides when; this does it.
+ * after its image, running the download or upload engine (a copy's work is in
+ * copy-work.ts), and deleting what a transfer given up leaves behind. The queue decides
+ * when; this does it.
  */
 
 function newTransfer(
@@ -99,12 +101,14 @@ export async function nameDownload(saved: SavedTransfer, image: Image): Promise<
 }
 
 export interface WorkOptions {
+  /** The data calls of a profile's cloud (a copy has two). */
+  dataFor: (profileId: string) => Promise<ImageData>;
   signal: AbortSignal;
   retryPolicy: RetryPolicy;
   stallTimeoutMs: number;
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   onVerifying: () => void;
-  /** A download lost its connection and tries again. */
+  /** A download lost its connection and tries again (a copy: either side). */
   onRetry: () => void;
   /** The plan changed (a hash or an ETag became known, an image was created): persist it. */
   onPlan: () => void;
@@ -123,6 +127,7 @@ export async function runTransfer(
   saved: SavedTransfer,
   options: WorkOptions,
 ): Promise<void> {
+  if (isCopy(saved)) return runCopy(options.dataFor, saved, options);
   if (isImport(saved)) return runImport(data, saved, options);
   const { transfer } = saved;
   const common = {
@@ -163,19 +168,22 @@ export async function runTransfer(
 /**
  * Deletes what a transfer given up leaves behind: a download's `.part`, or the image an
  * upload created, while it is still empty (never an image a finished upload filled, nor
- * one whose id the user chose: Glance never gives a deleted image's id out again).
+ * one whose id the user chose: Glance never gives a deleted image's id out again), or a
+ * copy's image on the target cloud (kept, renamed as unfinished, with `keepTarget`).
  */
 export async function discardLeftovers(
   saved: SavedTransfer,
-  dataFor: () => Promise<ImageData>,
+  dataFor: (profileId: string) => Promise<ImageData>,
+  keepTarget = false,
 ): Promise<void> {
+  if (isCopy(saved)) return discardCopyLeftovers(saved, dataFor, keepTarget);
   const { plan } = saved;
   if ('partPath' in plan) {
     if (plan.partPath !== '') await rm(plan.partPath, { force: true });
     return;
   }
   if (plan.create === null || plan.create.id !== undefined || plan.imageId === null) return;
-  const data = await dataFor();
+  const data = await dataFor(saved.transfer.profileId);
   if ((await settled(data, plan.imageId)).status !== 'queued') return;
   await data.deleteImage(plan.imageId);
   saved.plan = { ...plan, imageId: null }; // a retry creates the image again

@@ -285,6 +285,10 @@ function wordReason(speech: Speech, details: ErrorDetails, kind: ErrorKind): str
       });
     case 'transfer-gone':
       return say('error.transferGone');
+    case 'copy-mismatch':
+      return copyMismatchText(say, details);
+    case 'copy-to-same-cloud':
+      return say('error.copyToSameCloud');
     case 'disk-full':
       return diskFullText(speech, details);
     case 'no-permission':
@@ -445,6 +449,19 @@ function uploadFailedText(
   return status === 'queued'
     ? speech.say('error.uploadFailedQueued', { reason })
     : speech.say('error.uploadFailedStatus', { reason, status: statusLabel(speech.say, status) });
+}
+
+/** What did not match in a copy, and what became of the image on the target cloud. */
+function copyMismatchText(say: Say, details: ReasonDetails<'copy-mismatch'>): string {
+  const { side, algorithm, expected, actual } = details;
+  const what =
+    algorithm === null
+      ? say(`error.copyMismatch.${side}Size`, { expected, actual })
+      : say(`error.copyMismatch.${side}`, { algorithm, expected, actual });
+  const after = details.targetDeleted
+    ? say('error.copyMismatch.deleted')
+    : say('error.copyMismatch.notDeleted');
+  return `${what} ${after}`;
 }
 
 function sizeMismatchText(say: Say, details: ReasonDetails<'size-mismatch'>): string {

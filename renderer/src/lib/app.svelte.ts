@@ -205,7 +205,10 @@ class AppState {
 
   announceFinished(transfer: Transfer): void {
     const name = transfer.imageName || transfer.imageId;
-    if (transfer.state === 'done') {
+    if (transfer.state === 'done' && transfer.copy) {
+      const cloud = this.profiles.find((p) => p.id === transfer.copy?.targetProfileId)?.name ?? '';
+      this.toast('ok', t('toast.copied', { name, cloud }));
+    } else if (transfer.state === 'done') {
       const key =
         transfer.kind === 'download'
           ? 'toast.downloaded'

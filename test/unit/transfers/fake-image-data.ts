@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError } from '../../../common/errors';
-import type { Image, ImageCreate } from '../../../common/image';
+import type { Image, ImageCreate, PatchOperation } from '../../../common/image';
 import type { ImageData, ImageDownload } from '../../../main/transfers/image-data';
 
 /** A promise the test settles by hand. */
@@ -112,6 +112,14 @@ export class FakeImageData implements ImageData {
     const image = imageRecord({ ...(fields as Partial<Image>), status: 'queued' });
     this.images.set(image.id, { image, data: Buffer.alloc(0) });
     return { ...image };
+  }
+
+  async updateImage(id: string, ops: PatchOperation[]): Promise<Image> {
+    const stored = this.stored(id);
+    for (const op of ops) {
+      if (op.op !== 'remove') stored.image = { ...stored.image, [op.path.slice(1)]: op.value };
+    }
+    return { ...stored.image };
   }
 
   async deleteImage(id: string): Promise<void> {

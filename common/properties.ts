@@ -61,3 +61,36 @@ export function patchProblem(ops: readonly PatchOperation[]): ErrorDetails | und
   }
   return undefined;
 }
+
+/**
+ * The image list's own query parameters (main/openstack/image-format.ts): a property filter
+ * named like one would replace it (`limit=…`, `sort_key=…`) rather than filter.
+ */
+const listParameters: ReadonlySet<string> = new Set([
+  'name',
+  'status',
+  'visibility',
+  'owner',
+  'id',
+  'disk_format',
+  'container_format',
+  'tag',
+  'tags',
+  'member_status',
+  'size_min',
+  'size_max',
+  'protected',
+  'os_hidden',
+  'created_at',
+  'updated_at',
+  'sort',
+  'sort_key',
+  'sort_dir',
+  'limit',
+  'marker',
+]);
+
+/** Whether a property filter's key is one of the list's own parameters. */
+export function filterKeyRule(key: string): boolean {
+  return listParameters.has(key);
+}

@@ -13,7 +13,7 @@ import type {
   ImagePage,
   PatchOperation,
 } from '../../common/image';
-import { patchProblem, propertyProblem } from '../../common/properties';
+import { filterKeyRule, patchProblem, propertyProblem } from '../../common/properties';
 import type { StoreChoice } from '../../common/import';
 import type { OpenStackSession, ServiceRequest } from './keystone';
 import { wrongImage, type StatusExplanation } from '../net/errors';
@@ -182,6 +182,14 @@ export class GlanceClient {
    * default, and Huawei IMS's), or to whatever a cloud's operator set.
    */
   async listImages(query: ImageListQuery = {}, signal?: AbortSignal): Promise<ImagePage> {
+    const reserved = Object.keys(query.properties ?? {}).find(filterKeyRule);
+    if (reserved !== undefined) {
+      throw new AppError({
+        kind: 'validation',
+        message: `“${reserved}” is one of the image list's own parameters, not a property filter.`,
+        details: { reason: 'filter-key-reserved', key: reserved },
+      });
+    }
     const data = await this.#session.json(
       {
         method: 'GET',

@@ -3,6 +3,7 @@ import type { ImageSort } from '../../../common/image';
 import {
   activeFilterCount,
   emptyFilters,
+  propertyFilterProblems,
   toQuery,
   type Filters,
 } from '../../../renderer/src/lib/filters';
@@ -31,7 +32,14 @@ describe('toQuery', () => {
         sizeUnit: 'GiB',
         protected: 'no',
         hidden: 'only',
-        updatedSince: '2026-11-28',
+        memberStatus: 'pending',
+        created: { op: 'lt', at: '2026-11-01T08:30' },
+        updated: { op: 'gte', at: '2026-11-28T00:00' },
+        properties: [
+          { key: ' __os_version ', value: ' CentOS 7.9 64bit ' },
+          { key: 'hw_firmware_type', value: 'uefi' },
+          { key: '', value: 'ignored' },
+        ],
       }),
       sort,
     );
@@ -48,8 +56,11 @@ describe('toQuery', () => {
       size_max: 20 * 1024 ** 3,
       protected: false,
       os_hidden: true,
-      // Local midnight of that day.
+      member_status: 'pending',
+      // Local times, as instants.
+      created_at: { op: 'lt', value: new Date(2026, 10, 1, 8, 30).toISOString() },
       updated_at: { op: 'gte', value: new Date(2026, 10, 28).toISOString() },
+      properties: { __os_version: 'CentOS 7.9 64bit', hw_firmware_type: 'uefi' },
     });
   });
 
@@ -66,11 +77,31 @@ describe('toQuery', () => {
       owner: '\t',
       sizeMin: -1,
       sizeMax: Number.NaN,
-      updatedSince: '2026-13-40',
+      updated: { op: 'gt', at: '2026-13-40T99:00' },
+      properties: [{ key: '  ', value: 'x' }],
     });
     expect(toQuery(bad, sort)).toEqual({ sort: [sort] });
     expect(toQuery(filters({ sizeMax: Number.POSITIVE_INFINITY }), sort)).toEqual({ sort: [sort] });
-    expect(toQuery(filters({ updatedSince: 'yesterday' }), sort)).toEqual({ sort: [sort] });
+    expect(toQuery(filters({ created: { op: 'eq', at: 'yesterday' } }), sort)).toEqual({
+      sort: [sort],
+    });
+  });
+
+  test('property filters named like the list’s own parameters, or twice, are not sent', () => {
+    const rows = [
+      { key: 'limit', value: '1' },
+      { key: 'tier', value: 'gold' },
+      { key: 'tier', value: 'silver' },
+      { key: 'sort_key', value: 'name' },
+    ];
+    expect(propertyFilterProblems(rows)).toEqual(
+      new Map([
+        [0, { key: 'error.filterKeyReserved', params: { key: 'limit' } }],
+        [2, { key: 'validation.propertyDuplicate', params: { key: 'tier' } }],
+        [3, { key: 'error.filterKeyReserved', params: { key: 'sort_key' } }],
+      ]),
+    );
+    expect(toQuery(filters({ properties: rows }), sort)).toEqual({ sort: [sort] });
   });
 
   test('"all" visibility is sent (Glance lists every visibility then); protected yes is true', () => {
@@ -89,9 +120,26 @@ describe('activeFilterCount', () => {
     expect(activeFilterCount(filters({ sizeUnit: 'MiB' }))).toBe(0);
   });
 
+  test('each property filter counts, and so does each time and the member status', () => {
+    const many = filters({
+      memberStatus: 'all',
+      created: { op: 'gt', at: '2026-01-01T00:00' },
+      properties: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '' },
+      ],
+    });
+    expect(activeFilterCount(many)).toBe(4);
+    expect(Object.keys(toQuery(many, sort).properties ?? {})).toEqual(['a', 'b']);
+  });
+
   test('a field the query leaves out is not counted either', () => {
-    expect(activeFilterCount(filters({ sizeMin: -5, updatedSince: 'nonsense', tags: ',' }))).toBe(
-      0,
-    );
+    const leftOut = filters({
+      sizeMin: -5,
+      updated: { op: 'gte', at: 'nonsense' },
+      tags: ',',
+      properties: [{ key: 'marker', value: 'x' }],
+    });
+    expect(activeFilterCount(leftOut)).toBe(0);
   });
 });

@@ -30,8 +30,10 @@ export interface VendorProfile {
 export interface Provider {
   /** The name clouds.yaml's `profile:` uses (openstacksdk's vendor name). */
   id: string;
-  /** The provider's own spelling of its name (not translated). */
+  /** The provider's own spelling of its name. */
   name: string;
+  /** What the provider calls itself in another UI language, where it does. */
+  localNames?: { 'zh-CN'?: string };
   source: string;
   profile: VendorProfile;
   /** The image service when the catalog lists none; may hold `{region_name}`. */

@@ -640,6 +640,25 @@ export const en = {
   'settings.transfers': 'Transfers',
   'settings.transfersAtOnce': 'Transfers at once',
   'settings.connectionsPerDownload': 'Connections per download',
+  'template.provider': 'Start from',
+  'template.blank': 'Any OpenStack cloud (fill in every setting)',
+  'template.hint':
+    'A provider’s template knows its sign-in addresses and regions; you give your account, user and password or token.',
+  'template.source': 'Settings from {source}.',
+  'template.note.identity-v2':
+    'openstacksdk describes this cloud with Keystone v2, which Glance Desk does not support; the cloud may offer v3 by now.',
+  'template.note.image-v1':
+    'openstacksdk describes this cloud with Glance v1; Glance Desk needs v2, which the cloud may offer by now.',
+  'template.huaweiRegions':
+    'Huawei Cloud signs you in for one region at a time: the project is the region, so each region is a cloud of its own here.',
+  'template.region': 'Region',
+  'template.regionPlaceholder': 'Region ID, e.g. eu-west-1',
+  'template.otherRegion': 'Another region (type its ID)',
+  'template.account': 'Account name',
+  'template.accountHint':
+    'The Huawei Cloud account the IAM user belongs to (the user’s domain). For the account itself, the same name as the user.',
+  'template.signsInAt': 'Signs in at {url}',
+
   'settings.connectionsHint':
     'Several connections fill a long-distance link. Images under 64 MB, and servers that cannot send parts of a file, use one. A cloud’s profile can set its own.',
   'settings.downloadLimit': 'Download limit (MB/s)',

@@ -594,6 +594,24 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.followSystem': '跟随系统',
   'settings.light': '浅色',
   'settings.dark': '深色',
+  'template.provider': '从以下开始',
+  'template.blank': '任意 OpenStack 云（自行填写所有设置）',
+  'template.hint': '服务商模板已包含其登录地址和区域；你只需提供账号、用户和密码或令牌。',
+  'template.source': '设置来源：{source}。',
+  'template.note.identity-v2':
+    'openstacksdk 记载此云使用 Keystone v2，Glance Desk 不支持该版本；此云现在可能已提供 v3。',
+  'template.note.image-v1':
+    'openstacksdk 记载此云使用 Glance v1；Glance Desk 需要 v2，此云现在可能已提供。',
+  'template.huaweiRegions':
+    '华为云每次只为一个区域登录：项目就是区域，因此在这里每个区域都是一个单独的云。',
+  'template.region': '区域',
+  'template.regionPlaceholder': '区域 ID，例如 eu-west-1',
+  'template.otherRegion': '其他区域（输入其 ID）',
+  'template.account': '账号名',
+  'template.accountHint':
+    'IAM 用户所属的华为云账号（即用户所在的域）。如果用账号本身登录，则与用户名相同。',
+  'template.signsInAt': '登录地址：{url}',
+
   'settings.pinned': '固定的下载文件夹',
   'settings.noPinned': '暂无。在侧栏固定文件夹后，即可把镜像拖到上面。',
   'settings.unpin': '取消固定',

@@ -21,7 +21,8 @@ import {
 import { api, onEvent } from './api';
 import { errorText, setLocale, statusLabel, t, uiLocaleFor } from '../i18n/index.svelte';
 
-export type View = 'images' | 'shared' | 'transfers' | 'profiles' | 'activity' | 'settings';
+export type View =
+  'images' | 'shared' | 'compare' | 'transfers' | 'profiles' | 'activity' | 'settings';
 
 export interface Toast {
   id: number;
@@ -79,6 +80,8 @@ class AppState {
   toasts = $state<Toast[]>([]);
   ready = $state(false);
   startupError = $state<string | undefined>();
+  /** An image whose details the image list opens when it shows its cloud (see `openImage`). */
+  pendingDetails = $state.raw<{ profileId: string; imageId: string } | undefined>();
   /** Set while the user is asked whether unsaved edits may be dropped. */
   leaving = $state.raw<LeaveQuestion | undefined>();
 
@@ -161,6 +164,14 @@ class AppState {
     this.activeProfileId = id;
     this.view = 'images';
     await this.updateSettings({ lastProfileId: id });
+  }
+
+  /** Shows an image's details in the image list of its cloud (from the compare view). */
+  openImage(profileId: string, imageId: string): void {
+    this.leave(() => {
+      this.pendingDetails = { profileId, imageId };
+      void this.useProfile(profileId);
+    });
   }
 
   async reloadProfiles(): Promise<void> {

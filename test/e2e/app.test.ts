@@ -236,7 +236,7 @@ describe('Glance Desk in Chromium', () => {
         }),
       );
     const headerEdges = await edges(page.getByRole('columnheader'));
-    expect(headerEdges).toHaveLength(10);
+    expect(headerEdges).toHaveLength(11);
     expect(await edges(rowAt(0).getByRole('gridcell'))).toEqual(headerEdges);
 
     const form = await showFilters();

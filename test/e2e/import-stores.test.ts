@@ -1,0 +1,280 @@
+/**
+ * Import methods, stores and the file check in real Chromium, against the real handlers and
+ * the two-store test bed (`local`, the default, and `cold`), in English and in 简体中文,
+ * with screenshots in both themes: the create dialog with what the file check found, a
+ * refused backing-file qcow2, the store picker, an import's phases and a failed import in
+ * Transfers, and the stores column with its filter.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { Profile } from '../../common/profile';
+import { qemuImg } from '../integration/images/qemu-view';
+import {
+  passwordProfile,
+  startTestMain,
+  tempFolder,
+  waitForTransfer,
+  type TestMain,
+} from '../integration/ipc/harness';
+import { createRandomFile } from '../testbed/seed';
+import {
+  launchChromium,
+  openApp,
+  RENDERER_DIR,
+  screenshotBothThemes,
+  serveStatic,
+  type AppPage,
+} from './harness';
+
+const bed = inject('testbed');
+const prefix = `imp${Date.now().toString(36)}`;
+const MiB = 1024 * 1024;
+
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+let files: string;
+let web: Server;
+let webUrl: string;
+let releaseWeb!: () => void;
+
+/** One app window on its own main process, in a language, with the member's profile. */
+interface Window {
+  main: TestMain;
+  app: AppPage;
+  page: Page;
+  profile: Profile;
+}
+
+async function openWindow(systemLocale: string): Promise<Window> {
+  const main = await startTestMain();
+  const profile = await main.value('saveProfile', {
+    profile: passwordProfile(bed, bed.member, { name: 'Two stores' }),
+  });
+  await main.value('updateSettings', { lastProfileId: profile.id });
+  const app = await openApp(browser, server.url, { main, systemLocale });
+  app.page.setDefaultTimeout(20_000);
+  return { main, app, page: app.page, profile };
+}
+
+let en: Window;
+let zh: Window;
+
+beforeAll(async () => {
+  server = await serveStatic(RENDERER_DIR);
+  browser = await launchChromium();
+  files = tempFolder('e2e-import');
+  qemuImg(['create', '-q', '-f', 'qcow2', 'base.qcow2', '1G'], files);
+  qemuImg(['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', 'child.qcow2'], files);
+  // A web server for web-download: /slow.raw sends half, then the rest once released.
+  const data = randomBytes(2 * MiB);
+  const released = new Promise<void>((resolve) => (releaseWeb = resolve));
+  web = createServer((request, response) => {
+    if (request.url !== '/slow.raw') {
+      response.statusCode = 404;
+      response.end();
+      return;
+    }
+    response.setHeader('content-length', data.length);
+    response.write(data.subarray(0, MiB));
+    void released.then(() => response.end(data.subarray(MiB)));
+  });
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  en = await openWindow('en-US');
+  zh = await openWindow('zh-CN');
+});
+
+afterAll(async () => {
+  releaseWeb?.();
+  for (const window of [en, zh]) {
+    if (!window) continue;
+    const mine = window.main.services.transfers.list().filter((tr) => tr.imageId);
+    if (mine.length > 0) {
+      await window.main.call('deleteImages', {
+        profileId: window.profile.id,
+        imageIds: mine.map((tr) => tr.imageId),
+      });
+    }
+    await window.app.close();
+    await window.main.close();
+  }
+  web?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+function poll<T>(read: () => Promise<T> | T, timeout = 30_000) {
+  return expect.poll(read, { timeout, interval: 100 });
+}
+
+const dialogOf = (page: Page) => page.locator('dialog[open]');
+
+/** Opens the create dialog and picks `file` in main's file dialog. */
+async function pickInCreateDialog(window: Window, file: string, newImage: string): Promise<void> {
+  const { page, main } = window;
+  main.dialogAnswers.files = [file];
+  if ((await dialogOf(page).count()) === 0) {
+    await page.getByRole('button', { name: newImage }).click();
+  }
+  await dialogOf(page).locator('.drop button').click();
+  await poll(() => dialogOf(page).getByTestId('chosen-file').textContent()).toBe(file);
+  await poll(() => dialogOf(page).getByTestId('file-check').count()).toBe(1);
+  // The cloud's import methods and stores have arrived: the method and the stores are offered.
+  await poll(() => dialogOf(page).getByTestId('store-picker').count()).toBe(1);
+}
+
+describe('the file check in the create dialog', () => {
+  test('says what a qcow2 is, fills in its format and min disk, and warns on a mismatch', async () => {
+    const { page } = en;
+    await pickInCreateDialog(en, join(files, 'base.qcow2'), 'New image…');
+    const form = dialogOf(page);
+    const check = form.getByTestId('file-check');
+    expect(await check.locator('.summary').textContent()).toBe('QCOW2, virtual size 1 GB');
+    expect(await check.textContent()).toContain('Version 3');
+    await poll(() => form.locator('[name="disk_format"]').inputValue()).toBe('qcow2');
+    expect(await form.locator('[name="min_disk"]').inputValue()).toBe('1');
+    expect(await form.getByTestId('format-mismatch').count()).toBe(0);
+
+    await form.locator('[name="disk_format"]').selectOption('raw');
+    await poll(() => form.getByTestId('format-mismatch').textContent()).toBe(
+      'You chose disk format “raw”, but the file is QCOW2: choose “qcow2”.',
+    );
+    await screenshotBothThemes(page, 'create-file-check');
+    await form.locator('[name="disk_format"]').selectOption('qcow2');
+    await poll(() => form.getByTestId('format-mismatch').count()).toBe(0);
+  });
+
+  test('refuses a qcow2 with a backing file before anything is sent', async () => {
+    const { page, main } = en;
+    const child = join(files, 'child.qcow2');
+    await pickInCreateDialog(en, child, 'New image…');
+    const form = dialogOf(page);
+    const refused = form.getByTestId('file-refused');
+    expect(await refused.textContent()).toContain('This file cannot be sent:');
+    expect(await refused.textContent()).toContain('It refers to a backing file');
+    expect(await form.getByTestId('file-check').textContent()).toContain(
+      'Backing file: base.qcow2',
+    );
+    await form.locator('[name="name"]').fill(`${prefix}-refused`);
+    expect(await form.getByRole('button', { name: 'Create and upload' }).isDisabled()).toBe(true);
+    await screenshotBothThemes(page, 'create-refused');
+    expect(main.services.transfers.list()).toEqual([]);
+    const listed = await main.value('listImages', {
+      profileId: en.profile.id,
+      query: { name: `${prefix}-refused` },
+    });
+    expect(listed.images).toEqual([]);
+  });
+
+  test('stages and imports into a chosen store (glance-direct, store picker)', async () => {
+    const { page, main } = en;
+    const file = join(files, `${prefix}-staged.raw`);
+    await createRandomFile(file, 4 * MiB);
+    await pickInCreateDialog(en, file, 'New image…');
+    const form = dialogOf(page);
+    await form.locator('[name="name"]').fill(`${prefix}-staged`);
+    await form.locator('[name="send-method"]').selectOption('glance-direct');
+    const picker = form.getByTestId('store-picker');
+    expect(await picker.textContent()).toContain('local');
+    await picker.getByRole('checkbox', { name: /cold/ }).check();
+    await screenshotBothThemes(page, 'create-store-picker');
+    await form.getByRole('button', { name: 'Create and upload' }).click();
+    await poll(() => dialogOf(page).count(), 60_000).toBe(0);
+    const [transfer] = main.services.transfers.list().filter((tr) => tr.kind === 'import');
+    expect(transfer).toMatchObject({ state: 'done', import: { stores: ['cold'] } });
+    const image = await main.value('getImage', {
+      profileId: en.profile.id,
+      imageId: transfer?.imageId ?? '',
+    });
+    expect(image.stores).toBe('cold');
+  });
+});
+
+describe('imports in Transfers and stores in the image list', () => {
+  /** A failed web-download (404) and one the cloud is still importing, in `window`. */
+  async function importsUnderWay(window: Window): Promise<void> {
+    const { main, profile } = window;
+    const failed = await main.value('startImport', {
+      profileId: profile.id,
+      source: { method: 'web-download', url: `${webUrl}/missing.raw` },
+      create: { name: `${prefix}-missing`, disk_format: 'raw', container_format: 'bare' },
+    });
+    await waitForTransfer(main, failed.id);
+    const importing = await main.value('startImport', {
+      profileId: profile.id,
+      source: { method: 'web-download', url: `${webUrl}/slow.raw` },
+      create: { name: `${prefix}-slow`, disk_format: 'raw', container_format: 'bare' },
+    });
+    await waitForTransfer(main, importing.id, ['importing']);
+  }
+
+  test('shows the importing phase, and a failed import with its task’s message', async () => {
+    const { page } = en;
+    await importsUnderWay(en);
+    await page.getByRole('button', { name: /^Transfers/ }).click();
+    const slow = page.locator('[data-testid="transfer"]', { hasText: `${prefix}-slow` });
+    await poll(() => slow.getAttribute('data-state')).toBe('importing');
+    expect(await slow.getByTestId('import-facts').textContent()).toContain(
+      'web-download into the default store',
+    );
+    expect(await slow.getByRole('button').count()).toBe(0);
+    const missing = page.locator('[data-testid="transfer"]', { hasText: `${prefix}-missing` });
+    await poll(() => missing.getAttribute('data-state')).toBe('failed');
+    expect(await missing.textContent()).toContain(
+      'The cloud could not import the image (web-download) into “local”: its import task says “Task failed due to Internal Error”.',
+    );
+    await screenshotBothThemes(page, 'transfers-import');
+  });
+
+  test('the same in 简体中文', async () => {
+    const { page } = zh;
+    await pickInCreateDialog(zh, join(files, 'child.qcow2'), '新建镜像…');
+    expect(await dialogOf(page).getByTestId('file-refused').textContent()).toContain('后备文件');
+    await screenshotBothThemes(page, 'create-refused-zh');
+    await pickInCreateDialog(zh, join(files, 'base.qcow2'), '新建镜像…');
+    await dialogOf(page).locator('[name="send-method"]').selectOption('glance-direct');
+    await screenshotBothThemes(page, 'create-file-check-zh');
+    await page.keyboard.press('Escape');
+    await poll(() => dialogOf(page).count()).toBe(0);
+
+    await importsUnderWay(zh);
+    await page.getByRole('button', { name: /^传输/ }).click();
+    const slow = page.locator('[data-testid="transfer"]', { hasText: `${prefix}-slow` });
+    await poll(() => slow.locator('.state-chip').textContent()).toBe('导入中');
+    await screenshotBothThemes(page, 'transfers-import-zh');
+  });
+
+  test('follows the import to its end, then lists the stores and filters by one', async () => {
+    releaseWeb();
+    for (const window of [en, zh]) {
+      const slow = window.main.services.transfers
+        .list()
+        .find((tr) => tr.path.endsWith('/slow.raw'));
+      expect(await waitForTransfer(window.main, slow?.id ?? '')).toMatchObject({ state: 'done' });
+    }
+    const { page } = en;
+    await page.getByRole('button', { name: /^Images/ }).click();
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.getByRole('searchbox').fill(prefix);
+    // The staged image, and each window's failed and finished web-download.
+    const rows = page.locator('.content [role="row"]');
+    await poll(() => rows.count()).toBe(5);
+    const staged = rows.filter({ hasText: `${prefix}-staged` });
+    expect(await staged.locator('.cell.stores').textContent()).toBe('cold');
+    await page.getByTestId('store-filter').selectOption('cold');
+    await poll(() => rows.count()).toBe(1);
+    await screenshotBothThemes(page, 'images-stores');
+    await page.getByTestId('store-filter').selectOption('');
+    await poll(() => rows.count()).toBe(5);
+
+    await zh.page.getByRole('button', { name: /^镜像/ }).click();
+    await zh.page.getByRole('searchbox').fill(prefix);
+    await zh.page.getByTestId('store-filter').selectOption('local');
+    await poll(() => zh.page.locator('.content [role="row"]').count()).toBeGreaterThan(0);
+    await screenshotBothThemes(zh.page, 'images-stores-zh');
+  });
+});

@@ -41,6 +41,8 @@ export const en = {
   'column.updated': 'Updated',
 
   'images.tableLabel': 'Images',
+  'images.tableKeys':
+    'Arrow keys move between images and select one; Shift+arrows select a range, Ctrl+arrows move without selecting, Space adds or removes an image. Enter shows its details; Delete asks before deleting the selection.',
   'images.unnamed': '(no name)',
   'images.protected': 'Protected: cannot be deleted',
   'images.searchPlaceholder': 'Search loaded images (Ctrl+F)',

@@ -40,6 +40,8 @@ export const zhCN: Record<MessageKey, string> = {
   'column.updated': '更新时间',
 
   'images.tableLabel': '镜像',
+  'images.tableKeys':
+    '方向键在镜像间移动并选中；Shift+方向键选择一段，Ctrl+方向键只移动不选中，空格键加入或移出选择。Enter 查看详情，Delete 确认后删除所选镜像。',
   'images.unnamed': '（无名称）',
   'images.protected': '受保护：不能删除',
   'images.searchPlaceholder': '搜索已加载的镜像（Ctrl+F）',

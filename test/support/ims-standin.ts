@@ -198,6 +198,18 @@ export async function startImsStandin(
         });
         return;
       }
+      if (req.method === 'GET' && url.pathname === '/v2/schemas/image') {
+        // Glance's formats only: the app adds IMS's own for Huawei clouds.
+        json(res, 200, {
+          name: 'image',
+          properties: {
+            disk_format: { enum: [null, 'raw', 'qcow2', 'vhd', 'vmdk', 'iso'] },
+            container_format: { enum: [null, 'bare', 'ovf'] },
+            visibility: { enum: ['public', 'private', 'shared', 'community'] },
+          },
+        });
+        return;
+      }
       const parts = url.pathname.split('/').filter(Boolean);
       const image = images.find((candidate) => candidate.id === parts[2]);
       if (req.method === 'GET' && parts[1] === 'images' && image && parts.length === 3) {

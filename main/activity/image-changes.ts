@@ -1,13 +1,13 @@
 /**
  * The image changes the user makes through the handlers, each recorded in the activity log
  * with its outcome: created, edited (with the patch), deleted, (de)activated, imported from
- * a URL, shared with a project or no longer, a share accepted, rejected or put back to pending. Uploads are recorded when their transfer ends (recordUploads). Where the change's
+ * a URL, shared with a project or no longer, a share accepted, rejected or put back to pending. Uploads and imports are recorded when their transfer ends (recordUploads). Where the change's
  * answer does not name the image, it is read first, so the log says which image it was.
  */
 import type { ActivityAction } from '../../common/activity';
 import { AppError } from '../../common/errors';
 import type { Image, ImageCreate, ImageMember, PatchOperation } from '../../common/image';
-import { isFinished, type TransferProgressEvent } from '../../common/transfer';
+import { isFinished, type TransferKind, type TransferProgressEvent } from '../../common/transfer';
 import type { GlanceClient } from '../openstack/glance';
 import { failedOutcome, type ActivityLog } from './activity-log';
 
@@ -133,9 +133,15 @@ export function recordedChanges(
   };
 }
 
+/** The transfers that change a cloud's images, and how the log names them. */
+const recordedAs: Partial<Record<TransferKind, ActivityAction>> = {
+  upload: 'uploaded',
+  import: 'imported',
+};
+
 /**
- * Records each upload when its transfer ends (done, failed or cancelled), from the queue's
- * change events. Returns the unsubscribe.
+ * Records each upload and import when its transfer ends (done, failed or cancelled), from
+ * the queue's change events. Returns the unsubscribe.
  */
 export function recordUploads(
   transfers: { onChange(listener: (event: TransferProgressEvent) => void): () => void },
@@ -145,7 +151,8 @@ export function recordUploads(
   const recorded = new Set<string>();
   return transfers.onChange(({ transfers: changed }) => {
     for (const transfer of changed) {
-      if (transfer.kind !== 'upload' || transfer.finishedAt === undefined) continue;
+      const action = recordedAs[transfer.kind];
+      if (action === undefined || transfer.finishedAt === undefined) continue;
       if (!isFinished(transfer)) continue;
       const key = `${transfer.id} ${transfer.finishedAt}`;
       if (recorded.has(key)) continue;
@@ -153,7 +160,7 @@ export function recordUploads(
       activity.record({
         profileId: transfer.profileId,
         profileName: cloudName(transfer.profileId),
-        action: 'uploaded',
+        action,
         imageId: transfer.imageId,
         imageName: transfer.imageName,
         outcome:

@@ -34,7 +34,7 @@ const upload: Transfer = {
 };
 
 describe('recordUploads', () => {
-  it('records each upload once when it ends, with its outcome; downloads are not changes', async () => {
+  it('records each upload and import once when it ends, with its outcome; downloads are not changes', async () => {
     const listeners: ((event: TransferProgressEvent) => void)[] = [];
     const queue = {
       onChange(listener: (event: TransferProgressEvent) => void) {
@@ -62,6 +62,8 @@ describe('recordUploads', () => {
       finishedAt: done.finishedAt,
     });
     emit({ ...upload, id: 'u3', imageId: 'i3', state: 'cancelled', finishedAt: done.finishedAt });
+    // An import (glance-direct, copy-image) changes the image too: recorded as imported.
+    emit({ ...done, id: 'm1', kind: 'import', imageId: 'i4' });
 
     expect(
       activity.list().map(({ imageId, action, profileName, outcome }) => ({
@@ -71,6 +73,7 @@ describe('recordUploads', () => {
         outcome,
       })),
     ).toEqual([
+      { imageId: 'i4', action: 'imported', profileName: 'Prod', outcome: { ok: true } },
       {
         imageId: 'i3',
         action: 'uploaded',

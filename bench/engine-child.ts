@@ -21,6 +21,8 @@ interface Args {
   imageId?: string;
   folder?: string;
   file?: string;
+  /** Download connections (default 4, as the app's default). */
+  connections?: number;
 }
 
 const [mode, json] = process.argv.slice(2);
@@ -49,6 +51,7 @@ async function run(): Promise<Record<string, unknown>> {
           signal,
           policy: defaultRetryPolicy,
           stallTimeoutMs: 30_000,
+          connections: args.connections ?? 4,
           onProgress: ignore,
           onRetry: ignore,
           onVerifying: ignore,

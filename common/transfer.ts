@@ -113,6 +113,20 @@ export function bytesInPart(
   return transfer.bytesDone;
 }
 
+/**
+ * Why a download runs on one connection where the settings allow more: the image is small
+ * (under 64 MiB), the server does not answer a Range request with 206, the image's size is
+ * unknown, or it declares no checksum (one plain request lets the server's Content-MD5
+ * check the whole).
+ */
+export type OneConnectionReason = 'small-image' | 'no-ranges' | 'no-size' | 'no-hash';
+
+/** The connections a download uses; the renderer words the reason. */
+export interface DownloadConnections {
+  count: number;
+  oneBecause?: OneConnectionReason;
+}
+
 export interface Verification {
   /** 'sha512', 'md5', …: the strongest hash the image had. */
   algorithm: string;
@@ -144,6 +158,8 @@ export interface Transfer {
   etaSeconds: number | null;
   attempts: number;
   verification?: Verification;
+  /** Downloads, once running: how many connections, and why only one. */
+  connections?: DownloadConnections;
   /** Copies: the target cloud and image (the source is `profileId` and `imageId`). */
   copy?: CopyInfo;
   /** Imports: the method, the stores and how far the cloud has got. */

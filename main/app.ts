@@ -77,10 +77,7 @@ export interface ServiceDeps {
   /** Log file rotation (tests make it small). */
   logFiles?: Pick<AppLogOptions, 'maxFileBytes' | 'rotatedFiles'>;
   /** Queue tuning (tests shorten the timings). */
-  transfers?: Pick<
-    TransferQueueOptions,
-    'concurrency' | 'retry' | 'stallTimeoutMs' | 'eventIntervalMs'
-  >;
+  transfers?: Pick<TransferQueueOptions, 'retry' | 'stallTimeoutMs' | 'eventIntervalMs'>;
   /** A transfer that took at least this long gets a desktop notification when it ends. Default 10 s. */
   notifyAfterMs?: number;
   /** Automatic updates (the shell passes electron-updater). Absent: never checked. */
@@ -154,7 +151,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       const { session, glance } = clients.get(profileId);
       return Promise.resolve(imageDataFor(session, glance));
     },
+    connectionsFor: (profileId) =>
+      profiles.list().find((profile) => profile.id === profileId)?.connectionsPerDownload ??
+      settings.get('connectionsPerDownload'),
   });
+  transfers.configure(settings.all());
+  const stopFollowingSettings = settings.onChange((all) => transfers.configure(all));
   const stopLoggingTransfers = logTransfers(transfers, appLog);
   const stopRecordingUploads = recordUploads(transfers, activity, (id) => profiles.nameOf(id));
   const environment = deps.updates?.environment ?? process.env;
@@ -195,6 +197,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     async close() {
       updates.close();
       stopNotifying();
+      stopFollowingSettings();
       await transfers.close();
       await clients.close();
       stopLoggingTransfers();

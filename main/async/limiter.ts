@@ -6,10 +6,19 @@ export class Limiter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(readonly maxConcurrent: number) {
-    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-      throw new RangeError(`A limiter runs at least one task at once, not ${maxConcurrent}.`);
-    }
+  constructor(private max: number) {
+    checkCount(max);
+  }
+
+  get maxConcurrent(): number {
+    return this.max;
+  }
+
+  /** Runs up to `count` tasks at once from now on; those running go on either way. */
+  setMaxConcurrent(count: number): void {
+    checkCount(count);
+    this.max = count;
+    while (this.running < this.max && this.waiting.length > 0) this.waiting.shift()?.();
   }
 
   /** Runs `task` once a slot is free; settles as the task does. */
@@ -19,11 +28,17 @@ export class Limiter {
         this.running++;
         new Promise<T>((run) => run(task())).then(resolve, reject).finally(() => {
           this.running--;
-          this.waiting.shift()?.();
+          if (this.running < this.max) this.waiting.shift()?.();
         });
       };
-      if (this.running < this.maxConcurrent) start();
+      if (this.running < this.max) start();
       else this.waiting.push(start);
     });
+  }
+}
+
+function checkCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`A limiter runs at least one task at once, not ${count}.`);
   }
 }

@@ -42,6 +42,8 @@ export interface ImageDownload {
 export interface DownloadOptions {
   /** Start at this byte (sends `Range: bytes=N-`). */
   offset?: number;
+  /** The last byte wanted (sends `Range: bytes=offset-end`, from 0 without `offset`). */
+  end?: number;
   /**
    * With `offset`: the ETag the earlier bytes came with, sent as `If-Range`, so a server
    * whose image changed answers 200 with all of the new data instead of a range of it.
@@ -489,8 +491,9 @@ export class GlanceClient {
   async openDownload(id: string, opts: DownloadOptions = {}): Promise<ImageDownload> {
     const offset = opts.offset ?? 0;
     const headers: Record<string, string> = {};
-    if (offset > 0) headers.range = `bytes=${offset}-`;
-    if (offset > 0 && opts.ifRange !== undefined) headers['if-range'] = opts.ifRange;
+    const ranged = offset > 0 || opts.end !== undefined;
+    if (ranged) headers.range = `bytes=${offset}-${opts.end ?? ''}`;
+    if (ranged && opts.ifRange !== undefined) headers['if-range'] = opts.ifRange;
     const res = await this.#session.request({
       method: 'GET',
       path: imagePath(id, '/file'),

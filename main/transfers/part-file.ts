@@ -1,132 +1,107 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Writable } from 'node:stream';
-import { AppError } from '../../common/errors';
 import { FileHasher } from './file-hasher';
 
-const writeBatch = 1 << 20;
 const flushEvery = 64 << 20;
 
+/** A write that failed part-way (a full disk): its first `written` bytes are in the file. */
+export class PartialWrite extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly written: number,
+  ) {
+    super('A write to the .part file failed part-way.', { cause: failure });
+  }
+}
+
 /**
- * The `.part` file of one download and the running hash of what is in it. A batch is
- * counted, and handed to the hasher, only once it is written, so after any failure `size`
- * and the hash describe exactly the bytes on disk, and a retry can append from there.
+ * The `.part` file of one download, written at any offset by several connections, and the
+ * running hash of its first bytes. The downloader says how far from 0 the file is complete
+ * (`hashUpTo`), and the hasher follows; so after any failure the hash describes bytes
+ * that are on disk.
  */
 export class PartFile {
-  /** The write in progress, if any: a failed pipeline does not wait for it. */
-  private inFlight: Promise<void> = Promise.resolve();
+  /** Writes in progress: a reset or the final sync waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private flushing: Promise<void> | null = null;
-  private flushedAt = 0;
+  private unflushed = 0;
+
   private constructor(
     private readonly handle: FileHandle,
     private readonly hasher: FileHasher,
-    public size: number,
   ) {}
 
   /**
-   * Opens (or creates) the `.part`; what it already holds is hashed in the background. A
-   * symbolic link put in its place is not followed (where the OS has O_NOFOLLOW).
+   * Opens (or creates) the `.part`. A symbolic link put in its place is not followed (where
+   * the OS has O_NOFOLLOW).
    */
   static async open(path: string, algorithm: string): Promise<PartFile> {
     const noFollow = (constants.O_NOFOLLOW as number | undefined) ?? 0;
     const handle = await open(path, constants.O_RDWR | constants.O_CREAT | noFollow);
-    try {
-      const { size } = await handle.stat();
-      const hasher = new FileHasher(handle.fd, algorithm);
-      hasher.extend(size);
-      return new PartFile(handle, hasher, size);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
+    return new PartFile(handle, new FileHasher(handle.fd, algorithm));
   }
 
-  /** Resolves once no write is in progress (whether it succeeded or not). */
-  async settled(): Promise<void> {
-    await this.inFlight.catch(() => undefined);
-    await this.flushing;
+  /** The file's length now. */
+  async length(): Promise<number> {
+    return (await this.handle.stat()).size;
   }
 
   /**
-   * After a failed pipeline: waits for the last write, then cuts off anything past the
-   * bytes counted (a write that failed half-way), so the next attempt appends at `size`.
+   * Writes `chunks` one after another from `position`; resolves once all are written. A
+   * failure after some bytes were written rejects with a PartialWrite that counts them.
    */
-  async trim(): Promise<void> {
-    await this.settled();
-    await this.handle.truncate(this.size);
+  async write(chunks: Buffer[], position: number): Promise<void> {
+    const writing = this.writeAll(chunks, position);
+    this.inFlight.add(writing);
+    try {
+      await writing;
+    } finally {
+      this.inFlight.delete(writing);
+    }
+  }
+
+  /** The file's first `length` bytes are written: hash them, in the background. */
+  hashUpTo(length: number): void {
+    this.hasher.extend(length);
+  }
+
+  /** Resolves once no write or flush is in progress (whether it succeeded or not). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.flushing;
   }
 
   /** Throws away the content: a download that must start over. */
   async reset(algorithm?: string): Promise<void> {
     await this.settled();
     await this.handle.truncate(0);
-    this.size = 0;
-    this.flushedAt = 0;
+    this.unflushed = 0;
     this.hasher.reset(algorithm);
   }
 
+  /** Cuts the file to `length` bytes (what an earlier download wrote past the image's end). */
+  async truncate(length: number): Promise<void> {
+    await this.settled();
+    await this.handle.truncate(length);
+  }
+
   /**
-   * A sink that appends to the file. Its 'close' comes only after the last write has
-   * settled, so `size` is final once a pipeline into it has finished or failed. A batch
-   * that would make the file longer than `maxSize` is not written: the sink fails with an
-   * 'integrity' error (reason `too-many-bytes`), which ends the pipeline and its source.
+   * Once `flushEvery` bytes were written since the last time, starts writing them to the
+   * disk and returns that flush; otherwise null. With lots of RAM, Linux would otherwise
+   * keep the whole file dirty in the page cache until the final fsync. What was written
+   * before the call is on the disk once the flush resolves.
    */
-  sink(onWritten: (size: number) => void, maxSize = Number.POSITIVE_INFINITY): Writable {
-    const append = async (chunks: Buffer[]): Promise<void> => {
-      const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      if (this.size + total > maxSize) {
-        throw new AppError({
-          kind: 'integrity',
-          message: `The cloud sent more than the ${maxSize} bytes it announced; the download was stopped.`,
-          details: { reason: 'too-many-bytes', expectedBytes: maxSize },
-        });
-      }
-      await this.writeAt(chunks, this.size);
-      this.size += total;
-      this.hasher.extend(this.size);
-      onWritten(this.size);
-      this.flushInBackground();
-    };
-    return new Writable({
-      highWaterMark: writeBatch,
-      writev: (entries, callback) => {
-        this.inFlight = append(entries.map((entry) => entry.chunk as Buffer));
-        this.inFlight.then(() => callback(), callback);
-      },
-      destroy: (error, callback) => {
-        this.settled().then(() => callback(error));
-      },
+  flushIfDue(): Promise<void> | null {
+    if (this.flushing !== null || this.unflushed < flushEvery) return null;
+    this.unflushed = 0;
+    const flushing = this.handle.datasync().finally(() => {
+      this.flushing = null;
     });
+    this.flushing = flushing.catch(() => undefined); // the final sync reports any error
+    return flushing;
   }
 
-  private async writeAt(chunks: Buffer[], position: number): Promise<void> {
-    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    for (let written = 0; written < total;) {
-      const { bytesWritten } = await this.handle.writev(
-        sliceFrom(chunks, written),
-        position + written,
-      );
-      written += bytesWritten;
-    }
-  }
-
-  /**
-   * Starts writing the data so far to the disk every `flushEvery` bytes, so that the
-   * final fsync has little left to do (with lots of RAM, Linux would otherwise keep the
-   * whole file dirty in the page cache until that fsync).
-   */
-  private flushInBackground(): void {
-    if (this.flushing !== null || this.size - this.flushedAt < flushEvery) return;
-    this.flushedAt = this.size;
-    this.flushing = this.handle
-      .datasync()
-      .catch(() => undefined) // the final sync reports any error
-      .finally(() => {
-        this.flushing = null;
-      });
-  }
-
-  /** The hex digest of the bytes in the file, once the hasher has caught up. */
+  /** The hex digest of the bytes hashed so far, once the hasher has caught up. */
   digest(): Promise<string> {
     return this.hasher.digest();
   }
@@ -138,8 +113,27 @@ export class PartFile {
   }
 
   async close(): Promise<void> {
+    await this.settled();
     await this.hasher.close();
     await this.handle.close();
+  }
+
+  private async writeAll(chunks: Buffer[], position: number): Promise<void> {
+    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    let written = 0;
+    try {
+      while (written < total) {
+        const { bytesWritten } = await this.handle.writev(
+          sliceFrom(chunks, written),
+          position + written,
+        );
+        written += bytesWritten;
+      }
+    } catch (error) {
+      throw written > 0 ? new PartialWrite(error, written) : error;
+    } finally {
+      this.unflushed += written;
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CopyRequest } from '../../common/copy';
 import { AppError } from '../../common/errors';
+import type { AppSettings } from '../../common/profile';
 import type { Image } from '../../common/image';
 import {
   actionOutcome,
@@ -25,6 +26,7 @@ import { newImport } from './import-work';
 import { QueueFile, type SavedTransfer } from './queue-file';
 import { etaSeconds, RateMeter } from './rate';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
+import { BandwidthLimit, type TransferLimits } from './token-bucket';
 import {
   discardLeftovers,
   nameDownload,
@@ -38,8 +40,10 @@ export interface TransferQueueOptions {
   dataDir: string;
   /** The Glance data calls for a profile (the composition root builds and caches these). */
   clientFor: (profileId: string) => Promise<ImageData>;
-  /** Transfers running at once (default 2). */
+  /** Transfers running at once (default 2; `configure` changes it). */
   concurrency?: number;
+  /** A download's connections, for its profile (default 1; the app passes its settings'). */
+  connectionsFor?: (profileId: string) => number;
   retry?: RetryPolicy;
   /** No byte for this long: the download is dropped and resumed (default 30 s). */
   stallTimeoutMs?: number;
@@ -62,6 +66,10 @@ const lookUpConcurrency = 4;
 /** A change of state is saved within this long, progress within `progressSaveMs`. */
 const stateSaveMs = 100;
 const progressSaveMs = 2000;
+
+/** A limit in MB/s (as the app shows sizes: 1 MB = 1,048,576 bytes) in bytes per second. */
+const bytesPerSecond = (megabytes: number | null) =>
+  megabytes === null ? null : megabytes * 1024 * 1024;
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -86,6 +94,10 @@ export class TransferQueue {
   private readonly events: ThrottledBatch<string>;
   private readonly saver: RunOnceScheduler;
   private readonly retryPolicy: RetryPolicy;
+  private readonly limits: TransferLimits = {
+    download: new BandwidthLimit(),
+    upload: new BandwidthLimit(),
+  };
   private readonly stallTimeoutMs: number;
   private closed = false;
 
@@ -108,6 +120,18 @@ export class TransferQueue {
     }
     for (const entry of queue.entries.values()) queue.schedule(entry);
     return queue;
+  }
+
+  /**
+   * Applies the transfer settings: how many transfers run at once (those running go on
+   * when it shrinks) and the bandwidth limits all downloads, and all uploads, share.
+   */
+  configure(
+    settings: Pick<AppSettings, 'transfersAtOnce' | 'downloadLimitMBps' | 'uploadLimitMBps'>,
+  ): void {
+    this.slots.setMaxConcurrent(settings.transfersAtOnce);
+    this.limits.download.set(bytesPerSecond(settings.downloadLimitMBps));
+    this.limits.upload.set(bytesPerSecond(settings.uploadLimitMBps));
   }
 
   /** Every transfer, oldest first. */
@@ -384,6 +408,9 @@ export class TransferQueue {
         signal,
         retryPolicy: this.retryPolicy,
         stallTimeoutMs: this.stallTimeoutMs,
+        connections: this.options.connectionsFor?.(transfer.profileId) ?? 1,
+        limits: this.limits,
+        onConnections: () => this.changed(transfer.id),
         onProgress: (bytesDone, bytesTotal) => this.progress(entry, bytesDone, bytesTotal),
         onVerifying: () => this.setState(entry, 'verifying'),
         onRetry: () => {

@@ -22,10 +22,51 @@ export function isRetryable(error: AppError): boolean {
 }
 
 /**
- * Runs `attempt` until it succeeds, retrying retryable failures with exponential backoff.
- * `progressed()` tells whether the failed attempt moved forward: then the count of
- * failures in a row (and the backoff) starts again, so a long download on a flaky line
- * keeps resuming as long as each attempt gets somewhere.
+ * The retries left to something that fails now and then: after each retryable failure it
+ * says how long to wait, doubling the wait for each failure in a row, or that it is time
+ * to give up. A failure after progress counts as the first in a row again, so a long
+ * download on a flaky line keeps resuming as long as each try gets somewhere.
+ */
+export class RetryBudget {
+  private failuresInARow = 0;
+
+  constructor(private readonly policy: RetryPolicy) {}
+
+  /**
+   * After `error`: the milliseconds to wait before the next try. Throws `error` itself
+   * when it is not worth retrying, and a 'gave-up' error when the retries are used up.
+   */
+  delayAfter(error: AppError, progressed: boolean): number {
+    if (!isRetryable(error)) throw error;
+    this.failuresInARow = progressed ? 1 : this.failuresInARow + 1;
+    const { maxRetries, baseDelayMs, maxDelayMs } = this.policy;
+    if (this.failuresInARow > maxRetries) {
+      throw new AppError(
+        {
+          ...error.toJSON(),
+          message: `${error.message} Gave up after ${maxRetries} retries.`,
+          details: {
+            reason: 'gave-up',
+            retries: maxRetries,
+            ...(error.details === undefined ? {} : { last: error.details }),
+          },
+        },
+        { cause: error },
+      );
+    }
+    return Math.min(baseDelayMs * 2 ** (this.failuresInARow - 1), maxDelayMs);
+  }
+}
+
+/** Waits `ms`, or less if `signal` aborts: then it throws a 'cancelled' error. */
+export async function waitToRetry(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
+  if (signal.aborted) throw new AppError({ kind: 'cancelled' });
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying retryable failures with exponential backoff
+ * (see RetryBudget); `progressed()` tells whether the failed attempt moved forward.
  */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
@@ -36,35 +77,16 @@ export async function withRetries<T>(
     onRetry: (error: AppError, delayMs: number) => void;
   },
 ): Promise<T> {
-  let failuresInARow = 0;
+  const budget = new RetryBudget(options.policy);
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       return await attempt(attemptNumber);
     } catch (thrown) {
       const error = toAppError(thrown);
-      if (options.signal.aborted || !isRetryable(error)) throw error;
-      failuresInARow = options.progressed() ? 1 : failuresInARow + 1;
-      if (failuresInARow > options.policy.maxRetries) {
-        throw new AppError(
-          {
-            ...error.toJSON(),
-            message: `${error.message} Gave up after ${options.policy.maxRetries} retries.`,
-            details: {
-              reason: 'gave-up',
-              retries: options.policy.maxRetries,
-              ...(error.details === undefined ? {} : { last: error.details }),
-            },
-          },
-          { cause: error },
-        );
-      }
-      const delayMs = Math.min(
-        options.policy.baseDelayMs * 2 ** (failuresInARow - 1),
-        options.policy.maxDelayMs,
-      );
+      if (options.signal.aborted) throw error;
+      const delayMs = budget.delayAfter(error, options.progressed());
       options.onRetry(error, delayMs);
-      await sleep(delayMs, undefined, { signal: options.signal }).catch(() => undefined);
-      if (options.signal.aborted) throw new AppError({ kind: 'cancelled' });
+      await waitToRetry(delayMs, options.signal);
     }
   }
 }

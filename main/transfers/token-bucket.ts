@@ -57,3 +57,38 @@ export class TokenBucket {
     return this.tokens >= 0 ? 0 : (-this.tokens * 1000) / this.bytesPerSecond;
   }
 }
+
+/**
+ * A limit on bytes per second that every transfer in one direction shares (one token
+ * bucket for all downloads, one for all uploads); none while the rate is null. Each
+ * transfer reports what it moved and waits as long as `take` says.
+ */
+export class BandwidthLimit {
+  private bucket: TokenBucket | null = null;
+
+  constructor(bytesPerSecond: number | null = null) {
+    this.set(bytesPerSecond);
+  }
+
+  /** A new rate (null: no limit), from now on. */
+  set(bytesPerSecond: number | null): void {
+    if (bytesPerSecond === null) {
+      this.bucket = null;
+    } else if (this.bucket?.rate !== bytesPerSecond) {
+      // A twentieth of a second of bytes at once: smooth, yet not held up by timer delays.
+      const burst = Math.max(64 * 1024, bytesPerSecond / 20);
+      this.bucket = new TokenBucket(bytesPerSecond, burst, performance.now());
+    }
+  }
+
+  /** Counts `bytes` as moved now; the milliseconds to wait before moving more (0: go on). */
+  take(bytes: number): number {
+    return this.bucket?.take(bytes, performance.now()) ?? 0;
+  }
+}
+
+/** The limits the queue's transfers share: one for all downloads, one for all uploads. */
+export interface TransferLimits {
+  download: BandwidthLimit;
+  upload: BandwidthLimit;
+}

@@ -10,6 +10,7 @@ import type { ImageData } from './image-data';
 import { isImport, runImport } from './import-work';
 import type { SavedTransfer } from './queue-file';
 import type { RetryPolicy } from './retry';
+import type { TransferLimits } from './token-bucket';
 import { settled, uploadImage, type UploadPlan } from './upload';
 
 /**
@@ -106,12 +107,18 @@ export interface WorkOptions {
   signal: AbortSignal;
   retryPolicy: RetryPolicy;
   stallTimeoutMs: number;
+  /** A download's connections at most. */
+  connections: number;
+  /** The bandwidth limits all downloads, and all uploads, share. */
+  limits: TransferLimits;
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   onVerifying: () => void;
   /** A download lost its connection and tries again (a copy: either side). */
   onRetry: () => void;
   /** The plan changed (a hash or an ETag became known, an image was created): persist it. */
   onPlan: () => void;
+  /** The record's `connections` changed. */
+  onConnections: () => void;
   /** An import's second phase began: the cloud imports the data. */
   onImporting: () => void;
   /** An import's stores changed. */
@@ -140,7 +147,13 @@ export async function runTransfer(
       ...common,
       policy: options.retryPolicy,
       stallTimeoutMs: options.stallTimeoutMs,
+      connections: options.connections,
+      limit: options.limits.download,
       onRetry: options.onRetry,
+      onConnections: (connections) => {
+        transfer.connections = connections;
+        options.onConnections();
+      },
       onPlan: (plan) => {
         saved.plan = plan;
         options.onPlan();

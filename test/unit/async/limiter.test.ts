@@ -37,6 +37,35 @@ describe('Limiter', () => {
     expect(started).toEqual([0, 1, 2, 3]);
   });
 
+  it('takes a new limit at once: more start when it grows, fewer follow when it shrinks', async () => {
+    const limiter = new Limiter(1);
+    const gates = [gate<null>(), gate<null>(), gate<null>(), gate<null>()];
+    const started: number[] = [];
+    const done = gates.map((g, index) =>
+      limiter.queue(() => {
+        started.push(index);
+        return g.promise;
+      }),
+    );
+    await flush();
+    expect(started).toEqual([0]);
+    limiter.setMaxConcurrent(3);
+    await flush();
+    expect(started).toEqual([0, 1, 2]);
+    limiter.setMaxConcurrent(1);
+    gates[0]?.open(null);
+    gates[1]?.open(null);
+    await flush();
+    expect(started).toEqual([0, 1, 2]); // task 2 still runs: no room for task 3 yet
+    gates[2]?.open(null);
+    await flush();
+    expect(started).toEqual([0, 1, 2, 3]);
+    gates[3]?.open(null);
+    await Promise.all(done);
+    expect(() => limiter.setMaxConcurrent(0)).toThrow(RangeError);
+    expect(limiter.maxConcurrent).toBe(1);
+  });
+
   it('frees the slot of a task that fails, or throws before it returns a promise', async () => {
     const limiter = new Limiter(1);
     const failing = limiter.queue(() => Promise.reject(new Error('broken')));

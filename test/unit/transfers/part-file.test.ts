@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PartFile } from '../../../main/transfers/part-file';
 
@@ -21,40 +19,49 @@ describe('PartFile', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('writes up to maxSize bytes', async () => {
-    const data = Buffer.alloc(300_000, 7);
-    part = await PartFile.open(join(folder, 'x.part'), 'md5');
-    await pipeline(
-      Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]),
-      part.sink(() => undefined, data.length),
-    );
-    expect(part.size).toBe(data.length);
-    expect(await part.digest()).toBe(md5(data));
-  });
-
-  it('writes nothing past maxSize: the batch that would pass it fails the pipeline', async () => {
+  it('writes at any offset, and hashes the bytes from 0 it is told are complete', async () => {
+    const data = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
     const path = join(folder, 'x.part');
     part = await PartFile.open(path, 'md5');
-    const written: number[] = [];
-    // Each chunk is written on its own: the source waits for the sink before the next one.
-    async function* chunks() {
-      for (let i = 0; i < 10; i++) {
-        yield Buffer.alloc(1000, i);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    const error = await pipeline(
-      Readable.from(chunks()),
-      part.sink((size) => written.push(size), 2500),
-    ).catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      kind: 'integrity',
-      details: { reason: 'too-many-bytes', expectedBytes: 2500 },
-    });
-    await part.trim();
-    expect(part.size).toBeLessThanOrEqual(2500);
-    expect(Math.max(...written)).toBeLessThanOrEqual(2500);
-    expect((await stat(path)).size).toBe(part.size);
+    // Two "connections": the second half first, then the first in two writes at once.
+    await part.write([data.subarray(150_000)], 150_000);
+    part.hashUpTo(0);
+    await Promise.all([
+      part.write([data.subarray(0, 50_000)], 0),
+      part.write([data.subarray(50_000, 100_000), data.subarray(100_000, 150_000)], 50_000),
+    ]);
+    part.hashUpTo(100_000);
+    expect(await part.digest()).toBe(md5(data.subarray(0, 100_000)));
+    part.hashUpTo(data.length);
+    expect(await part.digest()).toBe(md5(data));
+    expect(await part.length()).toBe(data.length);
+    expect(await readFile(path)).toEqual(data);
+  });
+
+  it('starts over after a reset, and cuts to a length', async () => {
+    const path = join(folder, 'x.part');
+    part = await PartFile.open(path, 'md5');
+    await part.write([Buffer.alloc(1000, 1)], 0);
+    part.hashUpTo(1000);
+    await part.reset('sha512');
+    expect(await part.length()).toBe(0);
+    await part.write([Buffer.from('abc'), Buffer.from('def')], 0);
+    part.hashUpTo(6);
+    expect(await part.digest()).toBe(createHash('sha512').update('abcdef').digest('hex'));
+    await part.truncate(3);
+    expect((await stat(path)).size).toBe(3);
+  });
+
+  it('flushes in the background once 64 MiB were written since the last flush', async () => {
+    part = await PartFile.open(join(folder, 'x.part'), 'md5');
+    const block = Buffer.alloc(16 << 20);
+    for (let i = 0; i < 3; i++) await part.write([block], i * block.length);
+    expect(part.flushIfDue()).toBeNull();
+    await part.write([block], 3 * block.length);
+    const flush = part.flushIfDue();
+    expect(flush).not.toBeNull();
+    expect(part.flushIfDue()).toBeNull(); // one at a time, and the count started again
+    await flush;
   });
 
   it('does not follow a symbolic link put in place of the .part', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../main/transfers/token-bucket';
+import { BandwidthLimit, TokenBucket } from '../../../main/transfers/token-bucket';
 
 describe('TokenBucket', () => {
   it('lets the burst through at once, then asks to wait out the debt at the rate', () => {
@@ -51,5 +51,17 @@ describe('TokenBucket', () => {
     expect(() => new TokenBucket(100, 0, 0)).toThrow(RangeError);
     expect(() => new TokenBucket(Number.NaN, 100, 0)).toThrow(RangeError);
     expect(() => new TokenBucket(100, 100, 0).setRate(-1, 0)).toThrow(RangeError);
+  });
+});
+
+describe('BandwidthLimit', () => {
+  it('asks no wait without a limit, and to wait out the debt with one', () => {
+    const limit = new BandwidthLimit();
+    expect(limit.take(10 * 1024 * 1024)).toBe(0);
+    limit.set(1024 * 1024); // 1 MiB/s, 64 KiB of burst
+    expect(limit.take(64 * 1024)).toBe(0);
+    expect(limit.take(1024 * 1024)).toBeGreaterThan(900);
+    limit.set(null);
+    expect(limit.take(1024 * 1024)).toBe(0);
   });
 });

@@ -191,6 +191,10 @@ describe('Details panel in Chromium', () => {
     const hashes = await createRandomFile(file, 3 * MiB + 7);
     main.dialogAnswers.files = [file];
     await uploadButton.click();
+    // The file check comes first, in a dialog: the upload starts from there.
+    const check = page.locator('dialog[open]');
+    await poll(() => check.getByTestId('file-check').textContent()).toContain('raw disk');
+    await check.getByRole('button', { name: 'Upload into this image' }).click();
     await poll(() => page.locator('.toasts').textContent()).toContain(
       `Uploading data into “${name}”`,
     );

@@ -278,3 +278,83 @@ describe('imports in Transfers and stores in the image list', () => {
     await screenshotBothThemes(zh.page, 'images-stores-zh');
   });
 });
+
+describe('the image details', () => {
+  const details = () => en.page.getByRole('complementary', { name: 'Image details' });
+
+  async function openDetails(name: string): Promise<void> {
+    const { page } = en;
+    await page.getByRole('button', { name: /^Images/ }).click();
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await page.getByRole('searchbox').fill(name);
+    await page.locator('.content [role="row"]', { hasText: name }).dblclick();
+    await poll(() => details().locator('h2').textContent()).toBe(name);
+  }
+
+  test('checks the file picked to fill a queued image, and refuses a backing file', async () => {
+    const { page, main, profile } = en;
+    const name = `${prefix}-queued`;
+    await main.value('createImage', {
+      profileId: profile.id,
+      fields: { name, disk_format: 'raw', container_format: 'bare' },
+    });
+    await openDetails(name);
+    main.dialogAnswers.files = [join(files, 'child.qcow2')];
+    await details().getByRole('button', { name: 'Upload data…' }).click();
+    const check = dialogOf(page);
+    await poll(() => check.getByTestId('file-refused').count()).toBe(1);
+    // Compared with the image's own disk format: raw, not what the file is.
+    expect(await check.getByTestId('file-check').textContent()).toContain(
+      'Backing file: base.qcow2',
+    );
+    expect(await check.getByRole('button', { name: 'Upload into this image' }).isDisabled()).toBe(
+      true,
+    );
+    await screenshotBothThemes(page, 'upload-data-refused');
+    await check.getByRole('button', { name: 'Cancel' }).click();
+    await poll(() => dialogOf(page).count()).toBe(0);
+    expect(main.services.transfers.list().filter((tr) => tr.imageName === name)).toEqual([]);
+  });
+
+  test('removes an image’s data from one of its stores, once confirmed', async () => {
+    const { page, main, profile } = en;
+    const name = `${prefix}-two-stores`;
+    const file = join(files, `${name}.raw`);
+    await createRandomFile(file, MiB);
+    await main.pick('image', file);
+    const uploaded = await main.value('startUpload', {
+      profileId: profile.id,
+      path: file,
+      create: { name, disk_format: 'raw', container_format: 'bare' },
+    });
+    const { imageId } = await waitForTransfer(main, uploaded.id);
+    // Copying into a second store is for admins (Glance's default policy).
+    const admin = await main.value('saveProfile', {
+      profile: passwordProfile(bed, bed.admin, { name: 'Admin' }),
+    });
+    const copy = await main.value('startImport', {
+      profileId: admin.id,
+      source: { method: 'copy-image' },
+      imageId,
+      stores: ['cold'],
+    });
+    expect(await waitForTransfer(main, copy.id)).toMatchObject({ state: 'done' });
+
+    await openDetails(name);
+    await details().getByRole('button', { name: 'Remove from a store…' }).click();
+    const confirm = dialogOf(page);
+    await confirm.getByRole('radio', { name: 'cold' }).check();
+    expect(await confirm.getByTestId('remove-question').textContent()).toBe(
+      `Remove the data of “${name}” from store “cold”? The image keeps its data in “local”.`,
+    );
+    await screenshotBothThemes(page, 'remove-store');
+    await confirm.getByRole('button', { name: 'Remove from “cold”' }).click();
+    await poll(() => dialogOf(page).count()).toBe(0);
+    await poll(() => page.locator('.toasts').textContent()).toContain(
+      `Removed “${name}” from store “cold”.`,
+    );
+    expect((await main.value('getImage', { profileId: profile.id, imageId })).stores).toBe('local');
+    // The last copy is not offered for removal.
+    expect(await details().getByRole('button', { name: 'Remove from a store…' }).count()).toBe(0);
+  });
+});

@@ -21,6 +21,8 @@ export const activityActions = [
   'share-accepted',
   'share-rejected',
   'share-pending',
+  /** An image copied here from another cloud (`copiedFrom` says which). */
+  'copied',
 ] as const;
 export type ActivityAction = (typeof activityActions)[number];
 
@@ -43,6 +45,8 @@ export interface ActivityEntry {
   abridged?: true;
   /** Sharing: the member project (the one added or removed, or the user's own that answered). */
   project?: string;
+  /** `copied`: the cloud (its profile name then) and the image it was copied from. */
+  copiedFrom?: { cloud: string; imageId: string };
   outcome: ActivityOutcome;
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../common/contract';
 import type { AppError } from '../common/errors';
 import { ActivityLog } from './activity/activity-log';
+import { recordCopies } from './activity/copy-activity';
 import { recordUploads } from './activity/image-changes';
 import { appLocale, wordsFor, type Words } from './i18n';
 import { PathGrants } from './ipc/path-grants';
@@ -159,6 +160,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const stopFollowingSettings = settings.onChange((all) => transfers.configure(all));
   const stopLoggingTransfers = logTransfers(transfers, appLog);
   const stopRecordingUploads = recordUploads(transfers, activity, (id) => profiles.nameOf(id));
+  const stopRecordingCopies = recordCopies(transfers, activity, (id) => profiles.nameOf(id));
   const environment = deps.updates?.environment ?? process.env;
   const updates = await UpdateService.open({
     ...(deps.updates === undefined ? {} : { createUpdater: deps.updates.createUpdater }),
@@ -202,6 +204,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       await clients.close();
       stopLoggingTransfers();
       stopRecordingUploads();
+      stopRecordingCopies();
       await activity.flush();
       await appLog.close();
     },

@@ -19,6 +19,7 @@ const columns = [
   'request_id',
   'patch',
   'project',
+  'copied_from',
 ] as const;
 
 /**
@@ -50,6 +51,10 @@ function row(entry: ActivityEntry): Record<(typeof columns)[number], string | nu
     request_id: failed?.requestId,
     patch: entry.patch === undefined ? undefined : JSON.stringify(entry.patch),
     project: entry.project,
+    copied_from:
+      entry.copiedFrom === undefined
+        ? undefined
+        : `${entry.copiedFrom.cloud} ${entry.copiedFrom.imageId}`,
   };
 }
 

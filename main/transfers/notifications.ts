@@ -15,14 +15,23 @@ export type TransferNotification =
       /** The hash that checked the data, e.g. 'sha512'; absent when none could. */
       verifiedWith?: string;
     }
-  | { code: 'upload-done'; imageName: string; verifiedWith?: string }
-  | { code: 'download-failed' | 'upload-failed'; imageName: string; error?: AppErrorData };
+  | { code: 'upload-done' | 'copy-done'; imageName: string; verifiedWith?: string }
+  | {
+      code: 'download-failed' | 'upload-failed' | 'copy-failed';
+      imageName: string;
+      error?: AppErrorData;
+    };
 
 /** The notification for a transfer that has just ended, or undefined for one that gets none. */
 export function notificationFor(transfer: Transfer): TransferNotification | undefined {
   const imageName = transfer.imageName || transfer.imageId;
   if (transfer.state === 'failed') {
-    const code = transfer.kind === 'download' ? 'download-failed' : 'upload-failed';
+    const code =
+      transfer.kind === 'download'
+        ? 'download-failed'
+        : transfer.kind === 'copy'
+          ? 'copy-failed'
+          : 'upload-failed';
     return transfer.error === undefined
       ? { code, imageName }
       : { code, imageName, error: transfer.error };
@@ -31,9 +40,10 @@ export function notificationFor(transfer: Transfer): TransferNotification | unde
   const verified = transfer.verification?.ok
     ? { verifiedWith: transfer.verification.algorithm }
     : {};
-  return transfer.kind === 'download'
-    ? { code: 'download-done', imageName, folder: transfer.folder, ...verified }
-    : { code: 'upload-done', imageName, ...verified };
+  if (transfer.kind === 'download') {
+    return { code: 'download-done', imageName, folder: transfer.folder, ...verified };
+  }
+  return { code: transfer.kind === 'copy' ? 'copy-done' : 'upload-done', imageName, ...verified };
 }
 
 /**
@@ -84,8 +94,17 @@ export function notificationText(
           : say('notification.uploadedVerified', { name, algorithm });
       return { title, body };
     }
+    case 'copy-done': {
+      const algorithm = notification.verifiedWith;
+      const body =
+        algorithm === undefined
+          ? say('notification.copied', { name })
+          : say('notification.copiedVerified', { name, algorithm });
+      return { title, body };
+    }
     case 'download-failed':
-    case 'upload-failed': {
+    case 'upload-failed':
+    case 'copy-failed': {
       const reason =
         notification.error === undefined ? say('error.unexpected') : error(notification.error);
       return { title, body: say('notification.failed', { name, reason }) };

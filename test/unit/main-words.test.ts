@@ -52,6 +52,13 @@ const notificationsByCode: Record<TransferNotification['code'], TransferNotifica
   'upload-failed': [
     { code: 'upload-failed', imageName: 'ubuntu', error: { kind: 'network', message: 'x' } },
   ],
+  'copy-done': [
+    { code: 'copy-done', imageName: 'ubuntu' },
+    { code: 'copy-done', imageName: 'ubuntu', verifiedWith: 'sha512' },
+  ],
+  'copy-failed': [
+    { code: 'copy-failed', imageName: 'ubuntu', error: { kind: 'integrity', message: 'x' } },
+  ],
 };
 
 describe('main’s words', () => {

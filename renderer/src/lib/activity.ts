@@ -22,6 +22,7 @@ const actionKeys: Record<ActivityAction, MessageKey> = {
   'share-accepted': 'activity.action.share-accepted',
   'share-rejected': 'activity.action.share-rejected',
   'share-pending': 'activity.action.share-pending',
+  copied: 'activity.action.copied',
 };
 
 export function actionLabel(say: Say, action: ActivityAction): string {

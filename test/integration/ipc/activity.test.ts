@@ -103,7 +103,7 @@ describe('activity log', () => {
     expect(csvPath).toBe(main.dialogAnswers.saveAs);
     const csv = await readFile(join(folder, 'activity.csv'), 'utf8');
     expect(csv.split('\r\n')[0]).toBe(
-      '\uFEFFtime,cloud_id,cloud,action,image_id,image_name,outcome,error_kind,http_status,error_code,request_id,patch,project',
+      '\uFEFFtime,cloud_id,cloud,action,image_id,image_name,outcome,error_kind,http_status,error_code,request_id,patch,project,copied_from',
     );
     expect(csv).toContain(`,edited,${imageId},${name}-renamed,ok,`);
     expect(csv).not.toContain(otherProfileId);

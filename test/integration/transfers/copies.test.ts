@@ -253,6 +253,16 @@ describe('copying to another cloud', () => {
     });
     expect([...(image.tags as string[])].sort()).toEqual(['copy-test', '标签'].sort());
     expect(image).not.toHaveProperty('owner_specified.openstack.md5');
+    // The target cloud's activity says what came, and from where.
+    const [recorded] = await main.value('listActivity', { profileId: two, limit: 1 });
+    expect(recorded).toMatchObject({
+      action: 'copied',
+      imageId: targetId,
+      imageName: source.name,
+      profileName: 'Region two',
+      copiedFrom: { cloud: 'Region one', imageId: source.id },
+      outcome: { ok: true },
+    });
     // One request for the data, one upload: streamed, nothing resumed or restarted.
     expect(requestsTo(proxyOne, fileRequest)).toHaveLength(1);
     expect(requestsTo(proxyTwo, uploadRequest)).toHaveLength(1);

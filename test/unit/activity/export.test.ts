@@ -93,6 +93,7 @@ describe('activityCsv', () => {
       'request_id',
       'patch',
       'project',
+      'copied_from',
     ]);
     expect(first).toEqual([
       '2026-03-04T05:06:07.000Z',
@@ -107,6 +108,7 @@ describe('activityCsv', () => {
       '',
       '',
       '[{"op":"replace","path":"/name","value":"a,b"}]',
+      '',
       '',
     ]);
     expect(second).toEqual([
@@ -123,6 +125,7 @@ describe('activityCsv', () => {
       'req-9',
       '',
       '',
+      '',
     ]);
   });
 
@@ -136,7 +139,20 @@ describe('activityCsv', () => {
     delete shared.patch;
     const [, record] = parseCsv(activityCsv([shared]).slice(1));
     expect(record?.[3]).toBe('member-added');
-    expect(record?.at(-1)).toBe('0123abcd');
+    expect(record?.at(-2)).toBe('0123abcd');
+  });
+
+  it('names the cloud and image a copy came from', () => {
+    const copied: ActivityEntry = {
+      ...edited,
+      action: 'copied',
+      imageName: 'base',
+      copiedFrom: { cloud: 'Region one', imageId: 'source-id' },
+    };
+    delete copied.patch;
+    const [, record] = parseCsv(activityCsv([copied]).slice(1));
+    expect(record?.[3]).toBe('copied');
+    expect(record?.at(-1)).toBe('Region one source-id');
   });
 });
 

@@ -109,6 +109,27 @@ describe('notifications for long transfers', () => {
     for (const said of [english, chinese]) expect(said?.body).not.toContain('logged only');
   });
 
+  it('says that a copy to another cloud finished, verified, or failed and why', () => {
+    const { emit, notified, words } = setUp(10_000);
+    const verification = { algorithm: 'sha512', expected: 'a', actual: 'a', ok: true };
+    const error = {
+      kind: 'network' as const,
+      message: 'cut',
+      details: { reason: 'connection-dropped' as const },
+    };
+    emit(transfer({ kind: 'copy', state: 'done', finishedAt: after(30), verification }));
+    emit(transfer({ id: 't-2', kind: 'copy', state: 'failed', finishedAt: after(40), error }));
+    expect(notified).toEqual([
+      { code: 'copy-done', imageName: 'ubuntu-24.04', verifiedWith: 'sha512' },
+      { code: 'copy-failed', imageName: 'ubuntu-24.04', error },
+    ]);
+    expect(words('en').map((said) => said.title)).toEqual(['Copy finished', 'Copy failed']);
+    expect(words('en')[0]?.body).toBe(
+      '“ubuntu-24.04” was copied to the other cloud and verified at both ends (sha512).',
+    );
+    expect(words('zh-CN').map((said) => said.title)).toEqual(['复制完成', '复制失败']);
+  });
+
   it('stays quiet for short transfers and cancellations', () => {
     const { emit, notified } = setUp(10_000);
     emit(transfer({ state: 'done', finishedAt: after(3) }));

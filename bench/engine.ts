@@ -11,28 +11,28 @@ import { build } from 'vite';
 
 export const run = promisify(execFile);
 export const GiB = 1024 * 1024 * 1024;
-const childSource = new URL('./engine-child.ts', import.meta.url).pathname;
 
 /**
- * Bundles the engine child into one plain-Node ES module, as electron-vite bundles the app's
- * main process: running it through tsx instead would add tsx's loader thread (~30 MB) to
- * the memory measured. Returns the script's path.
+ * Bundles a child (`entry`: bench/engine-child.ts, or bench/copy-child.ts) into one
+ * plain-Node ES module, as electron-vite bundles the app's main process: running it through
+ * tsx instead would add tsx's loader thread (~30 MB) to the memory measured. Returns the
+ * script's path.
  */
-export async function bundleEngineChild(outDir: string): Promise<string> {
+export async function bundleEngineChild(outDir: string, entry = 'engine-child'): Promise<string> {
   await build({
     configFile: false,
     logLevel: 'warn',
     build: {
-      ssr: childSource,
+      ssr: new URL(`./${entry}.ts`, import.meta.url).pathname,
       outDir,
       emptyOutDir: true,
       target: 'node20',
       minify: false,
-      rollupOptions: { output: { entryFileNames: 'engine-child.mjs' } },
+      rollupOptions: { output: { entryFileNames: `${entry}.mjs` } },
     },
     ssr: { noExternal: true, target: 'node' },
   });
-  return join(outDir, 'engine-child.mjs');
+  return join(outDir, `${entry}.mjs`);
 }
 
 export interface ChildResult {

@@ -6,12 +6,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestbed } from '../test/testbed/index';
+import { copy } from './copy';
 import { renderer } from './renderer';
 import { transfers } from './transfers';
 import type { BenchResult, BenchSuite } from './types';
 
 /** Every suite; add new ones (e.g. renderer benchmarks) here. */
-const suites: BenchSuite[] = [transfers, renderer];
+const suites: BenchSuite[] = [transfers, renderer, copy];
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 

@@ -44,6 +44,8 @@ let huawei: Profile;
 let downloaded: SeededImage;
 let described: SeededImage;
 let other: SeededImage;
+/** An image without data, for "Upload data…". */
+let queuedName: string;
 
 beforeAll(async () => {
   [downloaded, described, other] = (await seedImages(bed, 3, { prefix, withData: true })) as [
@@ -101,6 +103,11 @@ beforeAll(async () => {
     profileId: admin.id,
     imageId: offered.id,
     project: { id: bed.member.projectId },
+  });
+  queuedName = `${prefix}-queued`;
+  await main.value('createImage', {
+    profileId: member.id,
+    fields: { name: queuedName, disk_format: 'raw', container_format: 'bare' },
   });
   // Transfers with a row, and Activity with a change.
   await main.pick('folder', downloads);
@@ -204,7 +211,7 @@ describe.each(combinations)('axe-core, $theme theme, $locale', ({ locale, theme 
     // patch preview, the question about unsaved edits, filters, and every dialog the
     // toolbar opens.
     await page.getByRole('searchbox').fill(prefix);
-    await poll(() => rows().count()).toBe(3);
+    await poll(() => rows().count()).toBe(4);
     await check('images');
     await row(described).click();
     await check('images-selected');
@@ -216,6 +223,14 @@ describe.each(combinations)('axe-core, $theme theme, $locale', ({ locale, theme 
     await openDialog(() => stores.click());
     await check('stores');
     await closeDialog();
+    await rows().filter({ hasText: queuedName }).dblclick();
+    main.dialogAnswers.files = [imageFile];
+    await openDialog(() => button('details.uploadData').click());
+    await poll(() => dialog().getByTestId('file-check').textContent()).not.toBe('');
+    await check('upload-data');
+    await closeDialog();
+
+    await row(described).dblclick();
     await button('details.edit').click();
     await page.locator('form.edit [name="name"]').fill(`${described.name}-renamed`);
     await check('edit');

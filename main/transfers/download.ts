@@ -70,7 +70,7 @@ const MiB = 1024 * 1024;
 /** Bytes a connection collects before writing them with one `writev`. */
 const writeBatch = MiB;
 /** A connection stops reading while this much of it waits to be written. */
-const maxPending = 8 * MiB;
+const maxPending = 2 * MiB;
 /** What a slow connection collected is written at least this often, so progress shows. */
 const writeEveryMs = 250;
 /** The end of a segment whose image has no known size, until a response tells it. */

@@ -335,6 +335,13 @@ export const en = {
   'transfers.rate': '{rate}/s',
   'transfers.eta': '{eta} left',
   'transfers.attempts': 'attempt {count}',
+  'transfers.connections': '{count} connections',
+  'transfers.connections#one': '1 connection',
+  'transfers.oneBecause.small-image': '1 connection: the image is under 64 MB',
+  'transfers.oneBecause.no-ranges': '1 connection: the server cannot send parts of a file',
+  'transfers.oneBecause.no-size': '1 connection: the image’s size is unknown',
+  'transfers.oneBecause.no-hash':
+    '1 connection: the image declares no checksum, so the server’s is checked over the whole file',
   'transfers.verified': 'Verified ({algorithm})',
   'transfers.mismatch':
     'Verification failed ({algorithm}): expected {expected}, got {actual}. The file was not kept.',

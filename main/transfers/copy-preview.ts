@@ -67,7 +67,15 @@ async function sameDataOn(
       ? { checksum: image.checksum }
       : null;
   if (filter === null) return [];
-  const { images } = await target.listImages({ properties: filter, limit: 100 });
+  let images: Image[];
+  try {
+    ({ images } = await target.listImages({ properties: filter, limit: 100 }));
+  } catch (error) {
+    // A cloud that does not filter on the hash (an older Glance, another vendor) says so
+    // with a 400: then nothing is known to be there already.
+    if (toAppError(error).kind === 'bad-request') return [];
+    throw error;
+  }
   return images
     .filter((found) => found.size === image.size)
     .map((found) => ({ id: found.id, name: found.name, status: found.status }));

@@ -439,6 +439,56 @@ describe('copying to another cloud', () => {
     expect(queueFile.transfers.some((t) => t.plan.targetImageId === targetId)).toBe(true);
   });
 
+  it('pauses a running copy and, resumed, starts its upload over into the same image', async () => {
+    proxyOne.addRule({
+      match: fileRequest,
+      fault: { kind: 'stall', afterBytes: 6 * MiB, ms: 30_000 },
+    });
+    const started = await startCopy(source.id);
+    const held = await sentMoreThan(started.id, 4 * MiB);
+    const targetId = held.copy?.targetImageId ?? '';
+    await main.value('controlTransfer', { id: started.id, action: 'pause' });
+    expect(main.services.transfers.get(started.id).state).toBe('paused');
+    await main.value('controlTransfer', { id: started.id, action: 'resume' });
+    const done = await finished(started.id);
+    expect(done).toMatchObject({ state: 'done', copy: { targetImageId: targetId } });
+    await expectSameData(targetId);
+  });
+
+  it('says why an image cannot be copied, and copies the others', async () => {
+    const gone = randomUUID();
+    const empty = (
+      await glanceOne('POST', '/v2/images', {
+        name: `no data ${run}`,
+        disk_format: 'raw',
+        container_format: 'bare',
+      })
+    ).json<{ id: string }>().id;
+    madeOnOne.push(empty);
+    const previews = await preview([gone, empty, source.id]);
+    expect(previews.map((p) => p.problem?.details?.reason)).toEqual([
+      undefined,
+      'no-data',
+      undefined,
+    ]);
+    expect(previews[0]?.problem?.kind).toBe('not-found');
+    const started = await main.value('startCopies', {
+      sourceProfileId: one,
+      targetProfileId: two,
+      items: [gone, source.id].map((imageId) => ({
+        imageId,
+        create: {
+          name: `missing and present ${run}`,
+          disk_format: 'raw',
+          container_format: 'bare',
+        },
+      })),
+    });
+    expect(started[0]).toMatchObject({ state: 'failed', error: { kind: 'not-found' } });
+    const done = await finished(started[1]?.id ?? '');
+    expect(done.state).toBe('done');
+  });
+
   it('refuses a copy to the same cloud, and a local-copy folder the user did not choose', async () => {
     const same = await main.call('startCopies', {
       sourceProfileId: one,

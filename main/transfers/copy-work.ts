@@ -82,6 +82,7 @@ export async function runCopy(
     signal: options.signal,
     policy: options.retryPolicy,
     stallTimeoutMs: options.stallTimeoutMs,
+    limits: options.limits,
     onProgress: options.onProgress,
     onVerifying: options.onVerifying,
     onRetry: options.onRetry,

@@ -10,6 +10,7 @@ import { expectedHashOf, MultiHash, type ExpectedHash } from './hashing';
 import type { ImageData } from './image-data';
 import { LocalCopy } from './local-copy';
 import { isRetryable, withRetries, type RetryPolicy } from './retry';
+import type { TransferLimits } from './token-bucket';
 import { settled } from './upload';
 
 /** What the queue persists about a copy, so that it can start again after a restart. */
@@ -34,6 +35,11 @@ export interface CopyOptions {
   policy: RetryPolicy;
   /** No byte moving for this long: the stalled side is dropped (the source resumes, the upload restarts). */
   stallTimeoutMs: number;
+  /**
+   * The bandwidth limits every download, and every upload, shares: each byte of a copy is
+   * both (it comes down from the source and goes up to the target), so it waits for both.
+   */
+  limits?: TransferLimits;
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   /** The source connection dropped or stalled; it resumes with Range after `delayMs`. */
   onRetry: (error: AppError, delayMs: number) => void;
@@ -412,6 +418,9 @@ class CopyRun {
       if (this.bytesSent === this.size) this.checkSource(hash);
       watch.waiting = 'target';
       await write(body, chunk, signal);
+      // Waiting for the bandwidth limits is no stall of either side.
+      watch.waiting = 'nothing';
+      await this.withinLimits(chunk.length, signal);
       watch.progressed();
       if (this.bytesSent - reported >= progressStep || this.bytesSent === this.size) {
         reported = this.bytesSent;
@@ -427,6 +436,14 @@ class CopyRun {
     if (this.bytesSent < this.size) await this.fromSource(push, signal, watch);
     if (this.size === 0) this.checkSource(hash);
     body.end();
+  }
+
+  /** Waits as long as the bandwidth limits say, after `bytes` moved down and up. */
+  private async withinLimits(bytes: number, signal: AbortSignal): Promise<void> {
+    const { limits } = this.options;
+    if (limits === undefined) return;
+    const waitMs = Math.max(limits.download.take(bytes), limits.upload.take(bytes));
+    if (waitMs > 0) await sleep(waitMs, undefined, { signal }).catch(() => undefined);
   }
 
   /** The source's bytes from `bytesSent` on, resuming with Range after a drop or a stall. */

@@ -79,12 +79,14 @@ describe('test bed: stores and interoperable import', () => {
       checksum: createHash('md5').update(data).digest('hex'),
       stores: 'local',
     });
-    const tasks = (await member('GET', `/v2/images/${id}/tasks`)).json<{
-      tasks: { type: string; status: string }[];
-    }>();
-    expect(tasks.tasks).toEqual([
-      expect.objectContaining({ type: 'api_image_import', status: 'success' }),
-    ]);
+    // The image turns active before the task records its own end: wait for the task too.
+    const tasks = async () =>
+      (await member('GET', `/v2/images/${id}/tasks`)).json<{
+        tasks: { type: string; status: string }[];
+      }>().tasks;
+    await expect
+      .poll(tasks, { timeout: 60_000, interval: 250 })
+      .toEqual([expect.objectContaining({ type: 'api_image_import', status: 'success' })]);
     expect((await member('DELETE', `/v2/images/${id}`)).status).toBe(204);
   });
 

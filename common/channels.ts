@@ -24,7 +24,6 @@ export const callNames = [
   'getMetadefs',
   'getImportOptions',
   'removeImageFromStore',
-  'importImageFromUrl',
   'listImageMembers',
   'countImageMembers',
   'addImageMember',

@@ -229,9 +229,6 @@ export const calls = {
   getImportOptions: call<ImportOptions>()(z.object({ profileId }).strict()),
   /** Removes an image's data from one store (it stays in the others); the image after. */
   removeImageFromStore: call<Image>()(z.object({ profileId, imageId, store: storeId }).strict()),
-  importImageFromUrl: call<undefined>()(
-    z.object({ profileId, imageId, url: z.url({ protocol: /^https?$/ }) }).strict(),
-  ),
 
   // Sharing: the owner's side (an image's member projects), then the member's.
   listImageMembers: call<ImageMemberInfo[]>()(z.object({ profileId, imageId }).strict()),

@@ -1,7 +1,7 @@
 /**
  * The image changes the user makes through the handlers, each recorded in the activity log
- * with its outcome: created, edited (with the patch), deleted, (de)activated, imported from
- * a URL, shared with a project or no longer, a share accepted, rejected or put back to pending. Uploads and imports are recorded when their transfer ends (recordUploads). Where the change's
+ * with its outcome: created, edited (with the patch), deleted, (de)activated, shared with a
+ * project or no longer, a share accepted, rejected or put back to pending. Uploads and imports are recorded when their transfer ends (recordUploads). Where the change's
  * answer does not name the image, it is read first, so the log says which image it was.
  */
 import type { ActivityAction } from '../../common/activity';
@@ -19,7 +19,6 @@ type ChangingCalls = Pick<
   | 'deleteImage'
   | 'deactivateImage'
   | 'reactivateImage'
-  | 'importImage'
   | 'addMember'
   | 'removeMember'
   | 'updateMemberStatus'
@@ -35,7 +34,6 @@ export interface ImageChanges {
   updateImage(imageId: string, ops: PatchOperation[]): Promise<Image>;
   deleteImage(imageId: string): Promise<void>;
   setActive(imageId: string, active: boolean): Promise<void>;
-  importFromUrl(imageId: string, url: string): Promise<void>;
   addMember(imageId: string, project: string): Promise<ImageMember>;
   removeMember(imageId: string, project: string): Promise<void>;
   /** The member project's answer to a share: `project` is the user's own. */
@@ -112,10 +110,6 @@ export function recordedChanges(
           imageName: await nameOf(imageId),
         },
         () => (active ? glance.reactivateImage(imageId) : glance.deactivateImage(imageId)),
-      ),
-    importFromUrl: async (imageId, url) =>
-      record({ action: 'imported', imageId, imageName: await nameOf(imageId) }, () =>
-        glance.importImage(imageId, { method: 'web-download', uri: url }),
       ),
     addMember: async (imageId, project) =>
       record({ action: 'member-added', imageId, imageName: await nameOf(imageId), project }, () =>

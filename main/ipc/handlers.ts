@@ -159,9 +159,6 @@ export function createHandlers(services: Services): Handlers {
     getImageSchema: async ({ profileId }) =>
       imageSchemaInfo(await glance(profileId).getImageSchema()),
     getMetadefs: ({ profileId, reload }) => clients.get(profileId).metadefs.namespaces(reload),
-    importImageFromUrl: async ({ profileId, imageId, url }) => {
-      await changes(profileId).importFromUrl(imageId, url);
-    },
 
     listImageMembers: async ({ profileId, imageId }) => {
       const { glance: client, projects } = clients.get(profileId);

@@ -83,6 +83,9 @@ export async function runImport(
       transfer.import = progress;
       options.onImport();
     },
+    onImage: (image) => {
+      transfer.imageName = image.name ?? image.id;
+    },
     onPlan: (plan) => {
       saved.plan = plan;
       transfer.imageId = plan.imageId ?? '';

@@ -48,6 +48,8 @@ export interface ImportOptions {
   /** The cloud took the import: the importing phase begins. */
   onImporting: () => void;
   onImport: (progress: ImportProgress) => void;
+  /** The image as last read (its name, for the record). */
+  onImage: (image: Image) => void;
   onPlan: (plan: ImportPlan) => void;
   /** How long to wait between two looks at the image (default: 1 s, growing to 5 s). */
   followDelayMs?: (look: number) => number;
@@ -173,6 +175,7 @@ async function send(
   } else {
     image = (await imageToFill(data, plan, update)).image;
   }
+  options.onImage(image);
   const tasksBefore = await data.listImageTasks(image.id).then(
     (tasks) => tasks.map((task) => task.id),
     () => null,
@@ -202,6 +205,7 @@ async function follow(data: ImageData, plan: ImportPlan, options: ImportOptions)
       if (++failuresInARow > options.policy.maxRetries) throw error;
       continue;
     }
+    options.onImage(image);
     const progress = progressOf(image, plan);
     options.onImport(progress);
     const copied = copiedMiB(task);

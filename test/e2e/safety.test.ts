@@ -262,7 +262,11 @@ describe('Safety and clarity in Chromium', () => {
     await page.getByRole('button', { name: /^Images/ }).click();
     for (const [name, path, outcome] of [
       [`${prefix}-imported`, '/disk.raw', `Imported “${prefix}-imported”`],
-      [`${prefix}-not-imported`, '/missing.raw', `could not import “${prefix}-not-imported”`],
+      [
+        `${prefix}-not-imported`,
+        '/missing.raw',
+        `“${prefix}-not-imported” failed. The cloud could not import the image (web-download)`,
+      ],
     ] as const) {
       await button('New image…').click();
       const form = dialog();
@@ -271,6 +275,7 @@ describe('Safety and clarity in Chromium', () => {
       await form.getByRole('radio', { name: 'Import from a URL' }).check();
       await form.locator('[name="url"]').fill(`${importUrl}${path}`);
       await form.getByRole('button', { name: 'Create and import' }).click();
+      // The cloud imports in the background: Transfers follows it and says how it ended.
       await poll(() => dialog().count()).toBe(0);
       await poll(() => toasts().textContent(), 90_000).toContain(outcome);
     }

@@ -269,7 +269,6 @@ export const en = {
   'create.keepsRunning': 'The upload keeps running if you close this window.',
   'create.createUpload': 'Create and upload',
   'create.createImport': 'Create and import',
-  'create.importStarted': 'The cloud is importing “{name}” from the URL.',
   'create.createdNoData':
     'The image “{name}” ({id}) was created, but its data did not arrive, so it is empty (queued). Sending again puts the data into this same image; its other fields can be edited later in its details.',
   'create.uploadInto': 'Upload into this image',
@@ -845,11 +844,6 @@ export const en = {
   'toast.deleted': 'Deleted {count} images.',
   'toast.deleted#one': 'Deleted 1 image.',
   'toast.imported': 'Imported “{name}”: its data is in the cloud.',
-  'toast.importFailed':
-    'The cloud could not import “{name}” from the URL (status: {status}). Check that the address can be reached from the cloud, then delete the image or import it again.',
-  'toast.importStillRunning':
-    'The cloud is still importing “{name}”. Refresh the list later to see whether it finished.',
-  'toast.importUnknown': 'Could not check the import of “{name}”: {reason}',
 
   // Main's own surfaces (main/i18n.ts): desktop notifications, the menu, native dialogs.
   'notification.download-done': 'Download finished',

@@ -262,7 +262,6 @@ export const zhCN: Record<MessageKey, string> = {
   'create.keepsRunning': '关闭此窗口后上传仍会继续。',
   'create.createUpload': '创建并上传',
   'create.createImport': '创建并导入',
-  'create.importStarted': '云端正在从 URL 导入“{name}”。',
   'create.createdNoData':
     '镜像“{name}”（{id}）已创建，但数据没有传到，因此它是空的（排队中）。再次发送会把数据放进同一个镜像；其他字段可稍后在详情中编辑。',
   'create.uploadInto': '上传到此镜像',
@@ -786,10 +785,6 @@ export const zhCN: Record<MessageKey, string> = {
   'toast.copiesStarted': '已开始 {count} 个复制到 {cloud}。',
   'toast.deleted': '已删除 {count} 个镜像。',
   'toast.imported': '已导入“{name}”：数据已在云中。',
-  'toast.importFailed':
-    '云无法从该 URL 导入“{name}”（状态：{status}）。请确认云能访问该地址，然后删除镜像或重新导入。',
-  'toast.importStillRunning': '云仍在导入“{name}”。请稍后刷新列表查看是否完成。',
-  'toast.importUnknown': '无法检查“{name}”的导入情况：{reason}',
 
   'notification.download-done': '下载完成',
   'notification.upload-done': '上传完成',

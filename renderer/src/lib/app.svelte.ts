@@ -3,7 +3,6 @@
  * main's `transfersChanged` events) and toasts. One instance, shared by every view.
  */
 import type { AppInfo } from '../../../common/contract';
-import type { Image } from '../../../common/image';
 import {
   defaultAppSettings,
   type AppSettings,
@@ -19,7 +18,7 @@ import {
   type TransferProgressEvent,
 } from '../../../common/transfer';
 import { api, onEvent } from './api';
-import { errorText, setLocale, statusLabel, t, uiLocaleFor } from '../i18n/index.svelte';
+import { errorText, setLocale, t, uiLocaleFor } from '../i18n/index.svelte';
 
 export type View =
   'images' | 'shared' | 'compare' | 'transfers' | 'profiles' | 'activity' | 'settings';
@@ -45,26 +44,6 @@ export interface LeaveQuestion {
  */
 export function bytesLostBy(transfer: Transfer, action: TransferAction): number {
   return actionOutcome(transfer, action)?.leftovers === 'discard' ? bytesInPart(transfer) : 0;
-}
-
-/** How long to wait before each look at an image being imported: about 3 minutes in all. */
-const importCheckDelaysMs = [2, 3, 5, 10, 15, 25, 40, 40, 40].map((s) => s * 1000);
-
-export type ImportOutcome = 'done' | 'failed' | 'unknown';
-export type ImportState = 'done' | 'failed' | 'pending';
-
-/**
- * What an image says about its import: active when the data arrived; killed, or back to
- * queued with the store listed under `os_glance_failed_import`, when it failed.
- */
-export function importState(image: Image): ImportState {
-  if (image.status === 'active') return 'done';
-  if (image.status === 'killed') return 'failed';
-  const failedStores = image.properties.os_glance_failed_import;
-  if (image.status === 'queued' && typeof failedStores === 'string' && failedStores.trim() !== '') {
-    return 'failed';
-  }
-  return 'pending';
 }
 
 class AppState {
@@ -231,45 +210,6 @@ class AppState {
       const reason = transfer.error ? errorText(transfer.error) : '';
       this.toast('error', t('toast.transferFailed', { name, reason }));
     }
-  }
-
-  /**
-   * Follows a web-download import that the cloud runs in the background: asks for the image
-   * a few times, further and further apart, until it is active or the import failed, and
-   * says so in a toast (or, after the last look, that it is still going). `onupdate` gets
-   * the image each time.
-   */
-  async watchImport(
-    profileId: string,
-    imageId: string,
-    onupdate: (image: Image) => void,
-    delaysMs: readonly number[] = importCheckDelaysMs,
-  ): Promise<ImportOutcome> {
-    let image: Image | undefined;
-    for (const delay of delaysMs) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      try {
-        image = await api.getImage({ profileId, imageId });
-      } catch (error) {
-        const name = image?.name || imageId;
-        this.toast('error', t('toast.importUnknown', { name, reason: errorText(error) }));
-        return 'unknown';
-      }
-      onupdate(image);
-      const state = importState(image);
-      const name = image.name || image.id;
-      if (state === 'done') {
-        this.toast('ok', t('toast.imported', { name }));
-        return state;
-      }
-      if (state === 'failed') {
-        this.toast('error', t('toast.importFailed', { name, status: statusLabel(image.status) }));
-        return state;
-      }
-    }
-    const name = image?.name || imageId;
-    this.toast('info', t('toast.importStillRunning', { name }));
-    return 'unknown';
   }
 
   toast(kind: Toast['kind'], text: string): void {

@@ -63,7 +63,7 @@ describe('import', () => {
     });
   });
 
-  it('imports an image from a URL; refuses a URL that is not http(s)', async () => {
+  it('imports an image from a URL as a transfer; refuses a URL that is not http(s)', async () => {
     const data = randomBytes(4096);
     const server = createServer((_request, response) => response.end(data));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,25 +73,24 @@ describe('import', () => {
       fields: { name: `${runId}-imported`, disk_format: 'raw', container_format: 'bare' },
     });
     try {
-      const refused = await main.call('importImageFromUrl', {
+      const refused = await main.call('startImport', {
         profileId: memberId,
         imageId: image.id,
-        url: 'file:///etc/passwd',
+        source: { method: 'web-download', url: 'file:///etc/passwd' },
       });
       expect(refused).toMatchObject({ ok: false, error: { kind: 'validation' } });
 
-      await main.value('importImageFromUrl', {
+      const started = await main.value('startImport', {
         profileId: memberId,
         imageId: image.id,
-        url: `http://127.0.0.1:${port}/disk.raw`,
+        source: { method: 'web-download', url: `http://127.0.0.1:${port}/disk.raw` },
       });
-      await expect
-        .poll(
-          async () =>
-            (await main.value('getImage', { profileId: memberId, imageId: image.id })).status,
-          { timeout: 60_000, interval: 500 },
-        )
-        .toBe('active');
+      expect(await waitForTransfer(main, started.id)).toMatchObject({
+        kind: 'import',
+        state: 'done',
+        imageId: image.id,
+        bytesDone: data.length,
+      });
       const imported = await main.value('getImage', { profileId: memberId, imageId: image.id });
       expect(imported.size).toBe(data.length);
     } finally {

@@ -244,6 +244,8 @@ describe('stores', () => {
     expect(copy).toMatchObject({ kind: 'import', imageId, path: '' });
     expect(await waitForTransfer(main, copy.id)).toMatchObject({
       state: 'done',
+      // Named after the image once it is read, not after its ID.
+      imageName: `${runId}-copied`,
       import: { method: 'copy-image', stores: ['cold'], importing: [], failed: [] },
     });
     const copied = await main.value('getImage', { profileId: adminId, imageId });

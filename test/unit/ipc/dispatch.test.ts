@@ -51,7 +51,14 @@ describe('dispatch', () => {
       ['deleteProfile', { id: 42 }],
       ['deleteProfile', undefined],
       ['listProfiles', { sneaky: 'payload' }],
-      ['importImageFromUrl', { profileId: 'p', imageId: 'i', url: 'javascript:alert(1)' }],
+      [
+        'startImport',
+        {
+          profileId: 'p',
+          imageId: 'i',
+          source: { method: 'web-download', url: 'javascript:alert(1)' },
+        },
+      ],
       ['controlTransfer', { id: 't', action: 'explode' }],
       ['listImages', { profileId: 'p', query: {}, nextLimit: 0 }],
       ['listImages', { profileId: 'p', query: {}, nextLimit: 100_000 }],

@@ -1,26 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { Envelope } from '../../../common/contract';
 import type { AppErrorData } from '../../../common/errors';
-import type { Image } from '../../../common/image';
 import { setLocale } from '../../../renderer/src/i18n/index.svelte';
 import type { Transfer } from '../../../common/transfer';
-import { app, bytesLostBy, importState } from '../../../renderer/src/lib/app.svelte';
-
-function image(status: string, properties: Record<string, string> = {}): Image {
-  return { id: 'img-1', name: 'web image', status, properties, tags: [] } as unknown as Image;
-}
-
-// window.api.getImage answers from `answers`, one per call (the last one repeats).
-let answers: Envelope<Image>[];
-let calls: number;
+import { app, bytesLostBy } from '../../../renderer/src/lib/app.svelte';
 
 beforeEach(() => {
-  calls = 0;
   const g = globalThis as unknown as Record<string, unknown>;
   g.document = { documentElement: {} };
-  g.window = {
-    api: { getImage: async () => answers[Math.min(calls++, answers.length - 1)] },
-  };
+  g.window = { api: {} };
   setLocale('en');
   app.toasts = [];
 });
@@ -29,66 +16,6 @@ afterEach(() => {
   const g = globalThis as unknown as Record<string, unknown>;
   delete g.window;
   delete g.document;
-});
-
-const ok = (value: Image): Envelope<Image> => ({ ok: true, value });
-const quick = [0, 0, 0, 0];
-
-describe('importState', () => {
-  test.each([
-    ['active', {}, 'done'],
-    ['killed', {}, 'failed'],
-    ['queued', { os_glance_failed_import: 'local' }, 'failed'],
-    ['queued', { os_glance_failed_import: '' }, 'pending'],
-    ['queued', {}, 'pending'],
-    ['importing', { os_glance_importing_to_stores: 'local' }, 'pending'],
-  ] as const)('%s with %o is %s', (status, properties, state) => {
-    expect(importState(image(status, properties))).toBe(state);
-  });
-});
-
-describe('app.watchImport', () => {
-  test('looks until the image is active, passes each state on, and says it is done', async () => {
-    answers = [ok(image('importing')), ok(image('importing')), ok(image('active'))];
-    const seen: string[] = [];
-    const outcome = await app.watchImport('p1', 'img-1', (i) => seen.push(i.status), quick);
-    expect(outcome).toBe('done');
-    expect(seen).toEqual(['importing', 'importing', 'active']);
-    expect(app.toasts.map((t) => [t.kind, t.text])).toEqual([
-      ['ok', 'Imported “web image”: its data is in the cloud.'],
-    ]);
-  });
-
-  test('says so when the import failed', async () => {
-    answers = [ok(image('queued', { os_glance_failed_import: 'local' }))];
-    expect(await app.watchImport('p1', 'img-1', () => undefined, quick)).toBe('failed');
-    expect(app.toasts[0]?.kind).toBe('error');
-    expect(app.toasts[0]?.text).toMatch(
-      /could not import “web image” from the URL \(status: queued\)/,
-    );
-  });
-
-  test('gives up after the last look with a plain note', async () => {
-    answers = [ok(image('importing'))];
-    expect(await app.watchImport('p1', 'img-1', () => undefined, quick)).toBe('unknown');
-    expect(calls).toBe(quick.length);
-    expect(app.toasts.map((t) => [t.kind, t.text])).toEqual([
-      [
-        'info',
-        'The cloud is still importing “web image”. Refresh the list later to see whether it finished.',
-      ],
-    ]);
-  });
-
-  test('stops and says why when the image cannot be read', async () => {
-    const error: AppErrorData = { kind: 'not-found', message: 'Image img-1 is gone.' };
-    answers = [{ ok: false, error }];
-    expect(await app.watchImport('p1', 'img-1', () => undefined, quick)).toBe('unknown');
-    expect(calls).toBe(1);
-    expect(app.toasts[0]?.text).toBe(
-      'Could not check the import of “img-1”: It no longer exists on the cloud, or you cannot see it.',
-    );
-  });
 });
 
 describe('following the transfer list', () => {
@@ -123,6 +50,42 @@ describe('following the transfer list', () => {
     // no news: no toast
     app.followTransfers({ transfers: [{ ...running, state: 'paused', error: full }], removed: [] });
     expect(app.toasts).toHaveLength(1);
+  });
+
+  test('says when an import the cloud ran is done, or why it failed', () => {
+    const importing = {
+      id: 'tr-9',
+      kind: 'import',
+      imageId: 'img-9',
+      imageName: 'web image',
+      state: 'importing',
+    } as Transfer;
+    const failed: AppErrorData = {
+      kind: 'server',
+      message: 'main',
+      details: {
+        reason: 'import-failed',
+        method: 'web-download',
+        failed: ['local'],
+        imageStatus: 'queued',
+        taskMessage: 'Task failed due to Internal Error',
+      },
+    };
+    app.transfers = [importing, { ...importing, id: 'tr-10', imageName: 'other' }];
+    app.followTransfers({
+      transfers: [
+        { ...importing, state: 'done' },
+        { ...importing, id: 'tr-10', imageName: 'other', state: 'failed', error: failed },
+      ],
+      removed: [],
+    });
+    expect(app.toasts.map((t) => [t.kind, t.text])).toEqual([
+      ['ok', 'Imported “web image”: its data is in the cloud.'],
+      [
+        'error',
+        '“other” failed. The cloud could not import the image (web-download) into “local”: its import task says “Task failed due to Internal Error”. The image is now “queued”.',
+      ],
+    ]);
   });
 
   const transfer = (id: string, state: Transfer['state']) =>

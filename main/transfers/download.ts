@@ -143,13 +143,6 @@ interface Mode {
   oneBecause?: OneConnectionReason;
 }
 
-/** A promise and the function that settles it. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
-}
-
 class Download {
   private part: PartFile | null = null;
   private image: Image | null = null;
@@ -368,10 +361,10 @@ class Download {
   }
 
   /**
-   * Runs the connections until every segment is in the `.part`. The first one asks first:
-   * only once the server has answered a range with 206 do the others start. A connection
-   * that fails retries after a wait (the retries are counted for the whole download); one
-   * that fails for good stops them all.
+   * Runs the connections until every segment is in the `.part`, all at once (a server that
+   * answers ranges with 200 is found out by the first answer). A connection that fails
+   * retries after a wait (the retries are counted for the whole download); one that fails
+   * for good stops them all.
    */
   private async fetchAll(board: SegmentBoard, mode: Mode, size: number | null): Promise<void> {
     const stop = new AbortController();
@@ -381,17 +374,14 @@ class Download {
       failure ??= error;
       stop.abort(error);
     };
-    const probe = deferred<boolean>();
-
-    const connection = async (first: boolean): Promise<void> => {
+    const connection = async (): Promise<void> => {
       try {
-        if (!first && !(await probe.promise)) return;
         for (;;) {
           if (signal.aborted) return;
           const segment = board.take(performance.now());
           if (segment === null) return;
           try {
-            await this.fetch(board, segment, { signal, mode, size, probe: first ? probe : null });
+            await this.fetch(board, segment, { signal, mode, size });
           } catch (thrown) {
             if (signal.aborted) return;
             if (thrown instanceof RangesIgnored) return fail(thrown);
@@ -406,20 +396,15 @@ class Download {
         }
       } catch (thrown) {
         fail(thrown instanceof RangesIgnored ? thrown : this.asAppError(thrown));
-      } finally {
-        if (first) probe.resolve(false);
       }
     };
 
-    await Promise.all(Array.from({ length: mode.connections }, (_, i) => connection(i === 0)));
+    await Promise.all(Array.from({ length: mode.connections }, connection));
     if (failure !== null) throw failure;
     if (this.options.signal.aborted) throw new AppError({ kind: 'cancelled' });
   }
 
-  /**
-   * One request for the rest of `segment`, written into the `.part` as it arrives. The
-   * first connection's first 206 tells the others they may start.
-   */
+  /** One request for the rest of `segment`, written into the `.part` as it arrives. */
   private async fetch(
     board: SegmentBoard,
     segment: Segment,
@@ -427,7 +412,6 @@ class Download {
       signal: AbortSignal;
       mode: Mode;
       size: number | null;
-      probe: { resolve: (ranged: boolean) => void } | null;
     },
   ): Promise<void> {
     const image = this.image as Image;
@@ -464,7 +448,6 @@ class Download {
         mode: run.mode,
         size: run.size,
       });
-      run.probe?.resolve(true);
       if (askedEnd === unknownEnd) askedEnd = segment.end;
       await this.receive(board, segment, response.body, askedEnd, request, signal, stall);
       if (segment.end === unknownEnd) {

@@ -17,6 +17,17 @@ export function isImport(saved: SavedTransfer): saved is SavedImport {
   return saved.transfer.kind === 'import';
 }
 
+/**
+ * An import that moves no bytes from here: the cloud fetches or copies the data itself
+ * (web-download, copy-image, glance-download), or has it staged already.
+ */
+export function sendsNoBytes(saved: SavedTransfer): boolean {
+  return (
+    isImport(saved) &&
+    (saved.plan.source.method !== 'glance-direct' || saved.plan.phase === 'importing')
+  );
+}
+
 /** A queued import: into `imageId`, or into a new image from `create`. */
 export function newImport(request: ImportRequest): SavedImport {
   const { source } = request;

@@ -22,7 +22,7 @@ import { toAppError } from '../net/errors';
 import { isCopy, nameCopy, newCopy } from './copy-work';
 import { isOutOfSpace } from './fs-errors';
 import type { ImageData } from './image-data';
-import { newImport } from './import-work';
+import { newImport, sendsNoBytes } from './import-work';
 import { QueueFile, type SavedTransfer } from './queue-file';
 import { etaSeconds, RateMeter } from './rate';
 import { defaultRetryPolicy, type RetryPolicy } from './retry';
@@ -61,6 +61,8 @@ type Entry = SavedTransfer & {
   meter?: RateMeter;
 };
 
+/** Imports followed at once that move no bytes from here (web-download, copy-image, …). */
+const cloudImportsAtOnce = 4;
 /** Image look-ups at once when many downloads are queued together. */
 const lookUpConcurrency = 4;
 /** A change of state is saved within this long, progress within `progressSaveMs`. */
@@ -91,6 +93,8 @@ export class TransferQueue {
   private readonly listeners = new Set<(event: TransferProgressEvent) => void>();
   private readonly file: QueueFile;
   private readonly slots: Limiter;
+  /** Imports the cloud does by itself only wait on the cloud: they do not take a slot above. */
+  private readonly cloudSlots = new Limiter(cloudImportsAtOnce);
   private readonly events: ThrottledBatch<string>;
   private readonly saver: RunOnceScheduler;
   private readonly retryPolicy: RetryPolicy;
@@ -374,7 +378,8 @@ export class TransferQueue {
   /** Waits for a free slot, then runs the transfer if it is still queued then. */
   private schedule(entry: Entry): void {
     if (entry.transfer.state !== 'queued') return;
-    void this.slots.queue(async () => {
+    const slots = sendsNoBytes(entry) ? this.cloudSlots : this.slots;
+    void slots.queue(async () => {
       if (this.closed || entry.controller || entry.stopping) return;
       if (entry.transfer.state !== 'queued' || !this.entries.has(entry.transfer.id)) return;
       entry.controller = new AbortController();

@@ -236,6 +236,23 @@ describe('the queue', () => {
     expect(data.downloadOffsets.get(image.id)).toEqual([0, 0]);
   });
 
+  it('an import the cloud does by itself does not wait for a transfer slot', async () => {
+    const queue = await openQueue(); // one slot
+    const image = data.addImage('held', size);
+    data.holdDownload(image.id, heldAt);
+    const held = await download(queue, image);
+    await until(queue, held.id, (t) => t.bytesDone >= heldAt);
+    const imported = await queue.enqueueImport({
+      profileId: 'cloud',
+      source: { method: 'web-download', url: 'https://images.example/disk.raw' },
+      create: { name: 'from a URL', disk_format: 'raw', container_format: 'bare' },
+    });
+    // It ran (the fake cloud refuses imports) while the download still holds the slot.
+    const ran = await until(queue, imported.id, (t) => t.state === 'failed');
+    expect(ran.error).toMatchObject({ kind: 'unsupported' });
+    expect(queue.get(held.id).state).toBe('running');
+  });
+
   it('a removal reaches the listeners as one', async () => {
     const queue = await openQueue();
     const { id } = await download(queue, data.addImage('removed', 1024));

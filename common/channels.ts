@@ -19,6 +19,8 @@ export const callNames = [
   'createImage',
   'updateImage',
   'deleteImages',
+  'planBulkEdit',
+  'updateImages',
   'setImageActive',
   'getImageSchema',
   'getMetadefs',

@@ -14,6 +14,7 @@ import type { CopyPreview } from './copy';
 import type { Diagnostics } from './diagnostics';
 import type { FileInspection } from './disk-image';
 import type { AppErrorData } from './errors';
+import type { BulkPlan } from './bulk-edit';
 import type { Image, ImagePage } from './image';
 import { imageSortKeys } from './image';
 import type { MetadefNamespace } from './metadefs';
@@ -123,6 +124,22 @@ const projectRef = z.union([
   z.object({ name: z.string().trim().min(1).max(64) }).strict(),
 ]);
 
+/** One change to several images (common/bulk-edit.ts); main refuses properties Glance would. */
+const bulkChangeSchema = z
+  .object({
+    addTags: z.array(text(255)).max(128),
+    removeTags: z.array(text(255)).max(128),
+    setProperties: z.record(propertyKey, text(65_535)),
+    unsetProperties: z.array(propertyKey).max(500),
+    visibility,
+    protected: z.boolean(),
+    os_hidden: z.boolean(),
+    min_disk: nonNegative,
+    min_ram: nonNegative,
+  })
+  .partial()
+  .strict();
+
 const transferAction = z.enum(transferActions);
 
 const storeId = z.string().min(1).max(255);
@@ -153,6 +170,11 @@ export interface ImageResult {
   imageId: string;
   ok: boolean;
   error?: AppErrorData;
+}
+
+/** What a patch did to one of several images: the image as it is now, when it worked. */
+export interface UpdatedImage extends ImageResult {
+  image?: Image;
 }
 
 export interface DeleteResult {
@@ -218,6 +240,28 @@ export const calls = {
   ),
   deleteImages: call<DeleteResult[]>()(
     z.object({ profileId, imageIds: z.array(imageId).min(1).max(1000) }).strict(),
+  ),
+  /** Reads the images and says what patch the change would send to each; sends nothing. */
+  planBulkEdit: call<BulkPlan>()(
+    z
+      .object({ profileId, imageIds: z.array(imageId).min(1).max(1000), change: bulkChangeSchema })
+      .strict(),
+  ),
+  /** One patch per image, sent a few at a time; one result per image, in order. */
+  updateImages: call<UpdatedImage[]>()(
+    z
+      .object({
+        profileId,
+        edits: z
+          .array(z.object({ imageId, ops: z.array(patchOperationSchema).min(1).max(500) }).strict())
+          .min(1)
+          .max(1000)
+          .refine(
+            (edits) => new Set(edits.map((edit) => edit.imageId)).size === edits.length,
+            'One patch per image.',
+          ),
+      })
+      .strict(),
   ),
   setImageActive: call<undefined>()(z.object({ profileId, imageId, active: z.boolean() }).strict()),
   getImageSchema: call<ImageSchemaInfo>()(z.object({ profileId }).strict()),

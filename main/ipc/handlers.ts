@@ -22,7 +22,7 @@ import {
   validationError,
   type AppErrorData,
 } from '../../common/errors';
-import type { PatchOperation } from '../../common/image';
+import type { Image, PatchOperation } from '../../common/image';
 import type { ImportResult, ProfileInput } from '../../common/profile';
 import type { Transfer } from '../../common/transfer';
 import { activityCsv, activityJson } from '../activity/export';
@@ -34,6 +34,7 @@ import { logRequestFailures } from '../logging/events';
 import { scrubSecrets } from '../net/scrub';
 import { OpenStackSession } from '../openstack/keystone';
 import { ownProject, sharedWithMe } from '../openstack/shared-images';
+import { planBulkEdit } from '../openstack/bulk-edit';
 import { importCloudsYaml } from '../profiles/import/clouds-yaml';
 import { importOpenrc } from '../profiles/import/openrc';
 import type { StashSecret } from '../profiles/import/stash-secrets';
@@ -58,7 +59,7 @@ export type Handler<N extends CallName> = (
 /** Every call must have its handler: a missing one is a compile error. */
 export type Handlers = { [N in CallName]: Handler<N> };
 
-/** Changes to several images (deletes, share answers) run a few at a time: fast, gentle on the cloud. */
+/** Changes to several images (deletes, patches, share answers) run a few at a time: fast, gentle on the cloud. */
 const changeConcurrency = 4;
 
 export function createHandlers(services: Services): Handlers {
@@ -153,6 +154,22 @@ export function createHandlers(services: Services): Handlers {
     updateImage: ({ profileId, imageId, ops }) =>
       changes(profileId).updateImage(imageId, ops as PatchOperation[]),
     deleteImages: ({ profileId, imageIds }) => deleteImages(changes(profileId), imageIds),
+    planBulkEdit: async ({ profileId, imageIds, change }) => {
+      const { session, glance: client } = clients.get(profileId);
+      return planBulkEdit(client, await session.projectId(), imageIds, change);
+    },
+    updateImages: async ({ profileId, edits }) => {
+      const recorded = changes(profileId);
+      const updated = new Map<string, Image>();
+      const opsOf = new Map(edits.map((edit) => [edit.imageId, edit.ops as PatchOperation[]]));
+      const results = await forEachImage([...opsOf.keys()], async (imageId) => {
+        updated.set(imageId, await recorded.updateImage(imageId, opsOf.get(imageId) ?? []));
+      });
+      return results.map((result) => {
+        const image = updated.get(result.imageId);
+        return image === undefined ? result : { ...result, image };
+      });
+    },
     setImageActive: async ({ profileId, imageId, active }) => {
       await changes(profileId).setActive(imageId, active);
     },

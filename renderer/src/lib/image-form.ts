@@ -68,7 +68,7 @@ function checkCounts(form: { min_disk: number | null; min_ram: number | null }, 
   if (!isCount(form.min_ram)) found.min_ram = { key: 'validation.count' };
 }
 
-const checked = <T>(found: Problems, value: () => T): Checked<T> =>
+export const checked = <T>(found: Problems, value: () => T): Checked<T> =>
   Object.keys(found).length > 0 ? { ok: false, problems: found } : { ok: true, value: value() };
 
 /** What the cloud says about a property key (its metadata definitions, IMS's built-in ones). */
@@ -96,15 +96,19 @@ export function propertyRowProblem(
   return known === undefined ? undefined : valueProblem(known, value);
 }
 
+/** Keys the image forms edit in a field of their own, not as a property row. */
+const ownFieldKeys: ReadonlySet<string> = new Set(['description']);
+
 /**
  * The custom properties the rows describe, keyed in a Map (so that `toString` or `__proto__`
  * are keys like any other); each row's problem goes into `found`. A row left as the server
  * sent it is taken as it is: only what the user typed is checked.
  */
-function rowProperties(
+export function rowProperties(
   rows: readonly PropertyRow[],
   found: Problems,
   known: KeyLookup,
+  ownFields: ReadonlySet<string> = ownFieldKeys,
 ): Map<string, PropertyValue> {
   const properties = new Map<string, PropertyValue>();
   rows.forEach((row, i) => {
@@ -113,7 +117,7 @@ function rowProperties(
     const untouched = row.original !== undefined && row.original.text === row.value;
     const problem = !key
       ? { key: 'validation.propertyKey' as const }
-      : key === 'description'
+      : ownFields.has(key)
         ? { key: 'validation.propertyReserved' as const, params: { key } }
         : properties.has(key)
           ? { key: 'validation.propertyDuplicate' as const, params: { key } }

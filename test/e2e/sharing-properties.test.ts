@@ -194,12 +194,14 @@ for (const locale of ['en', 'zh-CN'] as const) {
       await key.fill('hw_fir');
       const list = details().getByRole('listbox');
       await list.waitFor();
-      const groupTitles = await list
-        .getByRole('group')
-        .evaluateAll((groups) => groups.map((group) => group.getAttribute('aria-label')));
-      // IMS's own group (the seeded images carry __os_version) and the cloud's libvirt one.
-      expect(groupTitles).toContain('Huawei Cloud IMS');
-      expect(groupTitles.length).toBeGreaterThanOrEqual(2);
+      // IMS's own group (the seeded images carry __os_version) and the cloud's libvirt one,
+      // once the list and the cloud's metadata definitions are in.
+      const groupTitles = () =>
+        list
+          .getByRole('group')
+          .evaluateAll((groups) => groups.map((group) => group.getAttribute('aria-label')));
+      await poll(async () => (await groupTitles()).length).toBeGreaterThanOrEqual(2);
+      expect(await groupTitles()).toContain('Huawei Cloud IMS');
       await shot('property-editor');
       await list
         .getByRole('option', { name: /hw_firmware_type/ })

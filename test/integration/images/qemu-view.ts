@@ -8,8 +8,21 @@ export const qemuImgPath = '/usr/bin/qemu-img';
 
 export type QemuInfo = Record<string, unknown>;
 
+/**
+ * Runs qemu-img. A LUKS key is made by timing PBKDF2 for `iter-time` ms, which fails with
+ * "Unable to get accurate CPU usage" when a loaded machine gives the thread no CPU time to
+ * measure: that one failure is tried again, a few times.
+ */
 export function qemuImg(args: string[], cwd: string): void {
-  execFileSync(qemuImgPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(qemuImgPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+      return;
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
+      if (attempt >= 5 || !stderr.includes('Unable to get accurate CPU usage')) throw error;
+    }
+  }
 }
 
 /** `qemu-img info --output=json`; `format` skips qemu's probe (it takes a fixed VHD for raw). */

@@ -27,6 +27,7 @@ import {
 } from './sharing';
 import {
   appSettingsPatchSchema,
+  existingFileChoices,
   profileInputSchema,
   type AppSettings,
   type ImportResult,
@@ -34,7 +35,12 @@ import {
   type SecretStorageStatus,
   type TestConnectionResult,
 } from './profile';
-import { transferActions, type Transfer, type TransferProgressEvent } from './transfer';
+import {
+  transferActions,
+  type DownloadsStarted,
+  type Transfer,
+  type TransferProgressEvent,
+} from './transfer';
 import { installTimes, type UpdateStatus } from './updates';
 
 /** A call: its input schema, and (as a type only) its result. */
@@ -299,13 +305,18 @@ export const calls = {
 
   // Transfers
   listTransfers: call<Transfer[]>()(none),
-  startDownloads: call<Transfer[]>()(
+  /**
+   * Queues downloads; images whose file is in the folder already come back in `existing`
+   * for the user to choose, unless `existing` says what to do (absent: the settings').
+   */
+  startDownloads: call<DownloadsStarted>()(
     z
       .object({
         profileId,
         imageIds: z.array(imageId).min(1).max(1000),
         /** Absent: the profile's download folder. */
         folder: path.optional(),
+        existing: z.enum(existingFileChoices).exclude(['ask']).optional(),
       })
       .strict(),
   ),

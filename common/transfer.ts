@@ -1,6 +1,7 @@
 import type { CopyInfo } from './copy';
 import type { AppErrorData } from './errors';
 import type { ImageCreate } from './image';
+import type { ExistingFileChoice } from './profile';
 import type { ImportProgress, ImportSource, StoreChoice } from './import';
 
 /** Transfer types shared by main (the engine, the queue) and the renderer (the panel). */
@@ -185,6 +186,34 @@ export interface DownloadRequest {
   profileId: string;
   imageIds: string[];
   folder: string;
+  /**
+   * What to do where an image's file is already in the folder; absent: the settings'
+   * choice. Where the answer is to ask, or to resume and there is nothing to resume, the
+   * image is not queued but returned in `DownloadsStarted.existing`.
+   */
+  existing?: Exclude<ExistingFileChoice, 'ask'>;
+}
+
+/** An image whose file is already in the download folder: the user chooses what to do. */
+export interface ExistingDownload {
+  imageId: string;
+  imageName: string;
+  /** The file's name in the folder. */
+  fileName: string;
+  /** A file of that name is there. */
+  file: boolean;
+  /** The bytes of an unfinished download of it (its `.part`) there, or null for none. */
+  partBytes: number | null;
+}
+
+/** What a request for downloads did. */
+export interface DownloadsStarted {
+  /** Queued now, or resumed (an unfinished download of the same file, as asked). */
+  transfers: Transfer[];
+  /** Not queued: their file exists, and the user is to choose. */
+  existing: ExistingDownload[];
+  /** Not queued: their file exists, and the choice was to skip them. */
+  skipped: string[];
 }
 
 /**

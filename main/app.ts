@@ -155,6 +155,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     connectionsFor: (profileId) =>
       profiles.list().find((profile) => profile.id === profileId)?.connectionsPerDownload ??
       settings.get('connectionsPerDownload'),
+    existingFile: () => settings.get('existingFile'),
   });
   transfers.configure(settings.all());
   const stopFollowingSettings = settings.onChange((all) => transfers.configure(all));

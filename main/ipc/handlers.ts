@@ -243,7 +243,7 @@ export function createHandlers(services: Services): Handlers {
     installUpdate: async ({ when }) => services.updates.install(when),
 
     listTransfers: async () => transfers.list(),
-    startDownloads: async ({ profileId, imageIds, folder }) => {
+    startDownloads: async ({ profileId, imageIds, folder, existing }) => {
       const target = folder ?? profiles.get(profileId).downloadFolder;
       if (target === undefined) {
         throw new AppError({
@@ -256,6 +256,7 @@ export function createHandlers(services: Services): Handlers {
         profileId,
         imageIds,
         folder: pathGrants.check('folder', target, 'download-folder'),
+        ...(existing === undefined ? {} : { existing }),
       });
     },
     startUpload: async (input) => {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, open, unlink, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { fileSystemError } from './fs-errors';
@@ -145,6 +145,75 @@ export interface DownloadTarget {
   folder: string;
   finalPath: string;
   partPath: string;
+  /** The user chose to replace the file at `finalPath` with this download. */
+  replace?: boolean;
+}
+
+/** What a folder holds under the name a download would get. */
+export interface ExistingTarget {
+  finalPath: string;
+  partPath: string;
+  /** A file (or anything else) is there under the final name. */
+  file: boolean;
+  /** The size of the `.part` there (a regular file), or null for none. */
+  partBytes: number | null;
+}
+
+/** Looks at `<fileName>` and `<fileName>.part` in `folder`, following no link. */
+export async function existingTarget(folder: string, fileName: string): Promise<ExistingTarget> {
+  const finalPath = join(folder, fileName);
+  const partPath = `${finalPath}.part`;
+  try {
+    checkInsideFolder(folder, finalPath);
+    checkInsideFolder(folder, partPath);
+    const part = await lstat(partPath).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    return {
+      finalPath,
+      partPath,
+      file: await exists(finalPath),
+      partBytes: part?.isFile() ? part.size : null,
+    };
+  } catch (error) {
+    throw fileSystemError(error, folder);
+  }
+}
+
+/**
+ * Claims `<fileName>` in `folder` for a download that replaces the file there once it is
+ * verified: its `.part` is `<fileName>.part` (an unfinished one there is emptied, unless
+ * `partTaken`: another transfer owns it, and then a `<fileName>.<n>.part` is created).
+ */
+export async function reserveReplacement(
+  folder: string,
+  fileName: string,
+  partTaken: boolean,
+): Promise<DownloadTarget> {
+  const finalPath = join(folder, fileName);
+  try {
+    checkInsideFolder(folder, finalPath);
+    for (let n = 1; ; n++) {
+      const partPath = n === 1 ? `${finalPath}.part` : `${finalPath}.${n}.part`;
+      checkInsideFolder(folder, partPath);
+      if (n === 1 && partTaken) continue;
+      // An unfinished .part of this name is started over (unlinked, never followed).
+      if (n === 1) await unlink(partPath).catch(() => undefined);
+      try {
+        const handle = await open(
+          partPath,
+          constants.O_CREAT | constants.O_EXCL | constants.O_RDWR,
+        );
+        await handle.close();
+        return { folder, finalPath, partPath, replace: true };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+  } catch (error) {
+    throw fileSystemError(error, folder);
+  }
 }
 
 /**
@@ -186,17 +255,26 @@ const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EXDEV']);
  * Gives the verified `.part` its final name without ever replacing a file that appeared
  * under that name meanwhile: a hard link fails if the name is taken (then the next free
  * " (n)" name is used). Where the file system has no hard links, the `.part` is copied
- * with an exclusive flag instead (which fails just the same on a taken name). Then the
- * folder is flushed, so the new name survives a crash. Returns the path the file got.
+ * with an exclusive flag instead (which fails just the same on a taken name). A download
+ * the user chose to replace the file with is renamed over it (a link there is replaced,
+ * not followed). Then the folder is flushed, so the new name survives a crash. Returns
+ * the path the file got.
  */
 export async function moveIntoPlace({
   folder,
   partPath,
   finalPath,
+  replace,
 }: DownloadTarget): Promise<string> {
   const fileName = basename(finalPath);
   try {
     checkInsideFolder(folder, partPath);
+    if (replace === true) {
+      checkInsideFolder(folder, finalPath);
+      await rename(partPath, finalPath);
+      await syncFolder(folder);
+      return finalPath;
+    }
     for (let n = 1; ; n++) {
       const candidate = join(dirname(finalPath), numbered(fileName, n));
       checkInsideFolder(folder, candidate);

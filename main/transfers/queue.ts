@@ -2,12 +2,13 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CopyRequest } from '../../common/copy';
 import { AppError } from '../../common/errors';
-import type { AppSettings } from '../../common/profile';
+import type { AppSettings, ExistingFileChoice } from '../../common/profile';
 import type { Image } from '../../common/image';
 import {
   actionOutcome,
   isActive,
   type DownloadRequest,
+  type DownloadsStarted,
   type Transfer,
   type TransferAction,
   type TransferProgressEvent,
@@ -20,6 +21,7 @@ import { RunOnceScheduler } from '../async/run-once-scheduler';
 import { ThrottledBatch } from '../async/throttled-batch';
 import { toAppError } from '../net/errors';
 import { isCopy, nameCopy, newCopy } from './copy-work';
+import { existingTarget, reserveReplacement, safeFileName } from './file-names';
 import { isOutOfSpace } from './fs-errors';
 import type { ImageData } from './image-data';
 import { newImport, sendsNoBytes } from './import-work';
@@ -44,6 +46,8 @@ export interface TransferQueueOptions {
   concurrency?: number;
   /** A download's connections, for its profile (default 1; the app passes its settings'). */
   connectionsFor?: (profileId: string) => number;
+  /** What to do where a download's file exists, unless the request says (default: keep both). */
+  existingFile?: () => ExistingFileChoice;
   retry?: RetryPolicy;
   /** No byte for this long: the download is dropped and resumed (default 30 s). */
   stallTimeoutMs?: number;
@@ -161,8 +165,11 @@ export class TransferQueue {
    * Queues one download per image. Each gets a free file name in the folder at once (its
    * `.part` is created), so an unwritable folder fails here with a 'filesystem' error. An
    * image that cannot be read (missing, no access) becomes a failed transfer saying why.
+   * Where an image's file (or an unfinished `.part` of it) is in the folder already,
+   * `request.existing` (else the `existingFile` option) decides; see `place`.
    */
-  async enqueueDownloads(request: DownloadRequest): Promise<Transfer[]> {
+  async enqueueDownloads(request: DownloadRequest): Promise<DownloadsStarted> {
+    const choice = request.existing ?? this.options.existingFile?.() ?? 'keep-both';
     const entries: Entry[] = request.imageIds.map((imageId) => newDownload(request, imageId));
     // The look-ups run a few at a time; names are claimed in order, so that copies of one
     // name are numbered as the user listed them.
@@ -170,13 +177,15 @@ export class TransferQueue {
     const images = await Promise.allSettled(
       entries.map((entry) => lookUps.queue(() => this.lookUp(entry))),
     );
-    const added: Transfer[] = [];
+    const started: DownloadsStarted = { transfers: [], existing: [], skipped: [] };
     try {
       for (const [index, entry] of entries.entries()) {
         const image = images[index];
         try {
           if (image?.status === 'rejected') throw image.reason;
-          if (image !== undefined) await nameDownload(entry, image.value);
+          if (image !== undefined && !(await this.place(entry, image.value, choice, started))) {
+            continue;
+          }
         } catch (thrown) {
           const error = toAppError(thrown);
           if (error.kind === 'filesystem') throw error;
@@ -185,13 +194,68 @@ export class TransferQueue {
           entry.transfer.finishedAt = new Date().toISOString();
         }
         this.add(entry);
-        added.push({ ...entry.transfer });
+        started.transfers.push({ ...entry.transfer });
       }
     } finally {
       // What was added before a failure still runs.
       for (const entry of entries) if (this.entries.has(entry.transfer.id)) this.schedule(entry);
     }
-    return added;
+    return started;
+  }
+
+  /**
+   * Names a new download after its image. Where its file is in the folder already, by
+   * `choice`: keep both (a numbered name, as when nothing is there), replace the file once
+   * the download is verified, resume the unfinished `.part` there (through the transfer
+   * that owns it, if one does), skip the image, or ask (also what resume does where there
+   * is nothing to resume). Returns false where no new download is to be added.
+   */
+  private async place(
+    entry: Entry,
+    image: Image,
+    choice: ExistingFileChoice,
+    started: DownloadsStarted,
+  ): Promise<boolean> {
+    const { folder } = entry.transfer;
+    const fileName = safeFileName(image.name, image.disk_format, image.id);
+    const found = await existingTarget(folder, fileName);
+    if (!found.file && found.partBytes === null) {
+      await nameDownload(entry, image);
+      return true;
+    }
+    const owner = [...this.entries.values()].find(
+      (other) => 'partPath' in other.plan && other.plan.partPath === found.partPath,
+    );
+    switch (choice === 'resume' && found.partBytes === null ? 'ask' : choice) {
+      case 'keep-both':
+        await nameDownload(entry, image);
+        return true;
+      case 'overwrite':
+        await nameDownload(entry, image, await reserveReplacement(folder, fileName, !!owner));
+        return true;
+      case 'resume':
+        if (owner === undefined) {
+          const { finalPath, partPath } = found;
+          await nameDownload(entry, image, { folder, finalPath, partPath });
+          return true;
+        }
+        if (owner.transfer.state === 'paused') this.resume(owner.transfer.id);
+        else if (actionOutcome(owner.transfer, 'retry')) await this.retry(owner.transfer.id);
+        started.transfers.push({ ...owner.transfer });
+        return false;
+      case 'skip':
+        started.skipped.push(image.id);
+        return false;
+      case 'ask':
+        started.existing.push({
+          imageId: image.id,
+          imageName: image.name ?? image.id,
+          fileName,
+          file: found.file,
+          partBytes: found.partBytes,
+        });
+        return false;
+    }
   }
 
   /** Queues an upload: into `imageId` (must be queued), or into a new image from `create`. */

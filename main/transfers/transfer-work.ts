@@ -5,7 +5,7 @@ import type { Image } from '../../common/image';
 import { discardCopyLeftovers, isCopy, runCopy } from './copy-work';
 import type { DownloadRequest, Transfer, UploadRequest } from '../../common/transfer';
 import { downloadImage, type DownloadPlan } from './download';
-import { reserveDownloadTarget, safeFileName } from './file-names';
+import { reserveDownloadTarget, safeFileName, type DownloadTarget } from './file-names';
 import type { ImageData } from './image-data';
 import { isImport, runImport } from './import-work';
 import type { SavedTransfer } from './queue-file';
@@ -86,19 +86,27 @@ export function newUpload(request: UploadRequest): SavedTransfer {
 
 /**
  * Names a download after its image and claims a free name in its folder (creating its
- * `.part`), so an unwritable folder fails here and two downloads never share a name.
+ * `.part`), so an unwritable folder fails here and two downloads never share a name; or
+ * gives it `target`, claimed already. What the plan knew of an earlier `.part` goes.
  */
-export async function nameDownload(saved: SavedTransfer, image: Image): Promise<void> {
+export async function nameDownload(
+  saved: SavedTransfer,
+  image: Image,
+  target?: DownloadTarget,
+): Promise<void> {
   const { transfer, plan } = saved;
   if (!('partPath' in plan)) return;
   transfer.imageName = image.name ?? image.id;
   transfer.bytesTotal = image.size ?? null;
-  const target = await reserveDownloadTarget(
-    transfer.folder,
-    safeFileName(image.name, image.disk_format, image.id),
-  );
-  saved.plan = { ...plan, imageName: transfer.imageName, ...target };
-  transfer.path = target.finalPath;
+  const claimed =
+    target ??
+    (await reserveDownloadTarget(
+      transfer.folder,
+      safeFileName(image.name, image.disk_format, image.id),
+    ));
+  const { imageId, expected } = plan;
+  saved.plan = { imageId, imageName: transfer.imageName, expected, ...claimed };
+  transfer.path = claimed.finalPath;
 }
 
 export interface WorkOptions {

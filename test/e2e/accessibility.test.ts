@@ -111,7 +111,7 @@ beforeAll(async () => {
   });
   // Transfers with a row, and Activity with a change.
   await main.pick('folder', downloads);
-  const started = await main.value('startDownloads', {
+  const { transfers: started } = await main.value('startDownloads', {
     profileId: member.id,
     imageIds: [downloaded.id],
     folder: downloads,

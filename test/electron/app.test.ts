@@ -192,7 +192,9 @@ describe.skipIf('skip' in electron)('the app in Electron', () => {
     const folder = join(workDir, 'downloads');
     await mkdir(folder);
     await pick('folder', folder);
-    const [download] = await value('startDownloads', {
+    const {
+      transfers: [download],
+    } = await value('startDownloads', {
       profileId: profile.id,
       imageIds: [uploaded.imageId],
       folder,

@@ -195,7 +195,9 @@ describe('images and transfers through dispatch', () => {
     expect(unpicked).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
 
     await main.pick('folder', folder);
-    const [started] = await main.value('startDownloads', request);
+    const {
+      transfers: [started],
+    } = await main.value('startDownloads', request);
     if (started === undefined) throw new Error('No transfer was started.');
     const download = await waitForTransfer(main, started.id);
     expect(download.error).toBeUndefined();
@@ -237,7 +239,9 @@ describe('images and transfers through dispatch', () => {
     const missing = randomUUID();
     const folder = tempFolder('download');
     await main.pick('folder', folder);
-    const [failed] = await main.value('startDownloads', { profileId, imageIds: [missing], folder });
+    const {
+      transfers: [failed],
+    } = await main.value('startDownloads', { profileId, imageIds: [missing], folder });
     expect(failed).toMatchObject({ state: 'failed', error: { kind: 'not-found' } });
     if (failed === undefined) return;
     await waitForTransfer(main, failed.id);

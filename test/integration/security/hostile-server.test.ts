@@ -116,8 +116,14 @@ async function filesUnder(root: string): Promise<string[]> {
 }
 
 async function download(imageIds: string[]): Promise<Transfer[]> {
-  const started = await main.value('startDownloads', { profileId, imageIds, folder });
-  return Promise.all(started.map((transfer) => waitForTransfer(main, transfer.id)));
+  // Names that clean up to the same file are kept side by side (numbered), not asked about.
+  const { transfers } = await main.value('startDownloads', {
+    profileId,
+    imageIds,
+    folder,
+    existing: 'keep-both',
+  });
+  return Promise.all(transfers.map((transfer) => waitForTransfer(main, transfer.id)));
 }
 
 /** A clear error: one the renderer words, not the catch-all for a crash. */

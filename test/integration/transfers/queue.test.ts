@@ -77,7 +77,9 @@ function waitFor(
 
 /** Queues one download of the test image. */
 async function enqueueOne(queue: TransferQueue): Promise<Transfer> {
-  const [transfer] = await queue.enqueueDownloads({
+  const {
+    transfers: [transfer],
+  } = await queue.enqueueDownloads({
     profileId: 'bed',
     imageIds: [fixture.image.id],
     folder: fixture.folder,
@@ -179,7 +181,7 @@ describe('downloads in the queue', () => {
   it('runs at most `concurrency` at once; a queued one can be cancelled before it starts', async () => {
     const queue = await openQueue({ concurrency: 2 });
     holdDownloadAt(5 * MiB, 2);
-    const transfers = await queue.enqueueDownloads({
+    const { transfers } = await queue.enqueueDownloads({
       profileId: 'bed',
       imageIds: [fixture.image.id, fixture.image.id, fixture.image.id],
       folder: fixture.folder,
@@ -254,7 +256,9 @@ describe('downloads in the queue', () => {
 
   it('an image that cannot be read becomes a failed transfer saying why', async () => {
     const queue = await openQueue();
-    const [t] = await queue.enqueueDownloads({
+    const {
+      transfers: [t],
+    } = await queue.enqueueDownloads({
       profileId: 'bed',
       imageIds: ['00000000-0000-4000-8000-000000000000'],
       folder: fixture.folder,
@@ -267,7 +271,7 @@ describe('downloads in the queue', () => {
   it('queues a batch in order: copies of one name numbered as listed, a missing image failed', async () => {
     const queue = await openQueue();
     const missing = '00000000-0000-4000-8000-000000000000';
-    const queued = await queue.enqueueDownloads({
+    const { transfers: queued } = await queue.enqueueDownloads({
       profileId: 'bed',
       imageIds: [fixture.image.id, missing, fixture.image.id],
       folder: fixture.folder,
@@ -291,7 +295,9 @@ describe('downloads in the queue', () => {
       mountTmpfs(mountPoint, '24m');
       try {
         const first = await openQueue();
-        const [queued] = await first.enqueueDownloads({
+        const {
+          transfers: [queued],
+        } = await first.enqueueDownloads({
           profileId: 'bed',
           imageIds: [fixture.image.id],
           folder: mountPoint,

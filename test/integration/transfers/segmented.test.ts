@@ -293,7 +293,9 @@ describe('through the queue', () => {
 
   it('resumes every segment after the app quits mid-download, and says it used 4', async () => {
     const first = await openQueue();
-    const [queued] = await first.enqueueDownloads({
+    const {
+      transfers: [queued],
+    } = await first.enqueueDownloads({
       profileId: 'bed',
       imageIds: [fixture.image.id],
       folder: fixture.folder,

@@ -151,7 +151,10 @@ describe('handlers check every path the renderer names', () => {
     expect(main.services.transfers.list()).toEqual([]);
 
     await main.pick('folder', picked);
-    expect(await download(picked)).toMatchObject({ ok: true, value: [{ folder: picked }] });
+    expect(await download(picked)).toMatchObject({
+      ok: true,
+      value: { transfers: [{ folder: picked }] },
+    });
     expect(await download()).toMatchObject({ ok: false, error: { kind: 'validation' } });
   });
 
@@ -178,7 +181,7 @@ describe('handlers check every path the renderer names', () => {
     // The profile's own folder is the default download target.
     expect(
       await main.call('startDownloads', { profileId: saved.id, imageIds: ['i'] }),
-    ).toMatchObject({ ok: true, value: [{ folder }] });
+    ).toMatchObject({ ok: true, value: { transfers: [{ folder }] } });
   });
 
   it('pins only a picked folder; unpinning needs no pick', async () => {

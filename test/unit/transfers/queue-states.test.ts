@@ -82,7 +82,9 @@ function until(
 }
 
 async function download(queue: TransferQueue, image: Image): Promise<Transfer> {
-  const [transfer] = await queue.enqueueDownloads({
+  const {
+    transfers: [transfer],
+  } = await queue.enqueueDownloads({
     profileId: 'cloud',
     imageIds: [image.id],
     folder,
@@ -320,7 +322,9 @@ describe('the queue', () => {
 
   it('an image that cannot be read is a failed transfer; a folder that cannot be written fails the call', async () => {
     const queue = await openQueue();
-    const [missing] = await queue.enqueueDownloads({
+    const {
+      transfers: [missing],
+    } = await queue.enqueueDownloads({
       profileId: 'cloud',
       imageIds: ['no-such-image'],
       folder,

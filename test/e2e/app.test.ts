@@ -329,7 +329,8 @@ describe('Glance Desk in Chromium', () => {
     await details.getByRole('button', { name: 'Remove property seed_index' }).click();
     await details.getByRole('button', { name: '＋ Add property' }).click();
     await details.getByLabel('Key').last().fill('hw_disk_bus');
-    await details.getByLabel('Value of hw_disk_bus').fill('scsi');
+    // The test bed's metadefs list hw_disk_bus's values, so the editor offers them as a choice.
+    await details.getByLabel('Value of hw_disk_bus').selectOption('scsi');
     // A wrong value is caught before anything is sent.
     await details.locator('[name="min_ram"]').fill('-1');
     await details.getByRole('button', { name: 'Review changes…' }).click();

@@ -1,5 +1,7 @@
 import { createHash, getHashes, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { Image } from '../../common/image';
+import { fileSystemError } from './fs-errors';
 
 export interface ExpectedHash {
   /** A node:crypto algorithm name: 'sha512', 'md5', … */
@@ -59,4 +61,20 @@ export class MultiHash {
   digest(): Record<string, string> {
     return Object.fromEntries([...this.hashes].map(([name, hash]) => [name, hash.digest('hex')]));
   }
+}
+
+/** The hex digests of a file's content by algorithm, reading it through once. */
+export async function hashFile(
+  path: string,
+  algorithms: readonly string[],
+): Promise<Record<string, string>> {
+  const hashes = new MultiHash(algorithms);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hashes.update(chunk as Buffer);
+    }
+  } catch (error) {
+    throw fileSystemError(error, path);
+  }
+  return hashes.digest();
 }

@@ -10,6 +10,7 @@ import type { ImageData } from './image-data';
 import { importImage, type ImportPlan } from './import';
 import type { SavedTransfer } from './queue-file';
 import type { RetryPolicy } from './retry';
+import type { TransferLimits } from './token-bucket';
 
 export type SavedImport = Extract<SavedTransfer, { transfer: { kind: 'import' } }>;
 
@@ -71,6 +72,8 @@ export function newImport(request: ImportRequest): SavedImport {
 export interface ImportWorkOptions {
   signal: AbortSignal;
   retryPolicy: RetryPolicy;
+  /** The bandwidth limits all transfers share (a glance-direct import sends up). */
+  limits: TransferLimits;
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   /** The cloud took the import: the transfer is 'importing' from now on. */
   onImporting: () => void;
@@ -88,6 +91,7 @@ export async function runImport(
   const result = await importImage(data, saved.plan, {
     signal: options.signal,
     policy: options.retryPolicy,
+    limit: options.limits.upload,
     onProgress: options.onProgress,
     onImporting: options.onImporting,
     onImport: (progress: ImportProgress) => {

@@ -22,6 +22,7 @@ import type { ImageTask, ImportCall } from '../openstack/glance';
 import { toAppError } from '../net/errors';
 import type { ImageData } from './image-data';
 import { isRetryable, type RetryPolicy } from './retry';
+import type { BandwidthLimit } from './token-bucket';
 import { imageToFill, sendFile, sourceSize, verifyStored, type SentData } from './upload';
 
 /** What the queue persists about an import. */
@@ -44,6 +45,8 @@ export interface ImportPlan extends StoreChoice {
 export interface ImportOptions {
   signal: AbortSignal;
   policy: RetryPolicy;
+  /** A limit all uploads share, for a file staged; none when absent. */
+  limit?: BandwidthLimit;
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   /** The cloud took the import: the importing phase begins. */
   onImporting: () => void;
@@ -116,9 +119,9 @@ export async function importImage(
   else options.onImporting();
   try {
     const image = await follow(data, plan, options);
-    const { staged } = plan;
-    if (staged === undefined) return { image };
-    const verification = verifyStored(image, staged, staged.fileSize);
+    const { staged, source } = plan;
+    if (staged === undefined || source.method !== 'glance-direct') return { image };
+    const verification = await verifyStored(image, staged, staged.fileSize, source.path);
     return verification === undefined ? { image } : { image, verification };
   } catch (error) {
     // A retry starts over: the cloud has dropped what it had staged.
@@ -167,6 +170,7 @@ async function send(
         {
           signal: options.signal,
           onProgress: options.onProgress,
+          ...(options.limit === undefined ? {} : { limit: options.limit }),
         },
       );
       update((plan = { ...plan, staged: { ...sent, fileSize } }));

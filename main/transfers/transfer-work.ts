@@ -174,6 +174,7 @@ export async function runTransfer(
   }
   const result = await uploadImage(data, saved.plan as UploadPlan, {
     ...common,
+    limit: options.limits.upload,
     onPlan: (plan) => {
       saved.plan = plan;
       transfer.imageId = plan.imageId ?? '';

@@ -1,3 +1,4 @@
+import { createHash, getHashes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -7,8 +8,9 @@ import type { Image, ImageCreate } from '../../common/image';
 import type { Verification } from '../../common/transfer';
 import { toAppError } from '../net/errors';
 import { fileSystemError } from './fs-errors';
-import { MultiHash } from './hashing';
+import { hashFile } from './hashing';
 import type { ImageData } from './image-data';
+import type { BandwidthLimit } from './token-bucket';
 
 /** What the queue persists about an upload. */
 export interface UploadPlan {
@@ -23,6 +25,8 @@ export interface UploadPlan {
 
 export interface UploadOptions {
   signal: AbortSignal;
+  /** A limit all uploads share; none when absent. */
+  limit?: BandwidthLimit;
   onProgress: (bytesDone: number, bytesTotal: number) => void;
   onVerifying: () => void;
   /** The image was created: persist its id. */
@@ -36,7 +40,7 @@ export interface UploadResult {
   verification?: Verification;
 }
 
-/** The bytes sent and their hashes (md5 and sha512, hex), to compare with what Glance stored. */
+/** The bytes sent and their hashes (hex, by algorithm), to compare with what Glance stored. */
 export interface SentData {
   bytes: number;
   hashes: Record<string, string>;
@@ -48,7 +52,15 @@ export type DataTarget = { to: 'file'; store?: string } | { to: 'stage' };
 interface SendOptions {
   signal: AbortSignal;
   onProgress: (bytesDone: number, bytesTotal: number) => void;
+  limit?: BandwidthLimit;
 }
+
+/**
+ * The hash computed as the bytes go: Glance's multihash unless a cloud configures another.
+ * Only that one: a second (md5) cost as much CPU again, on a machine whose other core is
+ * busy receiving the bytes where Glance runs on it (see bench/README.md).
+ */
+const sendHash = 'sha512';
 
 /** The size of the file to send, or a 'filesystem' error naming it. */
 export async function sourceSize(sourcePath: string): Promise<number> {
@@ -88,8 +100,9 @@ export async function imageToFill<P extends { imageId: string | null; create: Im
 }
 
 /**
- * Streams the file into the image's data or its staging area, hashing md5 and sha512 on
- * the way. A failed send says which state the image is left in.
+ * Streams the file into the image's data or its staging area, hashing it (sha512) on the
+ * way, at most as fast as `limit` allows. A failed send says which state the image is
+ * left in.
  */
 export async function sendFile(
   data: ImageData,
@@ -99,15 +112,17 @@ export async function sendFile(
   target: DataTarget,
   options: SendOptions,
 ): Promise<SentData> {
-  const hashes = new MultiHash(['md5', 'sha512']);
+  const hash = createHash(sendHash);
   let sent = 0;
   const counter = new Transform({
     highWaterMark: 1 << 20,
     transform(chunk: Buffer, _encoding, callback) {
-      hashes.update(chunk);
+      hash.update(chunk);
       sent += chunk.length;
       options.onProgress(sent, size);
-      callback(null, chunk);
+      const wait = options.limit?.take(chunk.length) ?? 0;
+      if (wait > 0) setTimeout(() => callback(null, chunk), wait);
+      else callback(null, chunk);
     },
   });
   const source = createReadStream(sourcePath, { highWaterMark: 1 << 20 });
@@ -131,21 +146,40 @@ export async function sendFile(
     throw await explainFailedUpload(data, image, error);
   }
   options.onProgress(sent, size);
-  return { bytes: sent, hashes: hashes.digest() };
+  return { bytes: sent, hashes: { [sendHash]: hash.digest('hex') } };
 }
 
 /**
- * Compares what Glance stored (`after`) with what was sent from a file of `size` bytes:
- * every hash Glance reports that was computed here, and the size. Returns the strongest
- * check (none if Glance reported no hash); a difference is an 'integrity' error.
+ * Compares what Glance stored (`after`) with what was sent from the file at `sourcePath`,
+ * of `size` bytes: every hash Glance reports that was computed here, and the size. Where
+ * Glance's multihash is not the one computed as the bytes went, it (or else the md5
+ * checksum) is computed from the file now. Returns the strongest check (none if Glance
+ * reported no hash); a difference is an 'integrity' error.
  */
-export function verifyStored(after: Image, sent: SentData, size: number): Verification | undefined {
+export async function verifyStored(
+  after: Image,
+  sent: SentData,
+  size: number,
+  sourcePath: string,
+): Promise<Verification | undefined> {
   const name = after.name ?? after.id;
-  const checks: Verification[] = [];
-  if (after.checksum) checks.push(check('md5', after.checksum, sent.hashes.md5));
   const multihash = (after.os_hash_algo ?? 'sha512').toLowerCase();
-  if (after.os_hash_value && sent.hashes[multihash] !== undefined) {
-    checks.push(check(multihash, after.os_hash_value, sent.hashes[multihash]));
+  const wanted =
+    after.os_hash_value && getHashes().includes(multihash)
+      ? multihash
+      : after.checksum
+        ? 'md5'
+        : null;
+  const hashes =
+    wanted === null || sent.hashes[wanted] !== undefined
+      ? sent.hashes
+      : { ...sent.hashes, ...(await hashFile(sourcePath, [wanted])) };
+  const checks: Verification[] = [];
+  if (after.checksum && hashes.md5 !== undefined) {
+    checks.push(check('md5', after.checksum, hashes.md5));
+  }
+  if (after.os_hash_value && hashes[multihash] !== undefined) {
+    checks.push(check(multihash, after.os_hash_value, hashes[multihash]));
   }
   const failed = checks.findLast((c) => !c.ok);
   if (after.size !== sent.bytes || sent.bytes !== size || failed !== undefined) {
@@ -177,8 +211,8 @@ export function verifyStored(after: Image, sent: SentData, size: number): Verifi
 
 /**
  * Uploads a file into a new image (created first) or into an existing `queued` one,
- * streaming it from disk, hashing md5 and sha512 on the way, and comparing them with
- * what Glance reports afterwards. A failed upload says which state the image is left in.
+ * streaming it from disk, hashing it on the way, and comparing with what Glance reports
+ * afterwards. A failed upload says which state the image is left in.
  */
 export async function uploadImage(
   data: ImageData,
@@ -193,7 +227,7 @@ export async function uploadImage(
   const sent = await sendFile(data, image, plan.sourcePath, size, target, options);
   options.onVerifying();
   const after = await data.getImage(image.id);
-  const verification = verifyStored(after, sent, size);
+  const verification = await verifyStored(after, sent, size, plan.sourcePath);
   return verification === undefined
     ? { image: after, bytes: sent.bytes }
     : { image: after, bytes: sent.bytes, verification };

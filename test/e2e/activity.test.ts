@@ -137,7 +137,8 @@ describe('activity view', () => {
     const path = join(tempFolder('export'), 'activity.csv');
     main.dialogAnswers.saveAs = path;
     await page.getByRole('button', { name: 'Export CSV…' }).click();
-    await expect.poll(() => page.getByText(`Saved to ${path}`).count()).toBe(1);
+    // The toast, and the same words in the screen readers' live region.
+    await expect.poll(() => page.getByText(`Saved to ${path}`).count()).toBeGreaterThan(0);
     const csv = await readFile(path, 'utf8');
     expect(csv.trim().split('\r\n')).toHaveLength(6);
     expect(csv).toContain(`,deleted,${imageId},quarterly-report-${runId},failed,forbidden,403,`);
@@ -166,7 +167,9 @@ describe('copy diagnostics', () => {
   test('puts versions and the clouds on the clipboard, without secrets', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Copy diagnostics' }).click();
-    await expect.poll(() => page.getByText('Diagnostics copied to the clipboard.').count()).toBe(1);
+    await expect
+      .poll(() => page.getByText('Diagnostics copied to the clipboard.').count())
+      .toBeGreaterThan(0);
     const copied = await page.evaluate(() =>
       (
         globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }

@@ -886,6 +886,7 @@ export const en = {
   'activity.outcome.failed': 'Failed',
   'activity.outcome.failedWith': 'Failed ({facts})',
 
+  'toast.region': 'Notifications',
   'toast.downloaded': 'Downloaded “{name}”.',
   'toast.uploaded': 'Uploaded “{name}”.',
   'toast.copied': 'Copied “{name}” to {cloud}.',

@@ -815,6 +815,7 @@ export const zhCN: Record<MessageKey, string> = {
   'activity.outcome.failed': '失败',
   'activity.outcome.failedWith': '失败（{facts}）',
 
+  'toast.region': '通知',
   'toast.downloaded': '已下载“{name}”。',
   'toast.uploaded': '已上传“{name}”。',
   'toast.copied': '已将“{name}”复制到 {cloud}。',

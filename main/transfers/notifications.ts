@@ -4,6 +4,7 @@
  * `notificationText` words it in the app's language (main/i18n.ts).
  */
 import type { AppErrorData } from '../../common/errors';
+import type { ImportMethod } from '../../common/import';
 import type { Transfer, TransferProgressEvent } from '../../common/transfer';
 import type { Words } from '../i18n';
 
@@ -16,8 +17,10 @@ export type TransferNotification =
       verifiedWith?: string;
     }
   | { code: 'upload-done' | 'copy-done'; imageName: string; verifiedWith?: string }
+  /** The cloud imported the data; `verifiedWith`: a staged file (glance-direct) was checked. */
+  | { code: 'import-done'; imageName: string; method: ImportMethod; verifiedWith?: string }
   | {
-      code: 'download-failed' | 'upload-failed' | 'copy-failed';
+      code: 'download-failed' | 'upload-failed' | 'copy-failed' | 'import-failed';
       imageName: string;
       error?: AppErrorData;
     };
@@ -26,12 +29,7 @@ export type TransferNotification =
 export function notificationFor(transfer: Transfer): TransferNotification | undefined {
   const imageName = transfer.imageName || transfer.imageId;
   if (transfer.state === 'failed') {
-    const code =
-      transfer.kind === 'download'
-        ? 'download-failed'
-        : transfer.kind === 'copy'
-          ? 'copy-failed'
-          : 'upload-failed';
+    const code = `${transfer.kind}-failed` as const;
     return transfer.error === undefined
       ? { code, imageName }
       : { code, imageName, error: transfer.error };
@@ -42,6 +40,9 @@ export function notificationFor(transfer: Transfer): TransferNotification | unde
     : {};
   if (transfer.kind === 'download') {
     return { code: 'download-done', imageName, folder: transfer.folder, ...verified };
+  }
+  if (transfer.kind === 'import' && transfer.import !== undefined) {
+    return { code: 'import-done', imageName, method: transfer.import.method, ...verified };
   }
   return { code: transfer.kind === 'copy' ? 'copy-done' : 'upload-done', imageName, ...verified };
 }
@@ -102,9 +103,18 @@ export function notificationText(
           : say('notification.copiedVerified', { name, algorithm });
       return { title, body };
     }
+    case 'import-done': {
+      const { method, verifiedWith: algorithm } = notification;
+      const body =
+        algorithm === undefined
+          ? say('notification.imported', { name, method })
+          : say('notification.importedVerified', { name, method, algorithm });
+      return { title, body };
+    }
     case 'download-failed':
     case 'upload-failed':
-    case 'copy-failed': {
+    case 'copy-failed':
+    case 'import-failed': {
       const reason =
         notification.error === undefined ? say('error.unexpected') : error(notification.error);
       return { title, body: say('notification.failed', { name, reason }) };

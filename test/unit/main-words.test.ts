@@ -59,6 +59,13 @@ const notificationsByCode: Record<TransferNotification['code'], TransferNotifica
   'copy-failed': [
     { code: 'copy-failed', imageName: 'ubuntu', error: { kind: 'integrity', message: 'x' } },
   ],
+  'import-done': [
+    { code: 'import-done', imageName: 'ubuntu', method: 'web-download' },
+    { code: 'import-done', imageName: 'ubuntu', method: 'glance-direct', verifiedWith: 'sha512' },
+  ],
+  'import-failed': [
+    { code: 'import-failed', imageName: 'ubuntu', error: { kind: 'server', message: 'x' } },
+  ],
 };
 
 describe('main’s words', () => {

@@ -911,6 +911,8 @@ export const en = {
   'notification.upload-failed': 'Upload failed',
   'notification.copy-done': 'Copy finished',
   'notification.copy-failed': 'Copy failed',
+  'notification.import-done': 'Import finished',
+  'notification.import-failed': 'Import failed',
   'notification.saved': '“{name}” was saved to {folder}.',
   'notification.savedVerified': '“{name}” was saved to {folder} and verified ({algorithm}).',
   'notification.uploaded': '“{name}” was uploaded.',
@@ -918,6 +920,8 @@ export const en = {
   'notification.copied': '“{name}” was copied to the other cloud.',
   'notification.copiedVerified':
     '“{name}” was copied to the other cloud and verified at both ends ({algorithm}).',
+  'notification.imported': '“{name}” was imported ({method}): its data is in the cloud.',
+  'notification.importedVerified': '“{name}” was imported ({method}) and verified ({algorithm}).',
   'notification.failed': '“{name}”: {reason}',
   'menu.file': 'File',
   'menu.edit': 'Edit',

@@ -130,6 +130,74 @@ describe('notifications for long transfers', () => {
     expect(words('zh-CN').map((said) => said.title)).toEqual(['复制完成', '复制失败']);
   });
 
+  it('says that an import finished or failed in import words, naming the method', () => {
+    const { emit, notified, words } = setUp(10_000);
+    const imported = { method: 'web-download' as const, stores: [], importing: [], failed: [] };
+    const verification = { algorithm: 'sha512', expected: 'a', actual: 'a', ok: true };
+    const error = {
+      kind: 'server' as const,
+      message: 'import failed (logged only)',
+      details: {
+        reason: 'import-failed' as const,
+        method: 'web-download' as const,
+        failed: ['local'],
+        imageStatus: 'queued',
+        taskMessage: 'Task failed due to Internal Error',
+      },
+    };
+    emit(transfer({ kind: 'import', state: 'done', finishedAt: after(30), import: imported }));
+    emit(
+      transfer({
+        id: 't-2',
+        kind: 'import',
+        state: 'done',
+        finishedAt: after(30),
+        verification,
+        import: { ...imported, method: 'glance-direct' },
+      }),
+    );
+    emit(
+      transfer({
+        id: 't-3',
+        kind: 'import',
+        state: 'failed',
+        finishedAt: after(40),
+        error,
+        import: imported,
+      }),
+    );
+    expect(notified).toEqual([
+      { code: 'import-done', imageName: 'ubuntu-24.04', method: 'web-download' },
+      {
+        code: 'import-done',
+        imageName: 'ubuntu-24.04',
+        method: 'glance-direct',
+        verifiedWith: 'sha512',
+      },
+      { code: 'import-failed', imageName: 'ubuntu-24.04', error },
+    ]);
+    expect(words('en')).toEqual([
+      {
+        title: 'Import finished',
+        body: '“ubuntu-24.04” was imported (web-download): its data is in the cloud.',
+      },
+      {
+        title: 'Import finished',
+        body: '“ubuntu-24.04” was imported (glance-direct) and verified (sha512).',
+      },
+      {
+        title: 'Import failed',
+        body: expect.stringContaining('Task failed due to Internal Error') as string,
+      },
+    ]);
+    expect(words('zh-CN').map(({ title }) => title)).toEqual(['导入完成', '导入完成', '导入失败']);
+    expect(words('zh-CN')[0]?.body).toBe('“ubuntu-24.04”已导入（web-download），数据已在云中。');
+    for (const said of [...words('en'), ...words('zh-CN')]) {
+      expect(said.title).not.toMatch(/Upload|上传/);
+      expect(said.body).not.toContain('logged only');
+    }
+  });
+
   it('stays quiet for short transfers and cancellations', () => {
     const { emit, notified } = setUp(10_000);
     emit(transfer({ state: 'done', finishedAt: after(3) }));

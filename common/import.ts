@@ -60,6 +60,11 @@ export interface ImportOptions {
   methods: ImportMethod[];
   /** Empty when the cloud has one store (multiple stores not enabled). */
   stores: StoreInfo[];
+  /**
+   * Where glance-download is offered: the other regions whose image service the catalog
+   * lists, the ones an image may be fetched from.
+   */
+  regions?: string[];
 }
 
 /** A comma-separated list from an image property (`stores`, `os_glance_failed_import`, …). */

@@ -16,19 +16,23 @@ type ImportHandlers = Pick<
 
 export function importHandlers({ clients, transfers, pathGrants }: Services): ImportHandlers {
   const glance = (profileId: string) => clients.get(profileId).glance;
+  const optionsOf = (profileId: string) => {
+    const { glance, session } = clients.get(profileId);
+    return importOptions(glance, () => session.otherImageRegions());
+  };
   return {
     inspectFile: async ({ path }) =>
       inspectFile(pathGrants.check('upload-file', path, 'upload-file')),
-    getImportOptions: ({ profileId }) => importOptions(glance(profileId)),
+    getImportOptions: ({ profileId }) => optionsOf(profileId),
     startImport: async (input) => {
       const { profileId } = input;
       let { source } = input;
-      const options = await importOptions(glance(profileId));
+      const options = await optionsOf(profileId);
       const copied =
         source.method === 'copy-image' && 'imageId' in input
           ? await glance(profileId).getImage(input.imageId)
           : undefined;
-      checkImport(options, source.method, input, copied);
+      checkImport(options, source, input, copied);
       if (source.method === 'glance-direct') {
         source = { ...source, path: pathGrants.check('upload-file', source.path, 'upload-file') };
         await checkSendable(source.path);

@@ -104,3 +104,24 @@ export function pickImageEndpoint(
     },
   });
 }
+
+/**
+ * The regions other than `region` whose image service the catalog lists for an interface,
+ * in catalog order. Without a region, the session uses the first image endpoint: its
+ * region is the own one.
+ */
+export function otherImageRegions(
+  catalog: readonly CatalogService[],
+  endpointInterface: EndpointInterface,
+  region?: string,
+): string[] {
+  const regions = catalog
+    .filter((s) => s.type === 'image')
+    .flatMap((s) => s.endpoints)
+    .filter((e) => e.interface === endpointInterface)
+    .map(regionOf)
+    .filter((r): r is string => r !== undefined && r !== '');
+  const unique = [...new Set(regions)];
+  const own = region === undefined || region === '' ? unique[0] : region;
+  return unique.filter((r) => r !== own);
+}

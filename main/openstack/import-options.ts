@@ -11,6 +11,7 @@ import {
   importMethods,
   type ImportMethod,
   type ImportOptions,
+  type ImportSource,
   type StoreChoice,
   type StoreInfo,
 } from '../../common/import';
@@ -54,9 +55,18 @@ async function stores(glance: ImportCalls): Promise<StoreInfo[]> {
   });
 }
 
-export async function importOptions(glance: ImportCalls): Promise<ImportOptions> {
-  const [methods, storeList] = await Promise.all([offeredMethods(glance), stores(glance)]);
-  return { methods: methods.filter(isImportMethod), stores: storeList };
+/**
+ * What the cloud offers; `otherRegions` reads the catalog's other image regions, asked only
+ * where glance-download is offered.
+ */
+export async function importOptions(
+  glance: ImportCalls,
+  otherRegions: () => Promise<string[]>,
+): Promise<ImportOptions> {
+  const [offered, storeList] = await Promise.all([offeredMethods(glance), stores(glance)]);
+  const methods = offered.filter(isImportMethod);
+  if (!methods.includes('glance-download')) return { methods, stores: storeList };
+  return { methods, stores: storeList, regions: await otherRegions() };
 }
 
 /** Refuses stores the cloud does not have. */
@@ -74,14 +84,16 @@ export function checkStores(options: ImportOptions, chosen: readonly string[]): 
 
 /**
  * Refuses an import the cloud would refuse: a method it does not advertise, unknown
- * stores, and for copy-image a store that already holds the image (`image`).
+ * stores, for glance-download a region whose image service the catalog does not list, and
+ * for copy-image a store that already holds the image (`image`).
  */
 export function checkImport(
   options: ImportOptions,
-  method: ImportMethod,
+  source: ImportSource,
   choice: StoreChoice,
   image?: Image,
 ): void {
+  const { method } = source;
   if (!options.methods.includes(method)) {
     throw new AppError({
       kind: 'unsupported',
@@ -89,6 +101,7 @@ export function checkImport(
       details: { reason: 'method-not-offered', method, offered: options.methods },
     });
   }
+  if (method === 'glance-download') checkRegion(options.regions ?? [], source.region);
   const chosen = choice.allStores ? [] : (choice.stores ?? []);
   checkStores(options, chosen);
   if (method !== 'copy-image' || image === undefined) return;
@@ -101,6 +114,25 @@ export function checkImport(
       details: { reason: 'already-in-store', store: already },
     });
   }
+}
+
+/**
+ * Refuses a glance-download from a region the catalog lists no image service in: Glance
+ * would only fail its task with an "Internal Error". Glance fetches over the public
+ * endpoint unless told otherwise.
+ */
+function checkRegion(regions: readonly string[], region: string): void {
+  if (regions.includes(region)) return;
+  throw new AppError({
+    kind: 'validation',
+    message: `The catalog has no public image endpoint in region ${region}.`,
+    details: {
+      reason: 'no-image-endpoint',
+      interface: 'public',
+      region,
+      available: regions.map((other) => `public (${other})`),
+    },
+  });
 }
 
 /** Refuses to remove an image's data from a store that does not hold it, or holds the last copy. */

@@ -19,6 +19,7 @@ import {
 import {
   catalogSchema,
   normalizeImageEndpoint,
+  otherImageRegions,
   pickImageEndpoint,
   trustedLink,
   type CatalogService,
@@ -210,6 +211,13 @@ export class OpenStackSession {
   /** The project the token is scoped to, when Keystone told us. */
   async projectId(): Promise<string | null> {
     return (await this.#authenticated()).projectId;
+  }
+
+  /** The other regions whose image service the catalog lists (glance-download's sources). */
+  async otherImageRegions(): Promise<string[]> {
+    const { catalog } = await this.#authenticated();
+    if (catalog === null) return [];
+    return otherImageRegions(catalog, this.#config.interface, this.#config.region);
   }
 
   /** The image service's base URL (no trailing slash, no `/v2`). */

@@ -1,5 +1,6 @@
 // The test bed's Glance stores and imports as promised: two file stores, glance-direct,
-// copy-image and web-download (only from loopback), checked with plain fetch.
+// copy-image, web-download (only from loopback) and glance-download from the second Glance
+// (RegionTwo), checked with plain fetch.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -54,11 +55,55 @@ describe('test bed: stores and interoperable import', () => {
     ]);
   });
 
-  it("advertises Debian's default import methods", async () => {
-    const methods = await member('GET', '/v2/info/import');
-    expect(
-      methods.json<{ 'import-methods': { value: string[] } }>()['import-methods'].value,
-    ).toEqual(['glance-direct', 'web-download', 'copy-image']);
+  it("advertises Debian's default import methods and glance-download; RegionTwo only the defaults", async () => {
+    const methods = async (call: typeof member) =>
+      (await call('GET', '/v2/info/import')).json<{ 'import-methods': { value: string[] } }>()[
+        'import-methods'
+      ].value;
+    expect(await methods(member)).toEqual([
+      'glance-direct',
+      'web-download',
+      'copy-image',
+      'glance-download',
+    ]);
+    expect(await methods(glanceAs(bed, bed.member, bed.second.glanceUrl))).toEqual([
+      'glance-direct',
+      'web-download',
+      'copy-image',
+    ]);
+  });
+
+  it('imports by glance-download an image of RegionTwo, found in the token’s catalog', async () => {
+    const second = glanceAs(bed, bed.member, bed.second.glanceUrl);
+    const data = Buffer.alloc(20_000, 'glance-download test data\n');
+    const source = (
+      await second('POST', '/v2/images', {
+        name: `testbed-import-${run}-source`,
+        disk_format: 'raw',
+        container_format: 'bare',
+      })
+    ).json<Image>();
+    expect((await second('PUT', `/v2/images/${source.id}/file`, data)).status).toBe(204);
+
+    const { id } = await createImage('glance-download');
+    const imported = await member('POST', `/v2/images/${id}/import`, {
+      method: {
+        name: 'glance-download',
+        glance_region: bed.second.region,
+        glance_image_id: source.id,
+      },
+    });
+    expect(imported.status).toBe(202);
+    await expect
+      .poll(async () => (await image(id)).status, { timeout: 60_000, interval: 250 })
+      .toBe('active');
+    expect(await image(id)).toMatchObject({
+      size: data.length,
+      checksum: createHash('md5').update(data).digest('hex'),
+      stores: 'local',
+    });
+    expect((await member('DELETE', `/v2/images/${id}`)).status).toBe(204);
+    expect((await second('DELETE', `/v2/images/${source.id}`)).status).toBe(204);
   });
 
   it('imports by glance-direct: staged data, then an import task, then active', async () => {

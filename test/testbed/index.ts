@@ -2,8 +2,8 @@
  * A real Keystone and two Glances (Debian's python3-keystone / python3-glance) on free
  * 127.0.0.1 ports, with SQLite databases, file stores and logs in one temp folder:
  * - Glance in RegionOne: two file stores (`local`, the default, and `cold`), interoperable
- *   import (glance-direct, web-download from loopback, copy-image), Glance's metadata
- *   definitions loaded;
+ *   import (glance-direct, web-download from loopback, copy-image, and glance-download from
+ *   RegionTwo), Glance's metadata definitions loaded;
  * - Glance in RegionTwo: one store, its own database, no metadata definitions — a second,
  *   independent image service in the same Keystone, for cross-cloud tests.
  * Facts and quirks: ../shared/docs/openstack-testbed.md (relative to the checkout's parent).
@@ -53,6 +53,8 @@ const REGION = 'RegionOne';
 const SECOND_REGION = 'RegionTwo';
 const DOMAIN = 'default';
 const LOG_FILES = ['keystone.log', 'glance.log', 'glance-regiontwo.log'];
+/** Debian's (and upstream's) default import methods. */
+const DEFAULT_IMPORT_METHODS = ['glance-direct', 'web-download', 'copy-image'];
 const READY_TIMEOUT_MS = 120_000;
 
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
@@ -126,8 +128,22 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     ]);
     const authUrl = `http://127.0.0.1:${keystonePort}/v3`;
     const passwords = { admin: password(), glance: password(), member: password() };
-    const first = glanceSite(dir, 'glance', REGION, glancePort, ['local', 'cold']);
-    const second = glanceSite(dir, 'glance-regiontwo', SECOND_REGION, secondGlancePort, ['local']);
+    const first = glanceSite(
+      dir,
+      'glance',
+      REGION,
+      glancePort,
+      ['local', 'cold'],
+      [...DEFAULT_IMPORT_METHODS, 'glance-download'],
+    );
+    const second = glanceSite(
+      dir,
+      'glance-regiontwo',
+      SECOND_REGION,
+      secondGlancePort,
+      ['local'],
+      DEFAULT_IMPORT_METHODS,
+    );
     const glanceSites = [first, second];
 
     await writeFile(paths.keystoneConf, keystoneConf(paths, keystoneLog), { mode: 0o600 });
@@ -428,6 +444,8 @@ interface GlanceSite<Store extends string = string> {
   stores: Record<Store, string>;
   staging: string;
   tasks: string;
+  /** What `/v2/info/import` advertises. */
+  importMethods: readonly string[];
 }
 
 function glanceSite<Store extends string>(
@@ -436,6 +454,7 @@ function glanceSite<Store extends string>(
   region: string,
   port: number,
   storeIds: readonly Store[],
+  importMethods: readonly string[],
 ): GlanceSite<Store> {
   const data = join(dir, 'data', name);
   return {
@@ -452,6 +471,7 @@ function glanceSite<Store extends string>(
     >,
     staging: join(data, 'staging'),
     tasks: join(data, 'tasks'),
+    importMethods,
   };
 }
 
@@ -466,8 +486,9 @@ bind_port = ${site.port}
 # One process, no forked worker: quicker to start and to stop.
 workers = 0
 enabled_backends = ${stores.map(([id]) => `${id}:file`).join(', ')}
-# Debian's (and upstream's) default import methods.
-enabled_import_methods = [glance-direct,web-download,copy-image]
+# glance-download fetches an image from another region's Glance, found in the catalog of
+# the user's token; its host and port pass import_filtering_opts below.
+enabled_import_methods = [${site.importMethods.join(',')}]
 log_file = ${site.log}
 
 [database]

@@ -254,8 +254,14 @@ export const emptyCreateForm = (): CreateForm => ({
   properties: [],
 });
 
-/** Where a new image's data comes from: a local file (its path), or a URL the cloud imports. */
-export type ImageSource = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+/**
+ * Where a new image's data comes from: a local file (its path), a URL the cloud imports, or
+ * an image in another region of the cloud (glance-download).
+ */
+export type ImageSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'region'; region: string; imageId: string };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const webAddress = /^https?:\/\/\S+$/;
@@ -278,6 +284,9 @@ export function newImageFields(
   if (source.kind === 'file' && !source.path) found.file = { key: 'validation.file' };
   if (source.kind === 'url' && !webAddress.test(source.url.trim())) {
     found.url = { key: 'validation.url' };
+  }
+  if (source.kind === 'region' && !uuid.test(source.imageId.trim())) {
+    found.sourceImageId = { key: 'validation.sourceImageId' };
   }
   return checked(found, () => {
     const fields: ImageCreate = {

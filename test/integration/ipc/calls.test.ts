@@ -55,7 +55,8 @@ describe('start-up problems', () => {
 describe('import', () => {
   it('lists the import methods and the stores the cloud offers', async () => {
     expect(await main.value('getImportOptions', { profileId: memberId })).toEqual({
-      methods: ['glance-direct', 'web-download', 'copy-image'],
+      methods: ['glance-direct', 'web-download', 'copy-image', 'glance-download'],
+      regions: [bed.second.region],
       stores: [
         { id: 'local', isDefault: true, readOnly: false },
         { id: 'cold', isDefault: false, readOnly: false },

@@ -1,8 +1,8 @@
 // Interoperable import and stores through `dispatch`, against the real two-store Glance
 // (stores `local`, the default, and `cold`): glance-direct with a cut during staging and its
 // retry, import into a chosen store, copy-image into the second store, a failed
-// web-download with its task's message, a restart while the cloud imports, and removing an
-// image's data from one store.
+// web-download with its task's message, a restart while the cloud imports, glance-download
+// of an image from the second Glance (RegionTwo), and removing an image's data from one store.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +32,9 @@ let proxy: FaultProxy;
 let memberId: string;
 let adminId: string;
 let viaProxyId: string;
+let regionTwoId: string;
 const created: { imageId: string }[] = [];
+const createdInRegionTwo: { imageId: string }[] = [];
 
 beforeAll(async () => {
   main = await startTestMain();
@@ -44,11 +46,18 @@ beforeAll(async () => {
   viaProxyId = await save(
     passwordProfile(bed, bed.member, { name: 'via proxy', imageEndpoint: proxy.url }),
   );
+  regionTwoId = await save(
+    passwordProfile(bed, bed.member, { name: 'RegionTwo', region: bed.second.region }),
+  );
 });
 
 afterAll(async () => {
   const imageIds = created.map(({ imageId }) => imageId);
   if (imageIds.length > 0) await main.call('deleteImages', { profileId: adminId, imageIds });
+  const secondIds = createdInRegionTwo.map(({ imageId }) => imageId);
+  if (secondIds.length > 0) {
+    await main.call('deleteImages', { profileId: regionTwoId, imageIds: secondIds });
+  }
   await main?.close();
   await proxy?.close();
 });
@@ -155,10 +164,11 @@ describe('glance-direct', () => {
       ok: false,
       error: { kind: 'validation', details: { reason: 'unknown-store', store: 'tape' } },
     });
+    // RegionTwo's Glance offers only Debian's default methods.
     expect(
       await main.call('startImport', {
-        profileId: memberId,
-        source: { method: 'glance-download', region: 'RegionTwo', imageId: randomUUID() },
+        profileId: regionTwoId,
+        source: { method: 'glance-download', region: bed.region, imageId: randomUUID() },
         create: raw('other region'),
       }),
     ).toMatchObject({
@@ -272,6 +282,106 @@ describe('stores', () => {
     // The data is still there, in the one store.
     const after = await main.value('getImage', { profileId: adminId, imageId });
     expect(after).toMatchObject({ status: 'active', stores: 'local', os_hash_value: file.sha512 });
+  });
+});
+
+describe('glance-download', () => {
+  it('offers the catalog’s other image region, and imports an image from it', async () => {
+    expect(await main.value('getImportOptions', { profileId: memberId })).toMatchObject({
+      methods: ['glance-direct', 'web-download', 'copy-image', 'glance-download'],
+      regions: [bed.second.region],
+    });
+    // RegionTwo does not offer it: no regions are asked for.
+    expect(await main.value('getImportOptions', { profileId: regionTwoId })).not.toHaveProperty(
+      'regions',
+    );
+
+    const file = await randomFile(join(tempFolder('regions'), 'disk.raw'), 3 * MiB);
+    await main.pick('image', file.path);
+    const there = await waitForTransfer(
+      main,
+      (
+        await main.value('startUpload', {
+          profileId: regionTwoId,
+          path: file.path,
+          create: { ...raw('in RegionTwo'), properties: { os_distro: 'debian' } },
+        })
+      ).id,
+    );
+    createdInRegionTwo.push({ imageId: there.imageId });
+    expect(there).toMatchObject({ state: 'done' });
+
+    // The formats asked for here give way to the source image's.
+    const started = await main.value('startImport', {
+      profileId: memberId,
+      source: { method: 'glance-download', region: bed.second.region, imageId: there.imageId },
+      create: { ...raw('from RegionTwo'), disk_format: 'qcow2', container_format: 'ovf' },
+    });
+    expect(started).toMatchObject({
+      kind: 'import',
+      path: '',
+      import: { method: 'glance-download' },
+    });
+    const done = track(await waitForTransfer(main, started.id));
+    expect(done).toMatchObject({
+      state: 'done',
+      bytesDone: file.size,
+      import: { method: 'glance-download', importing: [], failed: [] },
+    });
+    expect(done.imageId).not.toBe(there.imageId);
+    const image = await main.value('getImage', { profileId: memberId, imageId: done.imageId });
+    expect(image).toMatchObject({
+      status: 'active',
+      checksum: file.md5,
+      os_hash_value: file.sha512,
+      size: file.size,
+      disk_format: 'raw',
+      container_format: 'bare',
+      stores: 'local',
+      // Glance copies hw_*, os_distro and a few more from the source image.
+      properties: { os_distro: 'debian' },
+    });
+  });
+
+  it('refuses a region the catalog lists no image service in, before anything is created', async () => {
+    const name = raw('from nowhere');
+    expect(
+      await main.call('startImport', {
+        profileId: memberId,
+        source: { method: 'glance-download', region: 'RegionNine', imageId: randomUUID() },
+        create: name,
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'validation',
+        details: {
+          reason: 'no-image-endpoint',
+          region: 'RegionNine',
+          available: [`public (${bed.second.region})`],
+        },
+      },
+    });
+    const listed = await main.value('listImages', {
+      profileId: memberId,
+      query: { name: name.name },
+    });
+    expect(listed.images).toEqual([]);
+  });
+
+  it('fails with the task’s message when the image is not in the other region', async () => {
+    const started = await main.value('startImport', {
+      profileId: memberId,
+      source: { method: 'glance-download', region: bed.second.region, imageId: randomUUID() },
+      create: raw('missing there'),
+    });
+    expect(track(await waitForTransfer(main, started.id))).toMatchObject({
+      state: 'failed',
+      error: {
+        kind: 'server',
+        details: { reason: 'import-failed', method: 'glance-download', imageStatus: 'queued' },
+      },
+    });
   });
 });
 

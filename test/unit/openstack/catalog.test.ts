@@ -3,6 +3,7 @@ import { AppError } from '../../../common/errors';
 import {
   catalogSchema,
   normalizeImageEndpoint,
+  otherImageRegions,
   pickImageEndpoint,
   trustedLink,
   type CatalogService,
@@ -106,6 +107,17 @@ describe('pickImageEndpoint', () => {
     const err = failure(() => pickImageEndpoint(catalog.slice(0, 1), keystone, 'public'));
     expect(err.kind).toBe('unsupported');
     expect(err.message).toMatch(/no image service/);
+  });
+});
+
+describe('otherImageRegions', () => {
+  it('lists the other regions with an image endpoint for the interface', () => {
+    expect(otherImageRegions(catalog, 'public', 'RegionOne')).toEqual(['RegionTwo']);
+    expect(otherImageRegions(catalog, 'public', 'RegionTwo')).toEqual(['RegionOne']);
+    // Without a region the session uses the first endpoint: RegionOne is its own.
+    expect(otherImageRegions(catalog, 'public')).toEqual(['RegionTwo']);
+    expect(otherImageRegions(catalog, 'internal', 'RegionOne')).toEqual([]);
+    expect(otherImageRegions([], 'public')).toEqual([]);
   });
 });
 

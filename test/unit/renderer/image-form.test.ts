@@ -385,6 +385,17 @@ describe('newImageFields', () => {
     }
     expect(newImageFields(form(), { kind: 'url', url: 'http://10.0.0.1/a.img' }).ok).toBe(true);
   });
+
+  test('an image of another region needs its ID, a UUID', () => {
+    const region = (imageId: string) => ({ kind: 'region' as const, region: 'RegionTwo', imageId });
+    for (const imageId of ['', 'ubuntu', '0e4f9a2b-1c3d-4e5f-8a9b']) {
+      expect(problemsOf(newImageFields(form(), region(imageId)))).toEqual({
+        sourceImageId: { key: 'validation.sourceImageId' },
+      });
+    }
+    const id = ' 0E4F9A2B-1C3D-4E5F-8A9B-0C1D2E3F4A5B ';
+    expect(newImageFields(form(), region(id)).ok).toBe(true);
+  });
 });
 
 describe('suggestedByFile', () => {

@@ -3,7 +3,8 @@
  * the two-store test bed (`local`, the default, and `cold`), in English and in 简体中文,
  * with screenshots in both themes: the create dialog with what the file check found, a
  * refused backing-file qcow2, the store picker, an import's phases and a failed import in
- * Transfers, and the stores column with its filter.
+ * Transfers, the stores column with its filter, a URL import whose row follows it to its
+ * end, and glance-download from the second region (offered only where advertised).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -32,6 +33,8 @@ import {
 
 const bed = inject('testbed');
 const prefix = `imp${Date.now().toString(36)}`;
+/** Names of the images the last tests make, kept out of the earlier tests' searches. */
+const later = `rgn${Date.now().toString(36)}`;
 const MiB = 1024 * 1024;
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
@@ -40,6 +43,7 @@ let files: string;
 let web: Server;
 let webUrl: string;
 let releaseWeb!: () => void;
+let releaseHeld!: () => void;
 
 /** One app window on its own main process, in a language, with the member's profile. */
 interface Window {
@@ -47,6 +51,8 @@ interface Window {
   app: AppPage;
   page: Page;
   profile: Profile;
+  /** The same member in RegionTwo, whose Glance does not offer glance-download. */
+  regionTwo: Profile;
 }
 
 async function openWindow(systemLocale: string): Promise<Window> {
@@ -54,10 +60,13 @@ async function openWindow(systemLocale: string): Promise<Window> {
   const profile = await main.value('saveProfile', {
     profile: passwordProfile(bed, bed.member, { name: 'Two stores' }),
   });
+  const regionTwo = await main.value('saveProfile', {
+    profile: passwordProfile(bed, bed.member, { name: 'RegionTwo', region: bed.second.region }),
+  });
   await main.value('updateSettings', { lastProfileId: profile.id });
   const app = await openApp(browser, server.url, { main, systemLocale });
   app.page.setDefaultTimeout(20_000);
-  return { main, app, page: app.page, profile };
+  return { main, app, page: app.page, profile, regionTwo };
 }
 
 let en: Window;
@@ -69,18 +78,23 @@ beforeAll(async () => {
   files = tempFolder('e2e-import');
   qemuImg(['create', '-q', '-f', 'qcow2', 'base.qcow2', '1G'], files);
   qemuImg(['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', 'child.qcow2'], files);
-  // A web server for web-download: /slow.raw sends half, then the rest once released.
+  // A web server for web-download: /slow.raw and /held.raw send half, then the rest once
+  // released (each by its own release).
   const data = randomBytes(2 * MiB);
-  const released = new Promise<void>((resolve) => (releaseWeb = resolve));
+  const released = {
+    '/slow.raw': new Promise<void>((resolve) => (releaseWeb = resolve)),
+    '/held.raw': new Promise<void>((resolve) => (releaseHeld = resolve)),
+  };
   web = createServer((request, response) => {
-    if (request.url !== '/slow.raw') {
+    const release = released[request.url as keyof typeof released] as Promise<void> | undefined;
+    if (release === undefined) {
       response.statusCode = 404;
       response.end();
       return;
     }
     response.setHeader('content-length', data.length);
     response.write(data.subarray(0, MiB));
-    void released.then(() => response.end(data.subarray(MiB)));
+    void release.then(() => response.end(data.subarray(MiB)));
   });
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
   webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
@@ -90,12 +104,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   releaseWeb?.();
+  releaseHeld?.();
   for (const window of [en, zh]) {
     if (!window) continue;
-    const mine = window.main.services.transfers.list().filter((tr) => tr.imageId);
-    if (mine.length > 0) {
+    for (const profile of [window.profile, window.regionTwo]) {
+      const mine = window.main.services.transfers
+        .list()
+        .filter((tr) => tr.imageId && tr.profileId === profile.id);
+      if (mine.length === 0) continue;
       await window.main.call('deleteImages', {
-        profileId: window.profile.id,
+        profileId: profile.id,
         imageIds: mine.map((tr) => tr.imageId),
       });
     }
@@ -356,5 +374,122 @@ describe('the image details', () => {
     expect((await main.value('getImage', { profileId: profile.id, imageId })).stores).toBe('local');
     // The last copy is not offered for removal.
     expect(await details().getByRole('button', { name: 'Remove from a store…' }).count()).toBe(0);
+  });
+});
+
+describe('imports the cloud runs from the create dialog', () => {
+  const rows = (page: Page) => page.locator('.content [role="row"]');
+  const details = (page: Page) => page.getByRole('complementary', { name: 'Image details' });
+
+  async function openCreateDialog(window: Window, newImage: string): Promise<void> {
+    const { page } = window;
+    await page.getByRole('button', { name: /^(Images|镜像)/ }).click();
+    await page.getByRole('button', { name: newImage }).click();
+    // The cloud's import methods and stores have arrived.
+    await poll(() => dialogOf(page).getByTestId('store-picker').count()).toBe(1);
+  }
+
+  test('a URL import: the new image’s row turns Active once the cloud is done, without a refresh', async () => {
+    const { page, main } = en;
+    const name = `${later}-from-url`;
+    await openCreateDialog(en, 'New image…');
+    const form = dialogOf(page);
+    await form.getByRole('radio', { name: 'Import from a URL' }).check();
+    await form.locator('[name="name"]').fill(name);
+    await form.locator('[name="disk_format"]').selectOption('raw');
+    await form.locator('[name="url"]').fill(`${webUrl}/held.raw`);
+    await form.getByRole('button', { name: 'Create and import' }).click();
+    await poll(() => dialogOf(page).count()).toBe(0);
+
+    // Shown at once, empty, with its details open; those close, so the row alone follows.
+    await page.getByRole('searchbox').fill(later);
+    const row = rows(page).filter({ hasText: name });
+    // The import cannot end before the server is released.
+    await poll(() => row.locator('.cell.status').textContent()).toMatch(/^(queued|importing)$/);
+    await details(page).getByRole('button', { name: 'Close' }).click();
+    await poll(() => details(page).count()).toBe(0);
+    const transfer = main.services.transfers.list().find((tr) => tr.imageName === name);
+    await waitForTransfer(main, transfer?.id ?? '', ['importing']);
+    releaseHeld();
+    expect(await waitForTransfer(main, transfer?.id ?? '')).toMatchObject({ state: 'done' });
+    await poll(() => row.locator('.cell.status').textContent()).toBe('active');
+  });
+
+  test('imports an image of RegionTwo (glance-download): same data, the row and details follow', async () => {
+    const { page, main } = en;
+    const file = join(files, `${later}-source.raw`);
+    const { md5 } = await createRandomFile(file, 3 * MiB);
+    await main.pick('image', file);
+    const uploaded = await main.value('startUpload', {
+      profileId: en.regionTwo.id,
+      path: file,
+      create: { name: `${later}-source`, disk_format: 'raw', container_format: 'bare' },
+    });
+    const source = await waitForTransfer(main, uploaded.id);
+    expect(source).toMatchObject({ state: 'done' });
+
+    const name = `${later}-from-region`;
+    await openCreateDialog(en, 'New image…');
+    const form = dialogOf(page);
+    await form.getByRole('radio', { name: 'Import from another region' }).check();
+    expect(await form.locator('[name="region"]').inputValue()).toBe(bed.second.region);
+    await form.locator('[name="name"]').fill(name);
+    await form.locator('[name="disk_format"]').selectOption('raw');
+    // Bad input is refused in words, and nothing is created.
+    await form.locator('[name="source-image-id"]').fill('not-an-id');
+    await form.getByRole('button', { name: 'Create and import' }).click();
+    await poll(() => form.locator('[name="source-image-id"]').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    expect(await form.textContent()).toContain(
+      'Enter the ID (a UUID) of the image in the other region.',
+    );
+    await screenshotBothThemes(page, 'create-glance-download');
+    await form.locator('[name="source-image-id"]').fill(source.imageId);
+    await form.getByRole('button', { name: 'Create and import' }).click();
+    await poll(() => dialogOf(page).count()).toBe(0);
+
+    const transfer = main.services.transfers.list().find((tr) => tr.imageName === name);
+    expect(transfer).toMatchObject({ kind: 'import', import: { method: 'glance-download' } });
+    const done = await waitForTransfer(main, transfer?.id ?? '');
+    expect(done).toMatchObject({ state: 'done' });
+    const image = await main.value('getImage', { profileId: en.profile.id, imageId: done.imageId });
+    expect(image).toMatchObject({ status: 'active', checksum: md5 });
+    // Its details stayed open: they, and through them its row, show it Active.
+    await poll(() => details(page).locator('[data-field="status"]').textContent()).toBe('active');
+    await poll(() =>
+      rows(page).filter({ hasText: name }).locator('.cell.status').textContent(),
+    ).toBe('active');
+  });
+
+  test('is not offered where the cloud does not advertise glance-download (RegionTwo)', async () => {
+    const { page } = en;
+    await page.getByTestId('profile-switcher').selectOption(en.regionTwo.id);
+    await page.getByRole('button', { name: 'New image…' }).click();
+    const form = dialogOf(page);
+    // Its import methods have arrived: the URL import is enabled.
+    await poll(() => form.getByRole('radio', { name: 'Import from a URL' }).isEnabled()).toBe(true);
+    expect(await form.getByRole('radio', { name: 'Import from another region' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await poll(() => dialogOf(page).count()).toBe(0);
+    await page.getByTestId('profile-switcher').selectOption(en.profile.id);
+  });
+
+  test('the same in 简体中文', async () => {
+    const { page } = zh;
+    await openCreateDialog(zh, '新建镜像…');
+    const form = dialogOf(page);
+    await form.getByRole('radio', { name: '从其他区域导入' }).check();
+    expect(await form.textContent()).toContain('该区域中镜像的 ID');
+    await form.locator('[name="name"]').fill(`${later}-zh`);
+    await form.locator('[name="disk_format"]').selectOption('raw');
+    await form.getByRole('button', { name: '创建并导入' }).click();
+    await poll(() => form.textContent()).toContain('请输入另一区域中镜像的 ID（UUID）。');
+    await screenshotBothThemes(page, 'create-glance-download-zh');
+    await page.keyboard.press('Escape');
+    await poll(() => dialogOf(page).count()).toBe(0);
+    expect(
+      zh.main.services.transfers.list().filter((tr) => tr.imageName === `${later}-zh`),
+    ).toEqual([]);
   });
 });

@@ -66,6 +66,16 @@ class AppState {
 
   #nextToast = 1;
   #unsaved: (() => string | undefined) | undefined;
+  readonly #finishedListeners = new Set<(transfer: Transfer) => void>();
+
+  /**
+   * Hears of each transfer as it ends (done, failed or cancelled), e.g. to show its image
+   * as the cloud has it now. Returns the removal.
+   */
+  onTransferFinished(listener: (transfer: Transfer) => void): () => void {
+    this.#finishedListeners.add(listener);
+    return () => this.#finishedListeners.delete(listener);
+  }
 
   /**
    * Registers the one place that may hold unsaved edits (the details panel): `check`
@@ -172,6 +182,7 @@ class AppState {
       const before = byId.get(transfer.id);
       if (before && !isFinished(before) && isFinished(transfer)) {
         this.announceFinished(transfer);
+        for (const listener of this.#finishedListeners) listener(transfer);
       } else if (before?.state !== 'paused' && transfer.state === 'paused' && transfer.error) {
         // Main paused it (a full disk): say so, as for a failure.
         const reason = errorText(transfer.error);

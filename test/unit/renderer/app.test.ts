@@ -91,6 +91,24 @@ describe('following the transfer list', () => {
   const transfer = (id: string, state: Transfer['state']) =>
     ({ id, kind: 'download', imageId: 'img-1', imageName: 'disk', state }) as Transfer;
 
+  test('tells those listening of each transfer as it ends, once, until they stop', () => {
+    const heard: string[] = [];
+    const stop = app.onTransferFinished((tr) => heard.push(`${tr.id} ${tr.state}`));
+    app.transfers = [transfer('tr-1', 'importing'), transfer('tr-2', 'running')];
+    app.followTransfers({
+      transfers: [transfer('tr-1', 'done'), transfer('tr-2', 'verifying')],
+      removed: [],
+    });
+    app.followTransfers({
+      transfers: [transfer('tr-1', 'done'), transfer('tr-2', 'cancelled')],
+      removed: [],
+    });
+    stop();
+    app.followTransfers({ transfers: [transfer('tr-1', 'queued')], removed: [] });
+    app.followTransfers({ transfers: [transfer('tr-1', 'failed')], removed: [] });
+    expect(heard).toEqual(['tr-1 done', 'tr-2 cancelled']);
+  });
+
   test('adds, updates and removes transfers as main’s events say', () => {
     app.transfers = [transfer('tr-1', 'done'), transfer('tr-2', 'running')];
     app.followTransfers({

@@ -343,7 +343,11 @@ export const calls = {
       .object({
         id,
         action: transferAction,
-        /** A copy's cancel: keep its unfinished image on the target cloud (queued, named as such). */
+        /**
+         * A copy's cancel: keep its unfinished image on the target cloud (queued, named as
+         * such). An import's: keep its image (a file already staged whole is imported), or
+         * delete it; unset, only an image the import created is deleted.
+         */
         keepTarget: z.boolean().optional(),
       })
       .strict(),

@@ -184,6 +184,8 @@ async function send(
     (tasks) => tasks.map((task) => task.id),
     () => null,
   );
+  // Cancelled once the file was staged: the cancel decides what becomes of the image.
+  if (options.signal.aborted) throw new AppError({ kind: 'cancelled' });
   await data.importImage(image.id, importCall(source), plan);
   update({ ...plan, imageId: image.id, phase: 'importing', tasksBefore });
   options.onImporting();

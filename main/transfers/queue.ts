@@ -59,7 +59,10 @@ type Entry = SavedTransfer & {
   controller?: AbortController;
   /** Why the transfer is being stopped: decides the state it lands in. */
   stopping?: 'pause' | 'cancel' | 'close';
-  /** A copy being cancelled keeps its unfinished image on the target cloud. */
+  /**
+   * A copy being cancelled keeps its unfinished image on the target cloud; an import its
+   * image (unset: the import's own rule, see discardImportLeftovers).
+   */
   keepTarget?: boolean;
   running?: Promise<void>;
   meter?: RateMeter;
@@ -345,9 +348,10 @@ export class TransferQueue {
   /**
    * Stops a transfer for good, removing a download's `.part`, an upload's still-empty new
    * image, or a copy's image on the target cloud (unless `keepTarget`: then it stays,
-   * queued and named as an unfinished copy).
+   * queued and named as an unfinished copy). An import's image is kept or deleted as
+   * `keepTarget` says, by default deleted only where the import created it.
    */
-  async cancel(id: string, keepTarget = false): Promise<void> {
+  async cancel(id: string, keepTarget?: boolean): Promise<void> {
     const entry = this.allowed(id, 'cancel');
     entry.keepTarget = keepTarget;
     if (entry.controller) return this.stop(entry, 'cancel');

@@ -7,7 +7,7 @@ import type { DownloadRequest, Transfer, UploadRequest } from '../../common/tran
 import { downloadImage, type DownloadPlan } from './download';
 import { reserveDownloadTarget, safeFileName, type DownloadTarget } from './file-names';
 import type { ImageData } from './image-data';
-import { isImport, runImport } from './import-work';
+import { discardImportLeftovers, isImport, runImport } from './import-work';
 import type { SavedTransfer } from './queue-file';
 import type { RetryPolicy } from './retry';
 import type { TransferLimits } from './token-bucket';
@@ -191,14 +191,16 @@ export async function runTransfer(
  * Deletes what a transfer given up leaves behind: a download's `.part`, or the image an
  * upload created, while it is still empty (never an image a finished upload filled, nor
  * one whose id the user chose: Glance never gives a deleted image's id out again), or a
- * copy's image on the target cloud (kept, renamed as unfinished, with `keepTarget`).
+ * copy's image on the target cloud (kept, renamed as unfinished, with `keepTarget`), or an
+ * import's image (see discardImportLeftovers; `keepTarget` keeps or deletes it).
  */
 export async function discardLeftovers(
   saved: SavedTransfer,
   dataFor: (profileId: string) => Promise<ImageData>,
-  keepTarget = false,
+  keepTarget?: boolean,
 ): Promise<void> {
   if (isCopy(saved)) return discardCopyLeftovers(saved, dataFor, keepTarget);
+  if (isImport(saved)) return discardImportLeftovers(saved, dataFor, keepTarget);
   const { plan } = saved;
   if ('partPath' in plan) {
     if (plan.partPath !== '') await rm(plan.partPath, { force: true });

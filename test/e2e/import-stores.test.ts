@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Profile } from '../../common/profile';
 import { qemuImg } from '../integration/images/qemu-view';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import {
   passwordProfile,
   startTestMain,
@@ -44,6 +45,8 @@ let web: Server;
 let webUrl: string;
 let releaseWeb!: () => void;
 let releaseHeld!: () => void;
+/** In front of the test bed's Glance: holds back the answer to a stage, for a cancel to land. */
+let proxy: FaultProxy;
 
 /** One app window on its own main process, in a language, with the member's profile. */
 interface Window {
@@ -98,6 +101,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
   webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  proxy = await startFaultProxy(bed.glanceUrl);
   en = await openWindow('en-US');
   zh = await openWindow('zh-CN');
 });
@@ -121,6 +125,7 @@ afterAll(async () => {
     await window.main.close();
   }
   web?.close();
+  await proxy?.close();
   await browser?.close();
   await server?.close();
 });
@@ -491,5 +496,71 @@ describe('imports the cloud runs from the create dialog', () => {
     expect(
       zh.main.services.transfers.list().filter((tr) => tr.imageName === `${later}-zh`),
     ).toEqual([]);
+  });
+});
+
+describe('cancelling a glance-direct import in Transfers', () => {
+  /** A glance-direct import into a new image whose file is sent, the stage's answer held back. */
+  async function stagingImport(window: Window, name: string): Promise<string> {
+    const { main } = window;
+    const viaProxy = await main.value('saveProfile', {
+      profile: passwordProfile(bed, bed.member, { name: 'Via proxy', imageEndpoint: proxy.url }),
+    });
+    const file = join(files, `${name}.raw`);
+    await createRandomFile(file, MiB);
+    await main.pick('image', file);
+    proxy.addRule({
+      match: /^PUT \/v2\/images\/[^/]+\/stage$/,
+      fault: { kind: 'stall', afterBytes: 0, ms: 30_000 },
+    });
+    const started = await main.value('startImport', {
+      profileId: viaProxy.id,
+      source: { method: 'glance-direct', path: file },
+      create: { name, disk_format: 'raw', container_format: 'bare' },
+    });
+    await poll(() => main.services.transfers.get(started.id).imageId).not.toBe('');
+    return started.id;
+  }
+
+  test('asks whether to delete or keep the image; deleted, it is gone', async () => {
+    const { page, main } = en;
+    const name = `${later}-cancelled`;
+    const id = await stagingImport(en, name);
+    const imageId = main.services.transfers.get(id).imageId;
+    await page.getByRole('button', { name: /^Transfers/ }).click();
+    await page.getByRole('button', { name: `Cancel “${name}”` }).click();
+    const question = dialogOf(page);
+    expect(await question.getByTestId('confirm-question').textContent()).toBe(
+      `“${name}” has no data yet. Delete it, or keep it? A kept image stays empty — unless the whole file has reached the cloud already: Glance cannot give it back, so it imports it into the image.`,
+    );
+    await screenshotBothThemes(page, 'transfers-import-cancel');
+    await question.getByRole('button', { name: 'Cancel and delete it' }).click();
+    expect(await waitForTransfer(main, id)).toMatchObject({ state: 'cancelled', imageId: '' });
+    expect(await main.call('getImage', { profileId: en.profile.id, imageId })).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found' },
+    });
+  });
+
+  test('the same question in 简体中文; kept, the image does not stay uploading', async () => {
+    const { page, main } = zh;
+    const name = `${later}-kept`;
+    const id = await stagingImport(zh, name);
+    const imageId = main.services.transfers.get(id).imageId;
+    await page.getByRole('button', { name: /^传输/ }).click();
+    await page
+      .locator('[data-testid="transfer"]', { hasText: name })
+      .getByRole('button', { name: /^取消/ })
+      .click();
+    const question = dialogOf(page);
+    expect(await question.getByTestId('confirm-question').textContent()).toContain('还没有数据');
+    await screenshotBothThemes(page, 'transfers-import-cancel-zh');
+    await question.getByRole('button', { name: '取消并保留' }).click();
+    expect(await waitForTransfer(main, id)).toMatchObject({ state: 'cancelled', imageId });
+    const status = async () =>
+      (await main.value('getImage', { profileId: zh.profile.id, imageId })).status;
+    // Back to queued if the file had not all arrived, imported (active) if it had.
+    await poll(status, 60_000).toMatch(/^(queued|active)$/);
+    await main.call('deleteImages', { profileId: zh.profile.id, imageIds: [imageId] });
   });
 });

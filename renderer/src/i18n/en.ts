@@ -424,6 +424,12 @@ export const en = {
   'transfers.copy.keepCopying': 'Keep copying',
   'transfers.copy.keepImage': 'Cancel and keep it',
   'transfers.copy.deleteImage': 'Cancel and delete it',
+  'transfers.import.cancelTitle': 'Cancel the import?',
+  'transfers.import.cancelQuestion':
+    '“{name}” has no data yet. Delete it, or keep it? A kept image stays empty — unless the whole file has reached the cloud already: Glance cannot give it back, so it imports it into the image.',
+  'transfers.import.keepImporting': 'Keep importing',
+  'transfers.import.keepImage': 'Cancel and keep it',
+  'transfers.import.deleteImage': 'Cancel and delete it',
 
   'state.queued': 'Queued',
   'state.running': 'Running',

@@ -388,6 +388,12 @@ export const zhCN: Record<MessageKey, string> = {
   'transfers.copy.keepCopying': '继续复制',
   'transfers.copy.keepImage': '取消并保留',
   'transfers.copy.deleteImage': '取消并删除',
+  'transfers.import.cancelTitle': '取消导入？',
+  'transfers.import.cancelQuestion':
+    '“{name}”还没有数据。删除它，还是保留它？保留的镜像仍为空——除非整个文件已经送达云端：Glance 无法退回，会把它导入该镜像。',
+  'transfers.import.keepImporting': '继续导入',
+  'transfers.import.keepImage': '取消并保留',
+  'transfers.import.deleteImage': '取消并删除',
 
   'state.queued': '排队中',
   'state.running': '进行中',

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Transfer, TransferState } from '../../../common/transfer';
@@ -182,6 +183,99 @@ describe('glance-direct', () => {
         },
       },
     });
+  });
+});
+
+describe('cancelling a glance-direct import once its file is staged', () => {
+  /**
+   * Starts a glance-direct import through the proxy whose stage answer the proxy holds back:
+   * Glance has the whole file staged (the image is `uploading`, with its size), the app has
+   * not heard so and has not asked for the import. Resolves then.
+   */
+  async function stagedNotImported(
+    into: { create: ReturnType<typeof raw> } | { imageId: string },
+  ): Promise<{
+    transfer: Transfer;
+    imageId: string;
+    file: Awaited<ReturnType<typeof randomFile>>;
+  }> {
+    const file = await randomFile(join(tempFolder('cancel'), 'disk.raw'), 2 * MiB);
+    await main.pick('image', file.path);
+    proxy.addRule({
+      match: /^PUT \/v2\/images\/[^/]+\/stage$/,
+      fault: { kind: 'stall', afterBytes: 0, ms: 30_000 },
+    });
+    const transfer = await main.value('startImport', {
+      profileId: viaProxyId,
+      source: { method: 'glance-direct', path: file.path },
+      ...into,
+    });
+    const staging = await waitForTransfer(main, transfer.id, ['running']);
+    await expect
+      .poll(() => main.services.transfers.get(transfer.id).imageId, { timeout: 30_000 })
+      .not.toBe('');
+    const imageId = main.services.transfers.get(transfer.id).imageId;
+    await expect
+      .poll(
+        async () => {
+          const { status, size } = await main.value('getImage', { profileId: memberId, imageId });
+          return { status, size };
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toEqual({ status: 'uploading', size: file.size });
+    return { transfer: staging, imageId, file };
+  }
+
+  const importCalls = (imageId: string) =>
+    proxy.requests.filter((r) => r.method === 'POST' && r.path === `/v2/images/${imageId}/import`);
+
+  it('deletes the image the import created: it is gone, staged file and all', async () => {
+    const { transfer, imageId } = await stagedNotImported({ create: raw('cancelled, deleted') });
+    await main.value('controlTransfer', { id: transfer.id, action: 'cancel' });
+    expect(await waitForTransfer(main, transfer.id)).toMatchObject({
+      state: 'cancelled',
+      imageId: '',
+    });
+    expect(await main.call('getImage', { profileId: memberId, imageId })).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found' },
+    });
+    expect(importCalls(imageId)).toEqual([]);
+    expect(existsSync(join(bed.dir, 'data', 'glance', 'staging', imageId))).toBe(false);
+  });
+
+  it('keeps an image the user had: the cloud imports the staged file, never left uploading', async () => {
+    const image = await main.value('createImage', {
+      profileId: memberId,
+      fields: raw('cancelled, kept'),
+    });
+    created.push({ imageId: image.id });
+    const { transfer, file } = await stagedNotImported({ imageId: image.id });
+    await main.value('controlTransfer', { id: transfer.id, action: 'cancel' });
+    expect(await waitForTransfer(main, transfer.id)).toMatchObject({
+      state: 'cancelled',
+      imageId: image.id,
+    });
+    const status = async () =>
+      (await main.value('getImage', { profileId: memberId, imageId: image.id })).status;
+    await expect.poll(status, { timeout: 60_000, interval: 250 }).toBe('active');
+    expect(await main.value('getImage', { profileId: memberId, imageId: image.id })).toMatchObject({
+      checksum: file.md5,
+      size: file.size,
+    });
+  });
+
+  it('keeps the new image when asked to: it too ends active, not uploading', async () => {
+    const { transfer, imageId, file } = await stagedNotImported({ create: raw('asked to keep') });
+    created.push({ imageId });
+    await main.value('controlTransfer', { id: transfer.id, action: 'cancel', keepTarget: true });
+    expect(await waitForTransfer(main, transfer.id)).toMatchObject({ state: 'cancelled', imageId });
+    const image = async () => main.value('getImage', { profileId: memberId, imageId });
+    await expect
+      .poll(async () => (await image()).status, { timeout: 60_000, interval: 250 })
+      .toBe('active');
+    expect(await image()).toMatchObject({ checksum: file.md5 });
   });
 });
 

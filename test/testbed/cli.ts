@@ -38,7 +38,7 @@ Test bed running. Ctrl-C stops it and deletes ${t.dir}.
 
   Keystone (auth URL): ${t.authUrl}
   Glance:              ${t.glanceUrl}  region ${t.region}, stores local (default) and cold,
-                       metadata definitions loaded
+                       metadata definitions loaded, glance-download from ${t.second.region}
   Second Glance:       ${second.glanceUrl}  region ${second.region}, its own database and store
 ${user('admin ', admin)}
 ${user('member', member)}

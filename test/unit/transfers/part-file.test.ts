@@ -1,8 +1,17 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PartFile } from '../../../main/transfers/part-file';
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
@@ -36,6 +45,27 @@ describe('PartFile', () => {
     expect(await part.digest()).toBe(md5(data));
     expect(await part.length()).toBe(data.length);
     expect(await readFile(path)).toEqual(data);
+  });
+
+  it('writes a long list of chunks in system calls of at most 256 KiB', async () => {
+    const path = join(folder, 'x.part');
+    part = await PartFile.open(path, 'md5');
+    const probe = await open(join(folder, 'probe'), 'w');
+    const writev = vi.spyOn(Object.getPrototypeOf(probe) as FileHandle, 'writev');
+    await probe.close();
+    const data = randomBytes(900_010);
+    const chunks = [
+      data.subarray(0, 300_000),
+      data.subarray(300_000, 300_010),
+      data.subarray(300_010),
+    ];
+    await part.write(chunks, 5);
+    const sizes = writev.mock.calls.map(([buffers]) =>
+      buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0),
+    );
+    writev.mockRestore();
+    expect(sizes).toEqual([262_144, 262_144, 262_144, 113_578]);
+    expect((await readFile(path)).subarray(5)).toEqual(data);
   });
 
   it('starts over after a reset, and cuts to a length', async () => {

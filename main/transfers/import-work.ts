@@ -76,13 +76,14 @@ export function newImport(request: ImportRequest): SavedImport {
 export interface ImportWorkOptions {
   signal: AbortSignal;
   retryPolicy: RetryPolicy;
-  /** The bandwidth limits all transfers share (a glance-direct import sends up). */
+  /** The bandwidth limits all downloads, and all uploads, share (a glance-direct import sends up). */
   limits: TransferLimits;
   onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   /** The cloud took the import: the transfer is 'importing' from now on. */
   onImporting: () => void;
   /** The import's stores changed: report them. */
   onImport: () => void;
+  /** The plan changed (a hash or an ETag became known, an image was created): persist it. */
   onPlan: () => void;
 }
 

@@ -7,10 +7,8 @@ import type { DownloadRequest, Transfer, UploadRequest } from '../../common/tran
 import { downloadImage, type DownloadPlan } from './download';
 import { reserveDownloadTarget, safeFileName, type DownloadTarget } from './file-names';
 import type { ImageData } from './image-data';
-import { discardImportLeftovers, isImport, runImport } from './import-work';
+import { discardImportLeftovers, isImport, runImport, type ImportWorkOptions } from './import-work';
 import type { SavedTransfer } from './queue-file';
-import type { RetryPolicy } from './retry';
-import type { TransferLimits } from './token-bucket';
 import { settled, uploadImage, type UploadPlan } from './upload';
 
 /**
@@ -109,28 +107,18 @@ export async function nameDownload(
   transfer.path = claimed.finalPath;
 }
 
-export interface WorkOptions {
+/** What every kind of transfer is run with: an import's options, and more. */
+export interface WorkOptions extends ImportWorkOptions {
   /** The data calls of a profile's cloud (a copy has two). */
   dataFor: (profileId: string) => Promise<ImageData>;
-  signal: AbortSignal;
-  retryPolicy: RetryPolicy;
   stallTimeoutMs: number;
   /** A download's connections at most. */
   connections: number;
-  /** The bandwidth limits all downloads, and all uploads, share. */
-  limits: TransferLimits;
-  onProgress: (bytesDone: number, bytesTotal: number | null) => void;
   onVerifying: () => void;
   /** A download lost its connection and tries again (a copy: either side). */
   onRetry: () => void;
-  /** The plan changed (a hash or an ETag became known, an image was created): persist it. */
-  onPlan: () => void;
   /** The record's `connections` changed. */
   onConnections: () => void;
-  /** An import's second phase began: the cloud imports the data. */
-  onImporting: () => void;
-  /** An import's stores changed. */
-  onImport: () => void;
 }
 
 /**

@@ -2,14 +2,21 @@
  * Copying between clouds and comparing them, in Chromium against the test bed's two real
  * Glances (RegionOne and RegionTwo, the same user): rows dragged onto the other cloud in
  * the sidebar, the copy dialog, the Transfers row, a bulk copy that skips what is there,
- * and the compare view with each kind of difference. Screenshots in both themes, in
+ * the compare view with each kind of difference, and a running copy cancelled from Transfers
+ * (its image on the target deleted or kept, as answered). Screenshots in both themes, in
  * English and 简体中文.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Transfer } from '../../common/transfer';
-import { passwordProfile, startTestMain, type TestMain } from '../integration/ipc/harness';
+import {
+  passwordProfile,
+  startTestMain,
+  waitForTransfer,
+  type TestMain,
+} from '../integration/ipc/harness';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { glanceAs } from '../testbed/rest';
 import { uploadImage } from '../testbed/seed';
 import { expectAccessible } from './axe';
@@ -38,13 +45,13 @@ let page: Page;
 let one: string;
 let two: string;
 
-/** Uploads `bytes` as an image named `${p} name` to RegionOne or RegionTwo. */
+/** Uploads `bytes` as an image named `${p} name` to RegionOne or RegionTwo; resolves to its id. */
 async function seed(
   region: 'one' | 'two',
   name: string,
   bytes: Buffer,
   fields: Record<string, unknown> = {},
-): Promise<void> {
+): Promise<string> {
   const image = await uploadImage(region === 'one' ? bed : regionTwo, bed.member, {
     name: `${p} ${name}`,
     bytes,
@@ -52,6 +59,7 @@ async function seed(
     fields,
   });
   (region === 'one' ? madeOnOne : madeOnTwo).push(image.id);
+  return image.id;
 }
 
 beforeAll(async () => {
@@ -264,5 +272,113 @@ describe('copy and compare in Chromium', () => {
     await shoot('copy-dialog-zh');
     await dialog().getByRole('button', { name: '取消' }).click();
     await main.value('updateSettings', { locale: 'en' });
+  });
+});
+
+describe('cancelling a running copy in Transfers', () => {
+  const MiB = 1024 * 1024;
+  /** In front of RegionOne's Glance: holds back the source's bytes, so the copy is still running. */
+  let proxy: FaultProxy;
+  /** The member in RegionOne through the proxy: the source of the copies cancelled here. */
+  let slowOne: string;
+  let bigId: string;
+
+  beforeAll(async () => {
+    bigId = await seed('one', 'big', randomBytes(24 * MiB));
+    proxy = await startFaultProxy(bed.glanceUrl);
+    slowOne = (
+      await main.value('saveProfile', {
+        profile: passwordProfile(bed, bed.member, {
+          name: 'Region one, slow',
+          imageEndpoint: proxy.url,
+        }),
+      })
+    ).id;
+    await page.reload();
+  });
+
+  afterEach(() => proxy.clearRules());
+
+  afterAll(async () => {
+    await main.value('updateSettings', { locale: 'en' });
+    await proxy?.close();
+  });
+
+  /**
+   * A copy of the big image to RegionTwo, named `name`, once it has its image there (deleted
+   * at the end of the file) and has sent some bytes into it. Each request for the source's bytes stalls after 6 MiB (up to
+   * three times, 30 s each): the copy is still running when the question is answered.
+   */
+  async function runningCopy(name: string): Promise<{ id: string; targetId: string }> {
+    proxy.addRule({
+      match: /^GET \/v2\/images\/[^/]+\/file$/,
+      fault: { kind: 'stall', afterBytes: 6 * MiB, ms: 30_000 },
+      times: 3,
+    });
+    const [proposed] = await main.value('previewCopies', {
+      sourceProfileId: slowOne,
+      targetProfileId: two,
+      imageIds: [bigId],
+    });
+    const [started] = await main.value('startCopies', {
+      sourceProfileId: slowOne,
+      targetProfileId: two,
+      items: [{ imageId: bigId, create: { ...proposed?.create, name } }],
+    });
+    const id = started?.id ?? '';
+    await poll(() => main.services.transfers.get(id).bytesDone).toBeGreaterThan(4 * MiB);
+    const targetId = main.services.transfers.get(id).copy?.targetImageId ?? '';
+    expect(targetId).not.toBe('');
+    madeOnTwo.push(targetId);
+    return { id, targetId };
+  }
+
+  const transferRow = (name: string) => page.locator('[data-testid="transfer"]', { hasText: name });
+
+  test('asks what becomes of the unfinished image; deleted, RegionTwo has none', async () => {
+    const name = `${p} cancelled`;
+    const { id, targetId } = await runningCopy(name);
+    await page.getByRole('button', { name: /^Transfers/ }).click();
+    await page.getByRole('button', { name: `Cancel “${name}”` }).click();
+    expect(await dialog().getByTestId('confirm-question').textContent()).toBe(
+      `“${name}” is not finished on Region two. Delete it there, or keep it there, empty, as “${name} (unfinished copy)”?`,
+    );
+    await shoot('transfers-copy-cancel');
+    await dialog().getByRole('button', { name: 'Cancel and delete it' }).click();
+
+    const cancelled = await waitForTransfer(main, id);
+    expect(cancelled).toMatchObject({ state: 'cancelled', copy: { targetImageId: '' } });
+    expect(cancelled.copy?.keptTarget).toBeUndefined();
+    expect((await glanceTwo('GET', `/v2/images/${targetId}`)).status).toBe(404);
+    const named = await glanceTwo('GET', `/v2/images?name=${encodeURIComponent(name)}`);
+    expect(named.json<{ images: unknown[] }>().images).toEqual([]);
+    await poll(() => transferRow(name).getAttribute('data-state')).toBe('cancelled');
+  });
+
+  test('the same question in 简体中文; kept, the image stays on RegionTwo, queued', async () => {
+    await main.value('updateSettings', { locale: 'zh-CN' });
+    await page.reload();
+    const name = `${p} 保留`;
+    const { id, targetId } = await runningCopy(name);
+    await page.getByRole('button', { name: /^传输/ }).click();
+    await page.getByRole('button', { name: `取消“${name}”` }).click();
+    expect(await dialog().getByTestId('confirm-question').textContent()).toBe(
+      `“${name}”在 Region two 上尚未完成。要在那里删除它，还是将其作为空镜像“${name} (unfinished copy)”保留？`,
+    );
+    await shoot('transfers-copy-cancel-zh');
+    await dialog().getByRole('button', { name: '取消并保留' }).click();
+
+    const cancelled = await waitForTransfer(main, id);
+    expect(cancelled).toMatchObject({
+      state: 'cancelled',
+      copy: { keptTarget: true, targetImageId: '' },
+    });
+    expect((await glanceTwo('GET', `/v2/images/${targetId}`)).json()).toMatchObject({
+      status: 'queued',
+      name: `${name} (unfinished copy)`,
+    });
+    await poll(() => transferRow(name).getByTestId('copy-facts').textContent()).toContain(
+      '未完成的镜像已保留在 Region two 上，状态为排队。',
+    );
   });
 });

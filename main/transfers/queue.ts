@@ -357,7 +357,7 @@ export class TransferQueue {
     if (entry.controller) return this.stop(entry, 'cancel');
     entry.stopping = 'cancel'; // a queued one must not start while its leftovers go
     try {
-      await this.discardLeftovers(entry);
+      await this.discardLeftovers(entry, keepTarget);
       this.finish(entry, 'cancelled');
     } finally {
       delete entry.stopping;
@@ -462,8 +462,12 @@ export class TransferQueue {
     await entry.running;
   }
 
-  private async discardLeftovers(entry: Entry): Promise<void> {
-    await discardLeftovers(entry, this.options.clientFor, entry.keepTarget);
+  /**
+   * Deletes what the transfer leaves behind. `keepTarget` is a cancel's answer, for that
+   * cancel only: removing a retry that failed later asks nobody, so the default rule holds.
+   */
+  private async discardLeftovers(entry: Entry, keepTarget?: boolean): Promise<void> {
+    await discardLeftovers(entry, this.options.clientFor, keepTarget);
     this.saver.schedule();
   }
 
@@ -500,7 +504,7 @@ export class TransferQueue {
       if (entry.stopping === 'pause') this.setState(entry, 'paused');
       else if (entry.stopping === 'close') transfer.state = 'queued';
       else if (entry.stopping === 'cancel') {
-        await this.discardLeftovers(entry).catch(() => undefined);
+        await this.discardLeftovers(entry, entry.keepTarget).catch(() => undefined);
         this.finish(entry, 'cancelled');
       } else if (isOutOfSpace(error)) {
         // The download kept its .part: paused, it resumes from there once space is freed.

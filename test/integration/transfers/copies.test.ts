@@ -414,6 +414,32 @@ describe('copying to another cloud', () => {
     }
   });
 
+  it('asks again after a retry: a kept cancel does not keep the image a failed retry made', async () => {
+    const name = `kept then retried ${run}`;
+    proxyOne.addRule({
+      match: fileRequest,
+      fault: { kind: 'stall', afterBytes: 6 * MiB, ms: 30_000 },
+    });
+    const started = await startCopy(source.id, (create) => ({ ...create, name }));
+    const kept = (await sentMoreThan(started.id, 4 * MiB)).copy?.targetImageId ?? '';
+    madeOnTwo.push(kept);
+    await main.value('controlTransfer', { id: started.id, action: 'cancel', keepTarget: true });
+    proxyOne.clearRules();
+
+    // The retry makes a new image on the target, then the source refuses its bytes.
+    proxyOne.addRule({ match: fileRequest, fault: { kind: 'status', status: 404 } });
+    await main.value('controlTransfer', { id: started.id, action: 'retry' });
+    const failed = await waitForTransfer(main, started.id, ['failed']);
+    const retried = failed.copy?.targetImageId ?? '';
+    expect(retried).not.toBe('');
+    expect(retried).not.toBe(kept);
+    madeOnTwo.push(retried);
+
+    await main.value('controlTransfer', { id: started.id, action: 'remove' });
+    expect((await onTwo(retried)).status).toBe(404);
+    expect((await onTwo(kept)).image).toMatchObject({ name: `${name} (unfinished copy)` });
+  });
+
   it('comes back after a restart of the app and fills the same target image', async () => {
     const copiesBefore = (await namedOnTwo(source.name)).length;
     proxyOne.addRule({

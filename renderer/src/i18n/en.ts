@@ -174,6 +174,7 @@ export const en = {
   'field.description': 'Description',
 
   'details.label': 'Image details',
+  'details.factsLabel': 'Image facts and sharing',
   'details.edit': 'Edit',
   'details.copyId': 'Copy ID',
   'details.copied': 'Image ID copied.',

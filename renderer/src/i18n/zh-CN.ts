@@ -170,6 +170,7 @@ export const zhCN: Record<MessageKey, string> = {
   'field.description': '描述',
 
   'details.label': '镜像详情',
+  'details.factsLabel': '镜像信息与共享',
   'details.edit': '编辑',
   'details.copyId': '复制 ID',
   'details.copied': '已复制镜像 ID。',
